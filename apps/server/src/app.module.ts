@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AppConfig, AppConfigModule, OAuthExceptionFilter } from '@app/common';
+import { StoreModule } from '@app/store';
+import { HealthController } from './health/health.controller';
+
+/** The server is a host of the feature modules; it adds only health and the error filter. */
+@Module({})
+export class AppModule {
+  static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AppConfigModule.forRoot(overrides), StoreModule, TerminusModule.forRoot({ logger: false })],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
+    };
+  }
+}

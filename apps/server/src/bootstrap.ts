@@ -1,0 +1,35 @@
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, APP_CONFIG, loadAppConfig } from '@app/common';
+import { AppModule } from './app.module';
+import { setupSwagger } from './swagger';
+
+export interface CreateAppOptions {
+  config?: Partial<AppConfig>;
+  logger?: LoggerService | false;
+}
+
+/** Builds the Fastify-based Nest application; main.ts and the e2e tests share it. */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const base = { ...loadAppConfig(), ...options.config };
+  const adapter = new FastifyAdapter({
+    bodyLimit: base.bodyLimit,
+    trustProxy: false,
+    // Duplicate JSON keys and prototype pollution attempts are refused while parsing.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options.config), adapter, {
+    logger: options.logger === undefined ? undefined : options.logger,
+    bufferLogs: false,
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  setupSwagger(app, app.get<AppConfig>(APP_CONFIG));
+  return app;
+}
+
+export type App = INestApplication;

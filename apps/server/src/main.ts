@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, ConfigValidationError, createAppLogger, loadAppConfig } from '@app/common';
+import { createApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadAppConfig();
+  } catch (err) {
+    if (err instanceof ConfigValidationError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const started = Date.now();
+  const app = await createApp({ logger: createAppLogger(config.logLevel, config.logJson) });
+  const { port, host, issuer } = app.get<AppConfig>(APP_CONFIG);
+  await app.listen(port, host);
+  new Logger('Server').log(`Listening on http://${host}:${port} (issuer ${issuer}) in ${Date.now() - started} ms`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`Fatal: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

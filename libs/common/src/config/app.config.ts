@@ -1,0 +1,108 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { validateConfig } from './validate-config';
+
+/** Every environment variable the server reads; `.env.example` documents each one. */
+export class EnvironmentVariables {
+  @IsOptional() @IsInt() @Min(0) @Max(65535) @Transform(({ value }) => toInt(value))
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'ISSUER must be an http(s) URL' })
+  ISSUER?: string;
+
+  @IsOptional() @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, { message: 'DATABASE_URL must be sqlite:PATH or postgres://…' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case PostgreSQL identifier' })
+  DATABASE_SCHEMA?: string;
+
+  @IsOptional() @IsString()
+  IMPORT_FILE?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL?: string;
+
+  @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
+  LOG_JSON?: boolean;
+
+  @IsOptional() @IsInt() @Min(30) @Max(86400) @Transform(({ value }) => toInt(value))
+  ACCESS_TOKEN_TTL?: number;
+
+  @IsOptional() @IsInt() @Min(60) @Max(31536000) @Transform(({ value }) => toInt(value))
+  REFRESH_TOKEN_TTL?: number;
+
+  @IsOptional() @IsInt() @Min(30) @Max(86400) @Transform(({ value }) => toInt(value))
+  ID_TOKEN_TTL?: number;
+
+  @IsOptional() @IsInt() @Min(60) @Max(31536000) @Transform(({ value }) => toInt(value))
+  SESSION_IDLE_TIMEOUT?: number;
+
+  @IsOptional() @IsInt() @Min(60) @Max(31536000) @Transform(({ value }) => toInt(value))
+  SESSION_MAX_LIFETIME?: number;
+
+  @IsOptional() @IsInt() @Min(1024) @Max(10485760) @Transform(({ value }) => toInt(value))
+  BODY_LIMIT?: number;
+
+  @IsOptional() @IsString()
+  SIGNING_KEY_FILE?: string;
+}
+
+function toInt(value: unknown): unknown {
+  return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
+function toBool(value: unknown): unknown {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  issuer: string;
+  databaseUrl: string;
+  /** PostgreSQL schema to use instead of `public` (created if missing). */
+  databaseSchema?: string;
+  importFile?: string;
+  logLevel: string;
+  logJson: boolean;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  idTokenTtl: number;
+  sessionIdleTimeout: number;
+  sessionMaxLifetime: number;
+  bodyLimit: number;
+  signingKeyFile?: string;
+}
+
+export const DEFAULT_SQLITE_FILE = './data/revocation.sqlite';
+
+/** Reads and validates the environment once; a bad value throws with the variable's name. */
+export function loadAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const v = validateConfig(env, EnvironmentVariables);
+  const port = v.PORT ?? 8080;
+  return {
+    port,
+    host: v.HOST ?? '127.0.0.1',
+    issuer: (v.ISSUER ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    databaseUrl: v.DATABASE_URL ?? `sqlite:${DEFAULT_SQLITE_FILE}`,
+    databaseSchema: v.DATABASE_SCHEMA || undefined,
+    importFile: v.IMPORT_FILE || undefined,
+    logLevel: v.LOG_LEVEL ?? 'log',
+    logJson: v.LOG_JSON ?? true,
+    accessTokenTtl: v.ACCESS_TOKEN_TTL ?? 3600,
+    refreshTokenTtl: v.REFRESH_TOKEN_TTL ?? 30 * 86400,
+    idTokenTtl: v.ID_TOKEN_TTL ?? 3600,
+    sessionIdleTimeout: v.SESSION_IDLE_TIMEOUT ?? 30 * 60,
+    sessionMaxLifetime: v.SESSION_MAX_LIFETIME ?? 8 * 3600,
+    bodyLimit: v.BODY_LIMIT ?? 64 * 1024,
+    signingKeyFile: v.SIGNING_KEY_FILE || undefined,
+  };
+}
+
+/** Injection token for the validated AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,55 @@
+import { OAuthErrorCode, OAuthErrorCodeValue } from './error-codes';
+
+/**
+ * The one error type services and guards throw. The exception filter renders it in the
+ * body shape the route promises: `{error, error_description}` for OAuth-style routes,
+ * `{resultId, message}` for PingFederate-style ones.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: OAuthErrorCodeValue | string,
+    readonly description: string,
+    readonly headers: Record<string, string> = {},
+    /** PingFederate-style resultId, when it differs from `code`. */
+    readonly resultId?: string,
+  ) {
+    super(description);
+  }
+}
+
+export const invalidRequest = (description: string) => new ApiError(400, OAuthErrorCode.invalidRequest, description);
+
+export const invalidClient = (description = 'Client authentication failed.', challenge = 'Basic realm="revocation-server"') =>
+  new ApiError(401, OAuthErrorCode.invalidClient, description, { 'WWW-Authenticate': challenge });
+
+export const invalidGrant = (description: string) => new ApiError(400, OAuthErrorCode.invalidGrant, description);
+
+export const unauthorizedClient = (description: string) => new ApiError(400, OAuthErrorCode.unauthorizedClient, description);
+
+export const unsupportedGrantType = (description: string) => new ApiError(400, OAuthErrorCode.unsupportedGrantType, description);
+
+export const invalidScope = (description: string) => new ApiError(400, OAuthErrorCode.invalidScope, description);
+
+/** RFC 6750 §3: a missing or bad bearer token. */
+export const invalidToken = (description = 'The access token is missing, malformed, expired or revoked.') =>
+  new ApiError(401, OAuthErrorCode.invalidToken, description, {
+    'WWW-Authenticate': `Bearer realm="revocation-server", error="invalid_token", error_description="${description.replace(/"/g, "'")}"`,
+  });
+
+export const insufficientScope = (scope: string) =>
+  new ApiError(403, OAuthErrorCode.insufficientScope, `The access token lacks the scope "${scope}".`, {
+    'WWW-Authenticate': `Bearer realm="revocation-server", error="insufficient_scope", scope="${scope}"`,
+  });
+
+export const accessDenied = (description: string) => new ApiError(403, OAuthErrorCode.accessDenied, description);
+
+export const notFound = (description: string) => new ApiError(404, OAuthErrorCode.notFound, description);
+
+export const conflict = (description: string) => new ApiError(409, OAuthErrorCode.conflict, description);
+
+export const unsupportedMediaType = (description = 'Content-Type must be application/json.') =>
+  new ApiError(415, OAuthErrorCode.unsupportedMediaType, description);
+
+export const storeUnavailable = () =>
+  new ApiError(503, OAuthErrorCode.temporarilyUnavailable, 'The store is unavailable; try again shortly.', { 'Retry-After': '2' });

@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export function storeKind(databaseUrl: string): StoreKind {
+  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+/**
+ * TypeORM options for a DATABASE_URL: `sqlite:PATH` (WAL, synchronous=FULL so an
+ * acknowledged write survives a crash) or `postgres://…`. Schema comes from migrations only.
+ */
+export function dataSourceOptions(databaseUrl: string, schema?: string): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (storeKind(databaseUrl) === 'sqlite') {
+    const path = databaseUrl.slice('sqlite:'.length);
+    const database = path === ':memory:' ? ':memory:' : resolve(path);
+    if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database,
+      enableWAL: true,
+      prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+        db.pragma('synchronous = FULL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'postgres',
+    url: databaseUrl,
+    ...(schema ? { schema } : {}),
+    extra: {
+      max: 20,
+      connectionTimeoutMillis: 3000,
+      idleTimeoutMillis: 30000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    },
+  };
+}
+
+/** Creates a PostgreSQL schema if missing (migrations then build the tables inside it). */
+export async function ensurePostgresSchema(databaseUrl: string, schema: string): Promise<void> {
+  if (storeKind(databaseUrl) !== 'postgres') return;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name: ${schema}`);
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } finally {
+    await client.end();
+  }
+}

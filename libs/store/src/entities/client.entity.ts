@@ -1,0 +1,65 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochMsColumn, jsonColumn } from './columns';
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+/** PingFederate's access-token-manager session validation settings, as a per-client policy. */
+export interface SessionValidationPolicy {
+  include_session_id?: boolean;
+  check_session_revocation_status?: boolean;
+  check_valid_authn_session?: boolean;
+  update_authn_session_activity?: boolean;
+}
+
+@Entity('client')
+export class ClientEntity {
+  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 255 })
+  clientId: string;
+
+  @Column({ name: 'client_name', type: 'varchar', length: 255, nullable: true })
+  clientName: string | null;
+
+  /** scrypt hash (`scrypt$N$r$p$salt$hash`); never the secret itself. */
+  @Column({ name: 'secret_hash', type: 'varchar', length: 512, nullable: true })
+  secretHash: string | null;
+
+  @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 64, default: 'client_secret_basic' })
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+
+  @Column({ name: 'grant_types', ...jsonColumn() })
+  grantTypes: string[];
+
+  @Column(jsonColumn())
+  scopes: string[];
+
+  @Column({ name: 'redirect_uris', ...jsonColumn() })
+  redirectUris: string[];
+
+  @Column({ name: 'post_logout_redirect_uris', ...jsonColumn({ nullable: true }) })
+  postLogoutRedirectUris: string[] | null;
+
+  @Column({ name: 'backchannel_logout_uri', type: 'varchar', length: 2048, nullable: true })
+  backchannelLogoutUri: string | null;
+
+  @Column({ name: 'session_revocation_api', type: 'boolean', default: false })
+  sessionRevocationApi: boolean;
+
+  @Column({ name: 'session_management_api', type: 'boolean', default: false })
+  sessionManagementApi: boolean;
+
+  /** Public keys for JWT client assertions / global-token-revocation+jwt callers (inline JWKS). */
+  @Column(jsonColumn({ nullable: true }))
+  jwks: { keys: object[] } | null;
+
+  @Column({ name: 'jwks_uri', type: 'varchar', length: 2048, nullable: true })
+  jwksUri: string | null;
+
+  @Column({ name: 'session_validation', ...jsonColumn({ nullable: true }) })
+  sessionValidation: SessionValidationPolicy | null;
+
+  @Column({ name: 'created_at', ...epochMsColumn() })
+  createdAt: number;
+
+  @Column({ name: 'updated_at', ...epochMsColumn() })
+  updatedAt: number;
+}

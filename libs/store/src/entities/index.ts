@@ -1,0 +1,24 @@
+import { ClientEntity } from './client.entity';
+import { FeatureFlagEntity } from './feature-flag.entity';
+import { IssuedTokenEntity } from './issued-token.entity';
+import { RevokedSriEntity } from './revoked-sri.entity';
+import { SigningKeyEntity } from './signing-key.entity';
+import { UserAttributeEntity } from './user-attribute.entity';
+import { UserSessionEntity } from './user-session.entity';
+import { UserTokenWatermarkEntity } from './user-token-watermark.entity';
+import { UserEntity } from './user.entity';
+
+export * from './client.entity';
+export * from './feature-flag.entity';
+export * from './issued-token.entity';
+export * from './revoked-sri.entity';
+export * from './signing-key.entity';
+export * from './user-attribute.entity';
+export * from './user-session.entity';
+export * from './user-token-watermark.entity';
+export * from './user.entity';
+
+export const ENTITIES = [
+  ClientEntity, UserEntity, UserAttributeEntity, UserSessionEntity, IssuedTokenEntity,
+  RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity,
+];

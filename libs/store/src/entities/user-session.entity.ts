@@ -1,0 +1,53 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMsColumn, jsonColumn } from './columns';
+
+/** A user's authentication session: `sid` for OIDC, `sri` (PingFederate's pi.sri) for the revocation list. */
+@Entity('user_session')
+@Index('IDX_user_session_user', ['userId'])
+export class UserSessionEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Index('UQ_user_session_sri', { unique: true })
+  @Column({ type: 'varchar', length: 255 })
+  sri: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 64 })
+  userId: string;
+
+  /** Every client that used this session, in order of first use. */
+  @Column({ name: 'client_ids', ...jsonColumn() })
+  clientIds: string[];
+
+  @Column({ name: 'authn_source', type: 'varchar', length: 128, default: 'password' })
+  authnSource: string;
+
+  @Column({ name: 'client_ip', type: 'varchar', length: 64, nullable: true })
+  clientIp: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent: string | null;
+
+  @Column({ name: 'created_at', ...epochMsColumn() })
+  createdAt: number;
+
+  @Column({ name: 'last_activity_at', ...epochMsColumn() })
+  lastActivityAt: number;
+
+  /** Seconds of inactivity after which the session ends. */
+  @Column({ name: 'idle_timeout', type: 'integer' })
+  idleTimeout: number;
+
+  /** Seconds after creation after which the session ends, whatever its activity. */
+  @Column({ name: 'max_lifetime', type: 'integer' })
+  maxLifetime: number;
+
+  @Column({ name: 'revoked_at', ...epochMsColumn({ nullable: true }) })
+  revokedAt: number | null;
+
+  @Column({ name: 'revoked_reason', type: 'varchar', length: 255, nullable: true })
+  revokedReason: string | null;
+
+  @Column({ name: 'revoked_by', type: 'varchar', length: 255, nullable: true })
+  revokedBy: string | null;
+}

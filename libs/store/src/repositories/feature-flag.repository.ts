@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { FeatureFlagEntity } from '../entities';
+
+@Injectable()
+export class FeatureFlagRepository {
+  constructor(@InjectRepository(FeatureFlagEntity) private readonly repo: Repository<FeatureFlagEntity>) {}
+
+  list(): Promise<FeatureFlagEntity[]> {
+    return this.repo.find({ order: { name: 'ASC' } });
+  }
+
+  find(name: string): Promise<FeatureFlagEntity | null> {
+    return this.repo.findOneBy({ name });
+  }
+
+  async set(name: string, enabled: boolean): Promise<FeatureFlagEntity> {
+    return this.repo.save({ name, enabled, updatedAt: Date.now() });
+  }
+}

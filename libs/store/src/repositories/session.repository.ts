@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { UserSessionEntity } from '../entities';
+
+@Injectable()
+export class SessionRepository {
+  constructor(@InjectRepository(UserSessionEntity) private readonly repo: Repository<UserSessionEntity>) {}
+
+  findById(id: string): Promise<UserSessionEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  findBySri(sri: string): Promise<UserSessionEntity | null> {
+    return this.repo.findOneBy({ sri });
+  }
+
+  listByUser(userId: string): Promise<UserSessionEntity[]> {
+    return this.repo.find({ where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  listActiveByUser(userId: string): Promise<UserSessionEntity[]> {
+    return this.repo.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+  }
+
+  insert(session: UserSessionEntity): Promise<unknown> {
+    return this.repo.insert(session);
+  }
+
+  create(values: Partial<UserSessionEntity>): UserSessionEntity {
+    return this.repo.create(values);
+  }
+
+  /** Whether a session is usable at `now`: not revoked, not idle-expired, not past its maximum lifetime. */
+  static isValid(s: UserSessionEntity, now = Date.now()): boolean {
+    return s.revokedAt === null && now < s.lastActivityAt + s.idleTimeout * 1000 && now < s.createdAt + s.maxLifetime * 1000;
+  }
+
+  /** Revokes one session (set-based, idempotent). Returns whether a live session was revoked. */
+  async revoke(id: string, reason: string, by: string | null, em: EntityManager = this.repo.manager): Promise<boolean> {
+    const r = await em.update(UserSessionEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason, revokedBy: by });
+    return (r.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { SigningKeyEntity } from '../entities';
+
+@Injectable()
+export class SigningKeyRepository {
+  constructor(@InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>) {}
+
+  listActive(): Promise<SigningKeyEntity[]> {
+    return this.repo.find({ where: { active: true }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Inserts unless a key with this kid exists (two instances starting together on one store). */
+  async insertIfAbsent(key: SigningKeyEntity): Promise<void> {
+    await this.repo.createQueryBuilder().insert().into(SigningKeyEntity).values(key as never).orIgnore().execute();
+  }
+}

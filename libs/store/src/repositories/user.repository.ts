@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { UserAttributeEntity, UserEntity } from '../entities';
+
+export interface UserWithAttributes {
+  user: UserEntity;
+  attributes: Record<string, string>;
+}
+
+@Injectable()
+export class UserRepository {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(UserAttributeEntity) private readonly attributes: Repository<UserAttributeEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  /**
+   * Users whose attribute `name` equals `value`, oldest first (then by id), so "the first
+   * found" is the same on every call and every store.
+   */
+  async findByAttribute(name: string, value: string, limit = 50): Promise<UserEntity[]> {
+    return this.users
+      .createQueryBuilder('u')
+      .innerJoin(UserAttributeEntity, 'a', 'a.user_id = u.id')
+      .where('a.name = :name AND a.value = :value', { name, value })
+      .orderBy('u.created_at', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async attributesOf(userId: string): Promise<Record<string, string>> {
+    const rows = await this.attributes.find({ where: { userId }, order: { name: 'ASC' } });
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  async list(limit = 100, offset = 0): Promise<UserWithAttributes[]> {
+    const users = await this.users.find({ order: { createdAt: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+    if (users.length === 0) return [];
+    const rows = await this.attributes.createQueryBuilder('a').where('a.user_id IN (:...ids)', { ids: users.map((u) => u.id) }).getMany();
+    return users.map((user) => ({
+      user,
+      attributes: Object.fromEntries(rows.filter((r) => r.userId === user.id).map((r) => [r.name, r.value])),
+    }));
+  }
+
+  /** Creates or updates a user and replaces the attributes named in `attributes`, in one transaction. */
+  async upsert(user: Pick<UserEntity, 'id'> & Partial<UserEntity>, attributes: Record<string, string>): Promise<UserEntity> {
+    return this.dataSource.transaction(async (em) => {
+      const now = Date.now();
+      const existing = await em.findOneBy(UserEntity, { id: user.id });
+      const saved = await em.save(UserEntity, {
+        ...(existing ?? { createdAt: now, passwordHash: null }),
+        ...user,
+        updatedAt: now,
+      } as UserEntity);
+      for (const [name, value] of Object.entries(attributes)) {
+        const row = await em.findOneBy(UserAttributeEntity, { userId: user.id, name });
+        if (row) {
+          if (row.value !== value) await em.update(UserAttributeEntity, { id: row.id }, { value });
+        } else {
+          await em.insert(UserAttributeEntity, { userId: user.id, name, value });
+        }
+      }
+      return saved;
+    });
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.users.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+}

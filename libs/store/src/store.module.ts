@@ -1,0 +1,34 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { dataSourceOptions, ensurePostgresSchema } from './data-source-options';
+import { ENTITIES } from './entities';
+import { ClientRepository } from './repositories/client.repository';
+import { FeatureFlagRepository } from './repositories/feature-flag.repository';
+import { RevokedSriRepository } from './repositories/revoked-sri.repository';
+import { SessionRepository } from './repositories/session.repository';
+import { SigningKeyRepository } from './repositories/signing-key.repository';
+import { TokenRepository } from './repositories/token.repository';
+import { UserRepository } from './repositories/user.repository';
+
+const REPOSITORIES = [
+  ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository,
+];
+
+/** The store: one TypeORM DataSource (SQLite or PostgreSQL), migrated at start, behind repositories. */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig) => {
+        if (config.databaseSchema) await ensurePostgresSchema(config.databaseUrl, config.databaseSchema);
+        return { ...dataSourceOptions(config.databaseUrl, config.databaseSchema), migrationsRun: true };
+      },
+    }),
+    TypeOrmModule.forFeature(ENTITIES),
+  ],
+  providers: REPOSITORIES,
+  exports: [TypeOrmModule, ...REPOSITORIES],
+})
+export class StoreModule {}
