@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, AppConfigModule, OAuthExceptionFilter } from '@app/common';
+import { AuthModule } from '@app/auth';
 import { StoreModule } from '@app/store';
 import { HealthController } from './health/health.controller';
 
@@ -11,7 +12,12 @@ export class AppModule {
   static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(overrides), StoreModule, TerminusModule.forRoot({ logger: false })],
+      imports: [
+        AppConfigModule.forRoot(overrides),
+        StoreModule,
+        AuthModule,
+        TerminusModule.forRoot({ logger: false }),
+      ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
     };

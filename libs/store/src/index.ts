@@ -9,3 +9,4 @@ export * from './repositories/session.repository';
 export * from './repositories/signing-key.repository';
 export * from './repositories/token.repository';
 export * from './repositories/user.repository';
+export * from './repositories/watermark.repository';

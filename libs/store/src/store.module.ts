@@ -10,9 +10,10 @@ import { SessionRepository } from './repositories/session.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { TokenRepository } from './repositories/token.repository';
 import { UserRepository } from './repositories/user.repository';
+import { WatermarkRepository } from './repositories/watermark.repository';
 
 const REPOSITORIES = [
-  ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository,
+  ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
 ];
 
 /** The store: one TypeORM DataSource (SQLite or PostgreSQL), migrated at start, behind repositories. */

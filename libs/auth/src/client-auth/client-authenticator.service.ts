@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { invalidClient } from '@app/common';
+import { ClientEntity, ClientRepository } from '@app/store';
+import { verifySecret } from '../secrets/secret-hasher';
+import type { AuthMethod, RequestAuth } from '../request-auth';
+
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
+/**
+ * Checks a client's id and secret. A slow scrypt verification is remembered for a minute,
+ * keyed by a digest of (id, presented secret, stored hash): a new secret or a changed
+ * client never matches an old entry, and no raw secret is kept in memory.
+ */
+@Injectable()
+export class ClientAuthenticator {
+  private readonly verified = new Map<string, number>();
+
+  constructor(private readonly clients: ClientRepository) {}
+
+  async authenticate(clientId: string, secret: string, method: AuthMethod): Promise<RequestAuth> {
+    if (!clientId || clientId.length > 255 || secret.length > 1024) throw invalidClient('Unknown client or bad credentials.');
+    const client = await this.clients.findById(clientId);
+    if (!client) throw invalidClient('Unknown client.');
+    if (client.tokenEndpointAuthMethod !== method) {
+      throw invalidClient(`The authentication method ${method} is not allowed for this client.`);
+    }
+    if (!(await this.secretMatches(client, secret))) throw invalidClient('Bad client secret.');
+    return { method, clientId: client.clientId, scopes: client.scopes, client };
+  }
+
+  private async secretMatches(client: ClientEntity, secret: string): Promise<boolean> {
+    if (!client.secretHash) return false;
+    const key = createHash('sha256').update(`${client.clientId}\0${secret}\0${client.secretHash}`).digest('base64url');
+    const until = this.verified.get(key);
+    const now = Date.now();
+    if (until !== undefined && until > now) return true;
+    const ok = await verifySecret(secret, client.secretHash);
+    if (ok) {
+      if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(key, now + VERIFIED_TTL_MS);
+    }
+    return ok;
+  }
+}

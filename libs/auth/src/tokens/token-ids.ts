@@ -1,0 +1,28 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * A token id that carries its issue time in milliseconds (first 6 bytes), so a revocation
+ * watermark can be compared at millisecond precision even though JWT `iat` is in seconds.
+ */
+export function newTokenId(now = Date.now()): string {
+  const buf = Buffer.alloc(18);
+  buf.writeUIntBE(now, 0, 6);
+  randomBytes(12).copy(buf, 6);
+  return buf.toString('base64url');
+}
+
+/** The issue time encoded in a token id from newTokenId, or undefined for any other string. */
+export function issuedAtOfTokenId(id: string): number | undefined {
+  if (!/^[A-Za-z0-9_-]{24}$/.test(id)) return undefined;
+  return Buffer.from(id, 'base64url').readUIntBE(0, 6);
+}
+
+/** Opaque high-entropy token (refresh tokens, codes, session ids). */
+export function newOpaqueToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** What the store keeps instead of an opaque token. */
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
