@@ -10,3 +10,4 @@ export * from './repositories/signing-key.repository';
 export * from './repositories/token.repository';
 export * from './repositories/user.repository';
 export * from './repositories/watermark.repository';
+export * from './transactor';

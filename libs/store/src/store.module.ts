@@ -11,8 +11,10 @@ import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { TokenRepository } from './repositories/token.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
+import { Transactor } from './transactor';
 
 const REPOSITORIES = [
+  Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
 ];
 

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { FeatureFlagEntity } from '../entities';
+import { Transactor } from '../transactor';
 
 @Injectable()
 export class FeatureFlagRepository {
-  constructor(@InjectRepository(FeatureFlagEntity) private readonly repo: Repository<FeatureFlagEntity>) {}
+  constructor(@InjectRepository(FeatureFlagEntity) private readonly repo: Repository<FeatureFlagEntity>, private readonly tx: Transactor) {}
 
   list(): Promise<FeatureFlagEntity[]> {
     return this.repo.find({ order: { name: 'ASC' } });
@@ -16,6 +17,6 @@ export class FeatureFlagRepository {
   }
 
   async set(name: string, enabled: boolean): Promise<FeatureFlagEntity> {
-    return this.repo.save({ name, enabled, updatedAt: Date.now() });
+    return this.tx.run((m) => m.save(FeatureFlagEntity, { name, enabled, updatedAt: Date.now() }));
   }
 }

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { UserSessionEntity } from '../entities';
+import { Transactor } from '../transactor';
 
 @Injectable()
 export class SessionRepository {
-  constructor(@InjectRepository(UserSessionEntity) private readonly repo: Repository<UserSessionEntity>) {}
+  constructor(@InjectRepository(UserSessionEntity) private readonly repo: Repository<UserSessionEntity>, private readonly tx: Transactor) {}
 
   findById(id: string): Promise<UserSessionEntity | null> {
     return this.repo.findOneBy({ id });
@@ -23,8 +24,8 @@ export class SessionRepository {
     return this.repo.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
   }
 
-  insert(session: UserSessionEntity): Promise<unknown> {
-    return this.repo.insert(session);
+  insert(session: UserSessionEntity, em?: EntityManager): Promise<unknown> {
+    return this.tx.with(em, (m) => m.insert(UserSessionEntity, session));
   }
 
   create(values: Partial<UserSessionEntity>): UserSessionEntity {
@@ -37,8 +38,8 @@ export class SessionRepository {
   }
 
   /** Revokes one session (set-based, idempotent). Returns whether a live session was revoked. */
-  async revoke(id: string, reason: string, by: string | null, em: EntityManager = this.repo.manager): Promise<boolean> {
-    const r = await em.update(UserSessionEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason, revokedBy: by });
+  async revoke(id: string, reason: string, by: string | null, em?: EntityManager): Promise<boolean> {
+    const r = await this.tx.with(em, (m) => m.update(UserSessionEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason, revokedBy: by }));
     return (r.affected ?? 0) > 0;
   }
 }

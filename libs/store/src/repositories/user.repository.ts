@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { UserAttributeEntity, UserEntity } from '../entities';
+import { Transactor } from '../transactor';
 
 export interface UserWithAttributes {
   user: UserEntity;
@@ -13,7 +14,7 @@ export class UserRepository {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(UserAttributeEntity) private readonly attributes: Repository<UserAttributeEntity>,
-    private readonly dataSource: DataSource,
+    private readonly tx: Transactor,
   ) {}
 
   findById(id: string): Promise<UserEntity | null> {
@@ -52,7 +53,7 @@ export class UserRepository {
 
   /** Creates or updates a user and replaces the attributes named in `attributes`, in one transaction. */
   async upsert(user: Pick<UserEntity, 'id'> & Partial<UserEntity>, attributes: Record<string, string>): Promise<UserEntity> {
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const now = Date.now();
       const existing = await em.findOneBy(UserEntity, { id: user.id });
       const saved = await em.save(UserEntity, {
@@ -73,7 +74,7 @@ export class UserRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = await this.users.delete({ id });
+    const result = await this.tx.run((m) => m.delete(UserEntity, { id }));
     return (result.affected ?? 0) > 0;
   }
 }

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs store writes in transactions. TypeORM's better-sqlite3 driver shares one connection,
+ * so two interleaved async transactions would nest into each other and a rollback could
+ * undo someone else's acknowledged write: on SQLite every write is queued here, one at a
+ * time. On PostgreSQL each call gets its own pooled connection and runs concurrently.
+ * Never call run() from inside run(): pass the EntityManager down instead.
+ */
+@Injectable()
+export class Transactor {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly serial: boolean;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.serial = dataSource.options.type === 'better-sqlite3';
+  }
+
+  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.serial) return this.dataSource.transaction(work);
+    const result = this.tail.then(() => this.dataSource.transaction(work));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Uses the caller's transaction when given one, else opens its own. */
+  with<T>(em: EntityManager | undefined, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return em ? work(em) : this.run(work);
+  }
+}
