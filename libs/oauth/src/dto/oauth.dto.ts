@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class OAuthErrorDto {
+  @ApiProperty({ example: 'invalid_request' }) error: string;
+  @ApiProperty({ example: 'The parameter grant_type is required.' }) error_description: string;
+}
+
+export class TokenRequestDto {
+  @ApiProperty({ enum: ['client_credentials', 'password', 'refresh_token'] }) grant_type: string;
+  @ApiPropertyOptional({ example: 'openid profile' }) scope?: string;
+  @ApiPropertyOptional({ description: 'password grant: the user\'s uid' }) username?: string;
+  @ApiPropertyOptional({ description: 'password grant' }) password?: string;
+  @ApiPropertyOptional({ description: 'refresh_token grant' }) refresh_token?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post only' }) client_id?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post only' }) client_secret?: string;
+}
+
+export class TokenResponseDto {
+  @ApiProperty() access_token: string;
+  @ApiProperty({ example: 'Bearer' }) token_type: string;
+  @ApiProperty({ example: 3600 }) expires_in: number;
+  @ApiProperty({ example: 'openid profile' }) scope: string;
+  @ApiPropertyOptional() refresh_token?: string;
+  @ApiPropertyOptional() id_token?: string;
+}
+
+export class TokenParamDto {
+  @ApiProperty({ description: 'The token to introspect or revoke' }) token: string;
+  @ApiPropertyOptional({ enum: ['access_token', 'refresh_token'] }) token_type_hint?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post only' }) client_id?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post only' }) client_secret?: string;
+}
+
+export class IntrospectionResponseDto {
+  @ApiProperty() active: boolean;
+  @ApiPropertyOptional() scope?: string;
+  @ApiPropertyOptional() client_id?: string;
+  @ApiPropertyOptional() sub?: string;
+  @ApiPropertyOptional() aud?: string;
+  @ApiPropertyOptional() iss?: string;
+  @ApiPropertyOptional() exp?: number;
+  @ApiPropertyOptional() iat?: number;
+  @ApiPropertyOptional() jti?: string;
+  @ApiPropertyOptional({ example: 'Bearer' }) token_type?: string;
+  @ApiPropertyOptional() sid?: string;
+  @ApiPropertyOptional({ name: 'pi.sri' }) 'pi.sri'?: string;
+}

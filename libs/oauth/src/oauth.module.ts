@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { IntrospectionController } from './introspection/introspection.controller';
+import { IntrospectionService } from './introspection/introspection.service';
+import { JwksController } from './jwks/jwks.controller';
+import { TokenRevocationController } from './token-revocation/token-revocation.controller';
+import { TokenRevocationService } from './token-revocation/token-revocation.service';
+import { TokenIssuer } from './token/token-issuer.service';
+import { TokenController } from './token/token.controller';
+import { TokenService } from './token/token.service';
+
+/** The OAuth 2.0 token service: /token, /introspect (RFC 7662), /revoke (RFC 7009), /jwks. */
+@Module({
+  controllers: [TokenController, IntrospectionController, TokenRevocationController, JwksController],
+  providers: [TokenIssuer, TokenService, IntrospectionService, TokenRevocationService],
+  exports: [TokenIssuer, TokenService, IntrospectionService],
+})
+export class OAuthModule {}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { newOpaqueToken, newTokenId, tokenDigest, TokenSigner } from '@app/auth';
+import { ClientEntity, IssuedTokenEntity, TokenRepository, UserSessionEntity } from '@app/store';
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+export interface IssueRequest {
+  client: ClientEntity;
+  scopes: string[];
+  userId?: string;
+  session?: UserSessionEntity;
+  /** Issue a refresh token in this family (a new family when undefined and withRefresh is set). */
+  familyId?: string;
+  withRefresh?: boolean;
+  nonce?: string;
+}
+
+/**
+ * Mints access tokens (RFC 9068 JWTs), refresh tokens (opaque, stored as a digest) and ID
+ * tokens, and records each one so that revocation can reach it.
+ */
+@Injectable()
+export class TokenIssuer {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly signer: TokenSigner, private readonly tokens: TokenRepository) {}
+
+  async issue(req: IssueRequest, em?: EntityManager): Promise<TokenResponse> {
+    const now = Date.now();
+    const iat = Math.floor(now / 1000);
+    const jti = newTokenId(now);
+    const scope = req.scopes.join(' ');
+    const sub = req.userId ?? req.client.clientId;
+    const sessionClaims = req.session ? { sid: req.session.id, 'pi.sri': req.session.sri } : {};
+    const familyId = req.withRefresh ? (req.familyId ?? newTokenId(now)) : req.familyId;
+    const accessToken = await this.signer.sign(
+      { iss: this.config.issuer, sub, aud: this.config.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.config.accessTokenTtl, ...sessionClaims },
+      'at+jwt',
+    );
+    const rows: Partial<IssuedTokenEntity>[] = [{
+      id: jti, type: 'access_token', clientId: req.client.clientId, userId: req.userId ?? null, sessionId: req.session?.id ?? null,
+      scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.config.accessTokenTtl * 1000,
+    }];
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope };
+    if (req.withRefresh) {
+      const refreshToken = newOpaqueToken();
+      rows.push({
+        id: tokenDigest(refreshToken), type: 'refresh_token', clientId: req.client.clientId, userId: req.userId ?? null, sessionId: req.session?.id ?? null,
+        scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.config.refreshTokenTtl * 1000,
+      });
+      response.refresh_token = refreshToken;
+    }
+    if (req.userId && req.scopes.includes('openid')) {
+      response.id_token = await this.signer.sign(
+        {
+          iss: this.config.issuer, sub: req.userId, aud: req.client.clientId, azp: req.client.clientId, iat, exp: iat + this.config.idTokenTtl,
+          ...(req.session ? { auth_time: Math.floor(req.session.createdAt / 1000) } : {}),
+          ...(req.nonce ? { nonce: req.nonce } : {}),
+          ...sessionClaims,
+        },
+        'JWT',
+      );
+    }
+    await this.tokens.insert(rows, em);
+    return response;
+  }
+}

@@ -1,0 +1,31 @@
+import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuthenticateClient, CurrentAuth, RequestAuth } from '@app/auth';
+import { formParams } from '../form-params';
+import { OAuthErrorDto, TokenRequestDto, TokenResponseDto } from '../dto/oauth.dto';
+import { TokenResponse } from './token-issuer.service';
+import { TOKEN_PARAMS, TokenService } from './token.service';
+
+@ApiTags('OAuth')
+@Controller()
+export class TokenController {
+  constructor(private readonly tokens: TokenService) {}
+
+  @Post('token')
+  @HttpCode(200)
+  @AuthenticateClient()
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({ summary: 'Token endpoint (RFC 6749)', description: 'client_credentials, password (creates a user session) and refresh_token (rotating).' })
+  @ApiBasicAuth('basic')
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ type: TokenRequestDto })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'invalid_request, invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type' })
+  @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'invalid_client (with WWW-Authenticate)' })
+  token(@Body() body: unknown, @CurrentAuth() auth: RequestAuth, @Req() req: FastifyRequest): Promise<TokenResponse> {
+    const params = formParams(body, TOKEN_PARAMS);
+    return this.tokens.exchange(auth.client!, params, { ip: req.ip, userAgent: req.headers['user-agent'] });
+  }
+}

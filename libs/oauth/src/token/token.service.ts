@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, invalidGrant, invalidScope, unauthorizedClient, unsupportedGrantType } from '@app/common';
+import { newOpaqueToken, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
+import { ClientEntity, SessionRepository, TokenRepository, Transactor, UserRepository } from '@app/store';
+import { parseScope, requireParam } from '../form-params';
+import { TokenIssuer, TokenResponse } from './token-issuer.service';
+
+export const TOKEN_PARAMS = ['grant_type', 'scope', 'username', 'password', 'refresh_token', 'client_id', 'client_secret'] as const;
+export type TokenParams = Partial<Record<(typeof TOKEN_PARAMS)[number], string>>;
+
+/** Scopes that are never granted implicitly through client_credentials. */
+const USER_ONLY_SCOPES = new Set(['openid', 'offline_access']);
+
+/** POST /token: one method per grant type, each in the order RFC 6749 §4 lists its checks. */
+@Injectable()
+export class TokenService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly issuer: TokenIssuer,
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly tokens: TokenRepository,
+    private readonly status: TokenStatusService,
+    private readonly tx: Transactor,
+  ) {}
+
+  async exchange(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string } = {}): Promise<TokenResponse> {
+    const grantType = requireParam(params, 'grant_type');
+    if (!['client_credentials', 'password', 'refresh_token'].includes(grantType)) {
+      throw unsupportedGrantType(`The grant type ${grantType} is not supported.`);
+    }
+    if (!client.grantTypes.includes(grantType)) throw unauthorizedClient(`This client may not use the ${grantType} grant.`);
+    switch (grantType) {
+      case 'client_credentials':
+        return this.clientCredentials(client, params);
+      case 'password':
+        return this.password(client, params, meta);
+      default:
+        return this.refresh(client, params);
+    }
+  }
+
+  /** RFC 6749 §4.4. */
+  private async clientCredentials(client: ClientEntity, params: TokenParams): Promise<TokenResponse> {
+    const requested = parseScope(params.scope);
+    const scopes = requested.length > 0 ? this.allowedScopes(client, requested) : client.scopes.filter((s) => !USER_ONLY_SCOPES.has(s));
+    return this.issuer.issue({ client, scopes });
+  }
+
+  /** RFC 6749 §4.3: authenticates the user, starts a user session, returns access, refresh and ID tokens. */
+  private async password(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string }): Promise<TokenResponse> {
+    const username = requireParam(params, 'username');
+    const password = requireParam(params, 'password');
+    const requested = parseScope(params.scope);
+    const scopes = requested.length > 0 ? this.allowedScopes(client, requested) : client.scopes;
+    const [user] = await this.users.findByAttribute('uid', username, 1);
+    // Verify even for unknown users so the answer time does not reveal which usernames exist.
+    const ok = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok) throw invalidGrant('The resource owner credentials are invalid.');
+    const now = Date.now();
+    const session = this.sessions.create({
+      id: randomUUID(), sri: newOpaqueToken(24), userId: user.id, clientIds: [client.clientId], authnSource: 'password',
+      clientIp: meta.ip?.slice(0, 64) ?? null, userAgent: meta.userAgent?.slice(0, 512) ?? null, createdAt: now, lastActivityAt: now,
+      idleTimeout: this.config.sessionIdleTimeout, maxLifetime: this.config.sessionMaxLifetime, revokedAt: null, revokedReason: null, revokedBy: null,
+    });
+    return this.tx.run(async (em) => {
+      await this.sessions.insert(session, em);
+      return this.issuer.issue({ client, scopes, userId: user.id, session, withRefresh: client.grantTypes.includes('refresh_token') }, em);
+    });
+  }
+
+  /** RFC 6749 §6 with rotation: each refresh token works once; a reused one revokes its whole family. */
+  private async refresh(client: ClientEntity, params: TokenParams): Promise<TokenResponse> {
+    const presented = requireParam(params, 'refresh_token');
+    const record = await this.tokens.findById(tokenDigest(presented));
+    if (!record || record.type !== 'refresh_token' || record.clientId !== client.clientId) {
+      throw invalidGrant('The refresh token is invalid.');
+    }
+    if (record.consumedAt !== null) {
+      if (record.familyId) await this.tokens.revokeFamily(record.familyId, 'refresh_token_reuse');
+      throw invalidGrant('The refresh token was already used; its token family is revoked.');
+    }
+    const state = await this.status.checkRecord(record);
+    if (!state.active) throw invalidGrant('The refresh token is expired or revoked.');
+    const requested = parseScope(params.scope);
+    const granted = record.scope.split(' ').filter(Boolean);
+    if (requested.some((s) => !granted.includes(s))) throw invalidScope('The requested scope exceeds the original grant.');
+    const scopes = requested.length > 0 ? requested : granted;
+    const session = record.sessionId ? await this.sessions.findById(record.sessionId) : null;
+    return this.tx.run(async (em) => {
+      // Conditional update: of two concurrent refreshes with the same token, only one wins.
+      if (!(await this.tokens.consume(record.id, em))) throw invalidGrant('The refresh token was already used.');
+      return this.issuer.issue(
+        { client, scopes, userId: record.userId ?? undefined, session: session ?? undefined, familyId: record.familyId ?? undefined, withRefresh: true },
+        em,
+      );
+    });
+  }
+
+  private allowedScopes(client: ClientEntity, requested: string[]): string[] {
+    const denied = requested.filter((s) => !client.scopes.includes(s));
+    if (denied.length > 0) throw invalidScope(`The client is not registered for the scope ${denied.join(' ')}.`);
+    return requested;
+  }
+}
+
+// A valid hash of a random value, checked against when the user does not exist.
+const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
