@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, AppConfigModule, OAuthExceptionFilter } from '@app/common';
 import { AuthModule } from '@app/auth';
+import { FeatureFlagModule } from '@app/feature-flag';
 import { OAuthModule } from '@app/oauth';
 import { StoreModule } from '@app/store';
 import { HealthController } from './health/health.controller';
@@ -17,6 +18,7 @@ export class AppModule {
         AppConfigModule.forRoot(overrides),
         StoreModule,
         AuthModule,
+        FeatureFlagModule,
         OAuthModule,
         TerminusModule.forRoot({ logger: false }),
       ],

@@ -48,6 +48,12 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString()
   SIGNING_KEY_FILE?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(5256000) @Transform(({ value }) => toInt(value))
+  SESSION_REVOCATION_LIFETIME?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(100000000) @Transform(({ value }) => toInt(value))
+  SESSION_REVOCATION_LIST_MAX?: number;
 }
 
 function toInt(value: unknown): unknown {
@@ -77,6 +83,10 @@ export interface AppConfig {
   sessionMaxLifetime: number;
   bodyLimit: number;
   signingKeyFile?: string;
+  /** Minutes an SRI stays on the session revocation list (PingFederate's default: 490). */
+  sessionRevocationLifetime: number;
+  /** Largest number of entries on the session revocation list; the oldest are purged first. */
+  sessionRevocationListMax: number;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/revocation.sqlite';
@@ -101,6 +111,8 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     sessionMaxLifetime: v.SESSION_MAX_LIFETIME ?? 8 * 3600,
     bodyLimit: v.BODY_LIMIT ?? 64 * 1024,
     signingKeyFile: v.SIGNING_KEY_FILE || undefined,
+    sessionRevocationLifetime: v.SESSION_REVOCATION_LIFETIME ?? 490,
+    sessionRevocationListMax: v.SESSION_REVOCATION_LIST_MAX ?? 1_000_000,
   };
 }
 

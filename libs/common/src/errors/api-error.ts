@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly headers: Record<string, string> = {},
     /** PingFederate-style resultId, when it differs from `code`. */
     readonly resultId?: string,
+    /** Extra members added to the error body (e.g. the name of a disabled feature flag). */
+    readonly extra: Record<string, string | number | boolean> = {},
   ) {
     super(description);
   }

@@ -19,7 +19,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   }
 
   protected body(error: ApiError): object {
-    return { error: error.code, error_description: error.description };
+    return { error: error.code, error_description: error.description, ...error.extra };
   }
 
   private send(reply: FastifyReply, error: ApiError): void {
@@ -36,6 +36,6 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 @Catch()
 export class PingFederateExceptionFilter extends OAuthExceptionFilter {
   protected override body(error: ApiError): object {
-    return { resultId: error.resultId ?? error.code, message: error.description };
+    return { resultId: error.resultId ?? error.code, message: error.description, ...error.extra };
   }
 }
