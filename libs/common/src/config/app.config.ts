@@ -54,6 +54,15 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsInt() @Min(1) @Max(100000000) @Transform(({ value }) => toInt(value))
   SESSION_REVOCATION_LIST_MAX?: number;
+
+  @IsOptional() @Matches(/^(\/|(\/[A-Za-z0-9._~-]+)+)$/, { message: 'GLOBAL_TOKEN_REVOCATION_PREFIX must be a path such as /jans-auth/restv1, or / for none' })
+  GLOBAL_TOKEN_REVOCATION_PREFIX?: string;
+
+  @IsOptional() @IsIn([204, 404]) @Transform(({ value }) => toInt(value))
+  GLOBAL_TOKEN_REVOCATION_UNKNOWN_USER_STATUS?: 204 | 404;
+
+  @IsOptional() @IsInt() @Min(30) @Max(3600) @Transform(({ value }) => toInt(value))
+  GLOBAL_TOKEN_REVOCATION_JWT_MAX_LIFETIME?: number;
 }
 
 function toInt(value: unknown): unknown {
@@ -87,6 +96,12 @@ export interface AppConfig {
   sessionRevocationLifetime: number;
   /** Largest number of entries on the session revocation list; the oldest are purged first. */
   sessionRevocationListMax: number;
+  /** Path before `/global-token-revocation`; Janssen clients call `/jans-auth/restv1/global-token-revocation`. */
+  globalTokenRevocationPrefix: string;
+  /** Answer for a sub_id that matches no user: 204 discloses nothing (Janssen), 404 says so (the IETF draft). */
+  globalTokenRevocationUnknownUserStatus: 204 | 404;
+  /** Seconds a global-token-revocation+jwt may still have to live (`exp - now`); longer-lived assertions are refused. */
+  globalTokenRevocationJwtMaxLifetime: number;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/revocation.sqlite';
@@ -113,6 +128,9 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     signingKeyFile: v.SIGNING_KEY_FILE || undefined,
     sessionRevocationLifetime: v.SESSION_REVOCATION_LIFETIME ?? 490,
     sessionRevocationListMax: v.SESSION_REVOCATION_LIST_MAX ?? 1_000_000,
+    globalTokenRevocationPrefix: (v.GLOBAL_TOKEN_REVOCATION_PREFIX ?? '/jans-auth/restv1').replace(/\/+$/, ''),
+    globalTokenRevocationUnknownUserStatus: v.GLOBAL_TOKEN_REVOCATION_UNKNOWN_USER_STATUS ?? 204,
+    globalTokenRevocationJwtMaxLifetime: v.GLOBAL_TOKEN_REVOCATION_JWT_MAX_LIFETIME ?? 300,
   };
 }
 
