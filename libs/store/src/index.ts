@@ -8,6 +8,7 @@ export * from './repositories/revoked-sri.repository';
 export * from './repositories/session.repository';
 export * from './repositories/signing-key.repository';
 export * from './repositories/token.repository';
+export * from './repositories/used-jti.repository';
 export * from './repositories/user.repository';
 export * from './repositories/watermark.repository';
 export * from './transactor';

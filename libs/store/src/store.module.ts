@@ -9,6 +9,7 @@ import { RevokedSriRepository } from './repositories/revoked-sri.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { TokenRepository } from './repositories/token.repository';
+import { UsedJtiRepository } from './repositories/used-jti.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
 import { Transactor } from './transactor';
@@ -16,6 +17,7 @@ import { Transactor } from './transactor';
 const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
+  UsedJtiRepository,
 ];
 
 /** The store: one TypeORM DataSource (SQLite or PostgreSQL), migrated at start, behind repositories. */

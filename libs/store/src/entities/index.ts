@@ -3,6 +3,7 @@ import { FeatureFlagEntity } from './feature-flag.entity';
 import { IssuedTokenEntity } from './issued-token.entity';
 import { RevokedSriEntity } from './revoked-sri.entity';
 import { SigningKeyEntity } from './signing-key.entity';
+import { UsedJtiEntity } from './used-jti.entity';
 import { UserAttributeEntity } from './user-attribute.entity';
 import { UserSessionEntity } from './user-session.entity';
 import { UserTokenWatermarkEntity } from './user-token-watermark.entity';
@@ -13,6 +14,7 @@ export * from './feature-flag.entity';
 export * from './issued-token.entity';
 export * from './revoked-sri.entity';
 export * from './signing-key.entity';
+export * from './used-jti.entity';
 export * from './user-attribute.entity';
 export * from './user-session.entity';
 export * from './user-token-watermark.entity';
@@ -20,5 +22,5 @@ export * from './user.entity';
 
 export const ENTITIES = [
   ClientEntity, UserEntity, UserAttributeEntity, UserSessionEntity, IssuedTokenEntity,
-  RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity,
+  RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity, UsedJtiEntity,
 ];

@@ -1,4 +1,5 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+import { UsedJti1764000000000 } from './1764000000000-used-jti';
 
 /** Every migration, in order. Listed explicitly so the built server needs no file globbing. */
-export const MIGRATIONS = [InitialSchema1763900000000];
+export const MIGRATIONS = [InitialSchema1763900000000, UsedJti1764000000000];

@@ -37,6 +37,12 @@ export class SessionRepository {
     return s.revokedAt === null && now < s.lastActivityAt + s.idleTimeout * 1000 && now < s.createdAt + s.maxLifetime * 1000;
   }
 
+  /** Revokes every live session of a user with one UPDATE. Returns how many were live. */
+  async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager): Promise<number> {
+    const r = await em.update(UserSessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason, revokedBy: by });
+    return r.affected ?? 0;
+  }
+
   /** Revokes one session (set-based, idempotent). Returns whether a live session was revoked. */
   async revoke(id: string, reason: string, by: string | null, em?: EntityManager): Promise<boolean> {
     const r = await this.tx.with(em, (m) => m.update(UserSessionEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason, revokedBy: by }));

@@ -36,6 +36,31 @@ export class UserRepository {
       .getMany();
   }
 
+  /**
+   * Users holding any attribute in `names` with any value in `values`: the first of them in the
+   * order of findByAttribute (oldest, then by id), and how many distinct users match.
+   */
+  async firstByAttributes(names: string[], values: string[]): Promise<{ user: UserEntity | null; matches: number }> {
+    if (names.length === 0 || values.length === 0) return { user: null, matches: 0 };
+    const where = 'a.name IN (:...names) AND a.value IN (:...values)';
+    const counted = await this.attributes
+      .createQueryBuilder('a')
+      .select('COUNT(DISTINCT a.user_id)', 'n')
+      .where(where, { names, values })
+      .getRawOne<{ n: string | number }>();
+    const matches = Number(counted?.n ?? 0);
+    if (matches === 0) return { user: null, matches };
+    const user = await this.users
+      .createQueryBuilder('u')
+      .innerJoin(UserAttributeEntity, 'a', 'a.user_id = u.id')
+      .where(where, { names, values })
+      .orderBy('u.created_at', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(1)
+      .getOne();
+    return { user, matches };
+  }
+
   async attributesOf(userId: string): Promise<Record<string, string>> {
     const rows = await this.attributes.find({ where: { userId }, order: { name: 'ASC' } });
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));

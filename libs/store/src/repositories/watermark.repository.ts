@@ -14,12 +14,19 @@ export class WatermarkRepository {
     return row?.validAfter ?? 0;
   }
 
-  /** Raises the watermark (never lowers it): one row, whatever the number of tokens. */
+  /**
+   * Raises the watermark (never lowers it): one row, whatever the number of tokens. A single
+   * upsert, so two concurrent raises for one user cannot collide on the primary key.
+   */
   async raise(userId: string, at: number, reason: string | null, em?: EntityManager): Promise<void> {
     await this.tx.with(em, async (m) => {
-      const existing = await m.findOneBy(UserTokenWatermarkEntity, { userId });
-      if (!existing) await m.insert(UserTokenWatermarkEntity, { userId, validAfter: at, reason });
-      else if (existing.validAfter < at) await m.update(UserTokenWatermarkEntity, { userId }, { validAfter: at, reason });
+      const [sql, params] = m.connection.driver.escapeQueryWithParameters(
+        `INSERT INTO user_token_watermark (user_id, valid_after, reason) VALUES (:userId, :at, :reason)
+         ON CONFLICT (user_id) DO UPDATE SET valid_after = excluded.valid_after, reason = excluded.reason
+         WHERE user_token_watermark.valid_after < excluded.valid_after`,
+        { userId, at, reason },
+      );
+      await m.query(sql, params);
     });
   }
 }
