@@ -63,6 +63,17 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsInt() @Min(30) @Max(3600) @Transform(({ value }) => toInt(value))
   GLOBAL_TOKEN_REVOCATION_JWT_MAX_LIFETIME?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(86400) @Transform(({ value }) => toInt(value))
+  SESSION_REVOCATION_PURGE_INTERVAL?: number;
+
+  @IsOptional() @Matches(/^\s*[A-Za-z0-9_.:-]+\s*=\s*\d{1,8}\s*(,\s*[A-Za-z0-9_.:-]+\s*=\s*\d{1,8}\s*)*$/, {
+    message: 'SESSION_IDLE_TIMEOUT_OVERRIDES must be a comma-separated list of AUTHN_SOURCE=SECONDS',
+  })
+  SESSION_IDLE_TIMEOUT_OVERRIDES?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z][A-Za-z0-9_.:-]{0,127}$/, { message: 'SESSION_USER_KEY_ATTRIBUTE must be a user attribute name' })
+  SESSION_USER_KEY_ATTRIBUTE?: string;
 }
 
 function toInt(value: unknown): unknown {
@@ -102,6 +113,15 @@ export interface AppConfig {
   globalTokenRevocationUnknownUserStatus: 204 | 404;
   /** Seconds a global-token-revocation+jwt may still have to live (`exp - now`); longer-lived assertions are refused. */
   globalTokenRevocationJwtMaxLifetime: number;
+  /** Seconds between two purges of the session revocation list (expired entries, then the oldest over the maximum). */
+  sessionRevocationPurgeInterval: number;
+  /**
+   * Idle timeout (seconds) per authentication source, overriding `sessionIdleTimeout`: PingFederate's
+   * idle timeout override for an authentication source, which takes precedence over the global one.
+   */
+  sessionIdleTimeoutOverrides: Record<string, number>;
+  /** The user attribute `/pf-ws/rest/sessionMgmt/users/{userKey}` matches (PingFederate's Unique User Key Attribute). */
+  sessionUserKeyAttribute: string;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/revocation.sqlite';
@@ -131,7 +151,25 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     globalTokenRevocationPrefix: (v.GLOBAL_TOKEN_REVOCATION_PREFIX ?? '/jans-auth/restv1').replace(/\/+$/, ''),
     globalTokenRevocationUnknownUserStatus: v.GLOBAL_TOKEN_REVOCATION_UNKNOWN_USER_STATUS ?? 204,
     globalTokenRevocationJwtMaxLifetime: v.GLOBAL_TOKEN_REVOCATION_JWT_MAX_LIFETIME ?? 300,
+    sessionRevocationPurgeInterval: v.SESSION_REVOCATION_PURGE_INTERVAL ?? 60,
+    sessionIdleTimeoutOverrides: parseIdleTimeoutOverrides(v.SESSION_IDLE_TIMEOUT_OVERRIDES),
+    sessionUserKeyAttribute: v.SESSION_USER_KEY_ATTRIBUTE ?? 'uid',
   };
+}
+
+/** `password=600, ldap=1800` → `{ password: 600, ldap: 1800 }` (the format is validated above). */
+function parseIdleTimeoutOverrides(value: string | undefined): Record<string, number> {
+  // fromEntries defines own properties, so a source named __proto__ cannot reach the prototype.
+  return Object.fromEntries((value ?? '').split(',').filter((p) => p.trim()).map((pair) => {
+    const [source, seconds] = pair.split('=').map((x) => x.trim());
+    return [source, Number(seconds)];
+  }));
+}
+
+/** Idle timeout (seconds) of a session started by `authnSource`: the source's override, else the global one. */
+export function idleTimeoutFor(config: Pick<AppConfig, 'sessionIdleTimeout' | 'sessionIdleTimeoutOverrides'>, authnSource: string): number {
+  const overrides = config.sessionIdleTimeoutOverrides ?? {};
+  return Object.prototype.hasOwnProperty.call(overrides, authnSource) ? overrides[authnSource] : config.sessionIdleTimeout;
 }
 
 /** Injection token for the validated AppConfig. */
