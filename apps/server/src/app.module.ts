@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, AppConfigModule, OAuthExceptionFilter } from '@app/common';
 import { AuthModule } from '@app/auth';
+import { DiscoveryModule } from '@app/discovery';
 import { FeatureFlagModule } from '@app/feature-flag';
 import { OAuthModule } from '@app/oauth';
 import { StoreModule } from '@app/store';
@@ -20,6 +21,7 @@ export class AppModule {
         AuthModule,
         FeatureFlagModule,
         OAuthModule,
+        DiscoveryModule,
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { baseMetadata } from './base-metadata';
+
+export type DiscoveryMetadata = Record<string, unknown>;
+
+/** Returns metadata entries; evaluated on every discovery request, so it may read feature flags. */
+export type DiscoveryContributor = () => DiscoveryMetadata | Promise<DiscoveryMetadata>;
+
+/**
+ * The discovery document is the merge of every contributor's entries, in registration order;
+ * the base document (issuer, OAuth endpoints, algorithms) is always the first. A feature module
+ * registers in its `onModuleInit`, and returns `{}` while its feature flag is off:
+ *
+ *   this.discovery.register(() => flags.isEnabled('GLOBAL_TOKEN_REVOCATION')
+ *     ? { global_token_revocation_endpoint: `${issuer}/jans-auth/restv1/global-token-revocation` } : {});
+ *
+ * Merge rule: arrays are unioned (a module can add a scope or a grant type to the base lists);
+ * any other value replaces the earlier one; `undefined` values are skipped.
+ */
+@Injectable()
+export class DiscoveryRegistry {
+  private readonly contributors: DiscoveryContributor[] = [];
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.register(() => baseMetadata(config));
+  }
+
+  /** Adds a contributor; the returned function removes it again. */
+  register(contributor: DiscoveryContributor): () => void {
+    this.contributors.push(contributor);
+    return () => {
+      const i = this.contributors.indexOf(contributor);
+      if (i >= 0) this.contributors.splice(i, 1);
+    };
+  }
+
+  async document(): Promise<DiscoveryMetadata> {
+    const parts = await Promise.all(this.contributors.map((c) => c()));
+    return parts.reduce<DiscoveryMetadata>(mergeMetadata, {});
+  }
+}
+
+export function mergeMetadata(into: DiscoveryMetadata, entries: DiscoveryMetadata): DiscoveryMetadata {
+  for (const [key, value] of Object.entries(entries)) {
+    if (value === undefined) continue;
+    const current = into[key];
+    into[key] = Array.isArray(current) && Array.isArray(value) ? [...new Set([...current, ...value])] : value;
+  }
+  return into;
+}

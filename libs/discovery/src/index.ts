@@ -1,0 +1,4 @@
+export * from './base-metadata';
+export * from './discovery.controller';
+export * from './discovery.module';
+export * from './discovery.registry';
