@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { ClientEntity } from '../entities';
 import { Transactor } from '../transactor';
 
@@ -16,8 +16,21 @@ export class ClientRepository {
     return this.repo.find({ order: { clientId: 'ASC' } });
   }
 
-  save(client: ClientEntity): Promise<ClientEntity> {
-    return this.tx.run((m) => m.save(ClientEntity, client));
+  /**
+   * Clients registered with `scope`. Scopes are stored as a JSON array, so the LIKE narrows
+   * (a `_` or `%` in a scope can only widen it) and the filter decides.
+   */
+  async findByScope(scope: string): Promise<ClientEntity[]> {
+    const candidates = await this.repo
+      .createQueryBuilder('c')
+      .where('c.scopes LIKE :pattern', { pattern: `%${JSON.stringify(scope)}%` })
+      .orderBy('c.client_id', 'ASC')
+      .getMany();
+    return candidates.filter((c) => c.scopes.includes(scope));
+  }
+
+  save(client: ClientEntity, em?: EntityManager): Promise<ClientEntity> {
+    return this.tx.with(em, (m) => m.save(ClientEntity, client));
   }
 
   async delete(clientId: string): Promise<boolean> {

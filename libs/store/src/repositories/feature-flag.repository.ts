@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { FeatureFlagEntity } from '../entities';
 import { Transactor } from '../transactor';
 
@@ -16,7 +16,7 @@ export class FeatureFlagRepository {
     return this.repo.findOneBy({ name });
   }
 
-  async set(name: string, enabled: boolean): Promise<FeatureFlagEntity> {
-    return this.tx.run((m) => m.save(FeatureFlagEntity, { name, enabled, updatedAt: Date.now() }));
+  async set(name: string, enabled: boolean, em?: EntityManager): Promise<FeatureFlagEntity> {
+    return this.tx.with(em, (m) => m.save(FeatureFlagEntity, { name, enabled, updatedAt: Date.now() }));
   }
 }

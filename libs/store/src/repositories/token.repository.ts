@@ -32,6 +32,12 @@ export class TokenRepository {
     return r.affected ?? 0;
   }
 
+  /** Revokes every live token issued to a client (when the client is deleted). */
+  async revokeByClient(clientId: string, reason: string, em?: EntityManager): Promise<number> {
+    const r = await this.tx.with(em, (m) => m.update(IssuedTokenEntity, { clientId, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason }));
+    return r.affected ?? 0;
+  }
+
   /** Deletes rows that expired before `before`; they can no longer be presented anyway. */
   async purgeExpired(before: number): Promise<number> {
     const r = await this.tx.run((m) => m.createQueryBuilder().delete().from(IssuedTokenEntity).where('expires_at < :before', { before }).execute());

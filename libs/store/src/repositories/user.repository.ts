@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { UserAttributeEntity, UserEntity } from '../entities';
 import { Transactor } from '../transactor';
 
@@ -77,8 +77,8 @@ export class UserRepository {
   }
 
   /** Creates or updates a user and replaces the attributes named in `attributes`, in one transaction. */
-  async upsert(user: Pick<UserEntity, 'id'> & Partial<UserEntity>, attributes: Record<string, string>): Promise<UserEntity> {
-    return this.tx.run(async (em) => {
+  async upsert(user: Pick<UserEntity, 'id'> & Partial<UserEntity>, attributes: Record<string, string>, txm?: EntityManager): Promise<UserEntity> {
+    return this.tx.with(txm, async (em) => {
       const now = Date.now();
       const existing = await em.findOneBy(UserEntity, { id: user.id });
       const saved = await em.save(UserEntity, {
