@@ -33,8 +33,17 @@ export class ClientRepository {
     return this.tx.with(em, (m) => m.save(ClientEntity, client));
   }
 
-  async delete(clientId: string): Promise<boolean> {
-    const result = await this.tx.run((m) => m.delete(ClientEntity, { clientId }));
+  /** Inserts a new client; false when the id is taken (checked in the same transaction). */
+  async insert(client: ClientEntity, em?: EntityManager): Promise<boolean> {
+    return this.tx.with(em, async (m) => {
+      if (await m.existsBy(ClientEntity, { clientId: client.clientId })) return false;
+      await m.insert(ClientEntity, client);
+      return true;
+    });
+  }
+
+  async delete(clientId: string, em?: EntityManager): Promise<boolean> {
+    const result = await this.tx.with(em, (m) => m.delete(ClientEntity, { clientId }));
     return (result.affected ?? 0) > 0;
   }
 

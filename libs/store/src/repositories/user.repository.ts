@@ -98,8 +98,8 @@ export class UserRepository {
     });
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.tx.run((m) => m.delete(UserEntity, { id }));
+  async delete(id: string, em?: EntityManager): Promise<boolean> {
+    const result = await this.tx.with(em, (m) => m.delete(UserEntity, { id }));
     return (result.affected ?? 0) > 0;
   }
 }
