@@ -1,18 +1,56 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@app/common';
+
+/** One tag per feature module, in the order the UI lists them; controllers use these names in @ApiTags. */
+export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
+  { name: 'OAuth', description: 'OAuth 2.0 token service: token endpoint (RFC 6749), introspection (RFC 7662), revocation (RFC 7009), signing keys. Clients authenticate with client_secret_basic or client_secret_post.' },
+  { name: 'Global Token Revocation', description: 'Janssen Global Token Revocation: revoke every token and session of one user. Bearer token with the global_token_revocation scope; feature flag GLOBAL_TOKEN_REVOCATION.' },
+  { name: 'Session Management', description: 'PingFederate Session Revocation API (revokedSris) and Session Management API. Client authentication plus the X-XSRF-HEADER header.' },
+  { name: 'Admin', description: 'Clients, users, sessions and feature flags. Bearer token with the admin scope.' },
+  { name: 'Discovery', description: 'OpenID Connect Discovery 1.0 and RFC 8414 metadata, also at the path Janssen clients read.' },
+  { name: 'Health', description: 'Liveness and the state of the store.' },
+];
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, with every security scheme. */
 export function setupSwagger(app: INestApplication, config: AppConfig): void {
-  const doc = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Revocation Server')
     .setDescription('Token and session revocation: Janssen Global Token Revocation, PingFederate Session Revocation API, OAuth 2.0 token service.')
     .setVersion('0.1.0')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
     .addServer(config.issuer)
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_secret_basic: client id and secret' }, 'basic')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token issued by this server' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-XSRF-HEADER', description: 'Any non-empty value (PingFederate CSRF guard)' }, 'xsrf')
-    .build();
-  const document = SwaggerModule.createDocument(app, doc);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-XSRF-HEADER', description: 'Any non-empty value (PingFederate CSRF guard)' }, 'xsrf');
+  for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory });
+  document.tags = usedTags(document);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Revocation Server API',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
+
+/** `DiscoveryController.metadata` served at its second path → `Discovery_metadata_1`. */
+function operationIdFactory(controllerKey: string, methodKey: string): string {
+  const method = methodKey.replace(/\[0\]$/, '').replace(/\[(\d+)\]$/, '_$1');
+  return `${controllerKey.replace(/Controller$/, '')}_${method}`;
+}
+
+/**
+ * The declared tags that some operation uses, in API_TAGS order, then any other tag an
+ * operation uses: the UI shows no empty section for a module that is not there yet.
+ */
+export function usedTags(document: Pick<OpenAPIObject, 'paths' | 'tags'>): NonNullable<OpenAPIObject['tags']> {
+  const used = new Set<string>();
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item)) {
+      if (op && typeof op === 'object' && 'tags' in op && Array.isArray(op.tags)) for (const t of op.tags) used.add(t);
+    }
+  }
+  const declared = (document.tags ?? []).filter((t) => used.has(t.name));
+  const extra = [...used].filter((name) => !declared.some((t) => t.name === name)).sort().map((name) => ({ name }));
+  return [...declared, ...extra];
 }
