@@ -4,6 +4,7 @@ import { epochMsColumn } from './columns';
 /** PingFederate's session revocation list: one entry per revoked session reference identifier. */
 @Entity('revoked_sri')
 @Index('IDX_revoked_sri_created', ['createdAt'])
+@Index('IDX_revoked_sri_expires', ['expiresAt'])
 export class RevokedSriEntity {
   @PrimaryColumn({ type: 'varchar', length: 255 })
   sri: string;

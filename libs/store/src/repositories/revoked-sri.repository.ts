@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, MoreThan, Repository } from 'typeorm';
+import { EntityManager, In, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { RevokedSriEntity } from '../entities';
+import { Transactor } from '../transactor';
 
 @Injectable()
 export class RevokedSriRepository {
-  constructor(@InjectRepository(RevokedSriEntity) private readonly repo: Repository<RevokedSriEntity>) {}
+  constructor(@InjectRepository(RevokedSriEntity) private readonly repo: Repository<RevokedSriEntity>, private readonly tx: Transactor) {}
 
   /** The entry for `sri`, if listed and not expired. */
   findListed(sri: string, now = Date.now()): Promise<RevokedSriEntity | null> {
@@ -28,5 +29,42 @@ export class RevokedSriRepository {
       { userId, revokedBy, at, expiresAt },
     );
     await em.query(sql, params);
+  }
+
+  /**
+   * Lists one SRI. Listing it again while listed renews the entry (a later expiry wins, and it
+   * counts as new for the oldest-first purge). One upsert, so two concurrent calls never collide.
+   */
+  async add(entry: RevokedSriEntity, em?: EntityManager): Promise<void> {
+    await this.tx.with(em, async (m) => {
+      const [sql, params] = m.connection.driver.escapeQueryWithParameters(
+        `INSERT INTO revoked_sri (sri, created_at, expires_at, revoked_by) VALUES (:sri, :createdAt, :expiresAt, :revokedBy)
+         ON CONFLICT (sri) DO UPDATE SET created_at = excluded.created_at, expires_at = excluded.expires_at, revoked_by = excluded.revoked_by
+         WHERE revoked_sri.expires_at < excluded.expires_at`,
+        { ...entry },
+      );
+      await m.query(sql, params);
+    });
+  }
+
+  count(): Promise<number> {
+    return this.repo.count();
+  }
+
+  /** Deletes every entry whose lifetime ended at or before `now`. Returns how many. */
+  async purgeExpired(now: number): Promise<number> {
+    const r = await this.tx.run((m) => m.delete(RevokedSriEntity, { expiresAt: LessThanOrEqual(now) }));
+    return r.affected ?? 0;
+  }
+
+  /** The `limit` oldest entries (first listed first; ties by SRI so every store agrees). */
+  oldest(limit: number): Promise<RevokedSriEntity[]> {
+    return this.repo.find({ order: { createdAt: 'ASC', sri: 'ASC' }, take: limit });
+  }
+
+  async delete(sris: string[], em?: EntityManager): Promise<number> {
+    if (sris.length === 0) return 0;
+    const r = await this.tx.with(em, (m) => m.delete(RevokedSriEntity, { sri: In(sris) }));
+    return r.affected ?? 0;
   }
 }

@@ -48,4 +48,22 @@ export class SessionRepository {
     const r = await this.tx.with(em, (m) => m.update(UserSessionEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason, revokedBy: by }));
     return (r.affected ?? 0) > 0;
   }
+
+  /** Revokes the session holding this SRI, if live. Returns whether one was. */
+  async revokeBySri(sri: string, reason: string, by: string | null, at: number, em?: EntityManager): Promise<boolean> {
+    const r = await this.tx.with(em, (m) => m.update(UserSessionEntity, { sri, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason, revokedBy: by }));
+    return (r.affected ?? 0) > 0;
+  }
+
+  /**
+   * Records activity at `at` with this idle timeout (seconds). Conditional on the row being as
+   * the caller read it (same last activity, not revoked): a concurrent writer wins, a revoked
+   * session is never touched. Returns whether the row was written.
+   */
+  async recordActivity(id: string, seenLastActivityAt: number, at: number, idleTimeout: number, em?: EntityManager): Promise<boolean> {
+    const r = await this.tx.with(em, (m) =>
+      m.update(UserSessionEntity, { id, lastActivityAt: seenLastActivityAt, revokedAt: IsNull() }, { lastActivityAt: at, idleTimeout }),
+    );
+    return (r.affected ?? 0) > 0;
+  }
 }
