@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { isIP } from 'node:net';
 import { validateConfig } from './validate-config';
 
 /** Every environment variable the server reads; `.env.example` documents each one. */
@@ -74,6 +75,32 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(/^[A-Za-z][A-Za-z0-9_.:-]{0,127}$/, { message: 'SESSION_USER_KEY_ATTRIBUTE must be a user attribute name' })
   SESSION_USER_KEY_ATTRIBUTE?: string;
+
+  @IsOptional() @IsString()
+  AUDIT_LOG_FILE?: string;
+
+  @IsOptional() @Matches(/^(off|[1-9]\d*[BKMG])$/, { message: 'AUDIT_LOG_ROTATE_SIZE must be off or a size such as 100M (units B, K, M, G)' })
+  AUDIT_LOG_ROTATE_SIZE?: string;
+
+  @IsOptional()
+  @ValidateBy({ name: 'rotationInterval', validator: { validate: isRotationInterval, defaultMessage: () => 'AUDIT_LOG_ROTATE_INTERVAL must be off or an interval such as 1d, 12h, 30m (minutes and seconds dividing 60, hours dividing 24)' } })
+  AUDIT_LOG_ROTATE_INTERVAL?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(100000) @Transform(({ value }) => toInt(value))
+  AUDIT_LOG_MAX_FILES?: number;
+
+  @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
+  AUDIT_LOG_COMPRESS?: boolean;
+
+  @IsOptional() @Matches(/^\s*(request_id|user_agent|tls_version|note)(\s*,\s*(request_id|user_agent|tls_version|note))*\s*$/, { message: 'AUDIT_EXTRA_FIELDS must be a comma-separated list of request_id, user_agent, tls_version, note' })
+  AUDIT_EXTRA_FIELDS?: string;
+
+  @IsOptional() @Matches(/^\s*\/[^\s,]*(\s*,\s*\/[^\s,]*)*\s*$/, { message: 'AUDIT_PATHS must be a comma-separated list of paths starting with /' })
+  AUDIT_PATHS?: string;
+
+  @IsOptional()
+  @ValidateBy({ name: 'trustProxy', validator: { validate: (v: unknown) => parseTrustProxy(v) !== undefined, defaultMessage: () => 'TRUST_PROXY must be off, true, a hop count, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal' } })
+  TRUST_PROXY?: string;
 }
 
 function toInt(value: unknown): unknown {
@@ -84,6 +111,54 @@ function toBool(value: unknown): unknown {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   return value;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** rotating-file-stream's interval syntax; months are left out (experimental there). */
+function isRotationInterval(value: unknown): boolean {
+  if (value === 'off') return true;
+  const m = typeof value === 'string' ? /^([1-9]\d*)([smhd])$/.exec(value) : null;
+  if (!m) return false;
+  const n = Number(m[1]);
+  return m[2] === 'd' || (m[2] === 'h' ? 24 % n === 0 : 60 % n === 0);
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY, in the forms Fastify's `trustProxy` option accepts: off (X-Forwarded-For is
+ * ignored), true (every hop is trusted: only behind a proxy that overwrites the header), a
+ * hop count, or the addresses and CIDR ranges of the proxies. Undefined when invalid.
+ */
+export function parseTrustProxy(value: unknown): TrustProxySetting | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const v = value.trim();
+  if (/^(off|false|0)$/i.test(v)) return false;
+  if (/^true$/i.test(v)) return true;
+  if (/^[1-9]\d{0,2}$/.test(v)) return Number(v);
+  const entries = v.split(',').map((s) => s.trim());
+  const valid = entries.every((e) => {
+    if (PROXY_RANGE_NAMES.has(e)) return true;
+    const [addr, prefix, ...rest] = e.split('/');
+    const family = isIP(addr);
+    if (!family || rest.length > 0) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  });
+  return valid ? entries : undefined;
+}
+
+export type TrustProxySetting = boolean | number | string[];
+
+/** Optional fields appended after the seven fields of a runtime-api.log line, in the order configured. */
+export type AuditExtraField = 'request_id' | 'user_agent' | 'tls_version' | 'note';
+
+/** The runtime APIs' paths, audited even when a request matches no route (a wrong method, a typo below /admin). */
+export function defaultAuditPaths(globalTokenRevocationPrefix: string): string[] {
+  return ['/revoke', '/admin', '/pf-ws/rest/sessionMgmt', `${globalTokenRevocationPrefix}/global-token-revocation`];
 }
 
 export interface AppConfig {
@@ -122,6 +197,21 @@ export interface AppConfig {
   sessionIdleTimeoutOverrides: Record<string, number>;
   /** The user attribute `/pf-ws/rest/sessionMgmt/users/{userKey}` matches (PingFederate's Unique User Key Attribute). */
   sessionUserKeyAttribute: string;
+  /** The runtime-api.log file (docs/audit-log.md). */
+  auditLogFile: string;
+  /** Rotate when the file reaches this size (rotating-file-stream syntax, e.g. `100M`); undefined: never by size. */
+  auditLogRotateSize?: string;
+  /** Rotate at each UTC boundary of this interval (e.g. `1d`); undefined: never by date. */
+  auditLogRotateInterval?: string;
+  /** Rotated files kept; older ones are removed. */
+  auditLogMaxFiles: number;
+  /** Gzip rotated files. */
+  auditLogCompress: boolean;
+  auditExtraFields: AuditExtraField[];
+  /** Path prefixes audited even when a request matches no `@Audited()` route. */
+  auditPaths: string[];
+  /** Whose X-Forwarded-For is believed (Fastify's `trustProxy`); false ignores the header. */
+  trustProxy: TrustProxySetting;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/revocation.sqlite';
@@ -154,6 +244,14 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     sessionRevocationPurgeInterval: v.SESSION_REVOCATION_PURGE_INTERVAL ?? 60,
     sessionIdleTimeoutOverrides: parseIdleTimeoutOverrides(v.SESSION_IDLE_TIMEOUT_OVERRIDES),
     sessionUserKeyAttribute: v.SESSION_USER_KEY_ATTRIBUTE ?? 'uid',
+    auditLogFile: v.AUDIT_LOG_FILE ?? './logs/runtime-api.log',
+    auditLogRotateSize: v.AUDIT_LOG_ROTATE_SIZE === 'off' ? undefined : v.AUDIT_LOG_ROTATE_SIZE ?? '100M',
+    auditLogRotateInterval: v.AUDIT_LOG_ROTATE_INTERVAL === 'off' ? undefined : v.AUDIT_LOG_ROTATE_INTERVAL ?? '1d',
+    auditLogMaxFiles: v.AUDIT_LOG_MAX_FILES ?? 30,
+    auditLogCompress: v.AUDIT_LOG_COMPRESS ?? true,
+    auditExtraFields: [...new Set(list(v.AUDIT_EXTRA_FIELDS) ?? [])] as AuditExtraField[],
+    auditPaths: list(v.AUDIT_PATHS) ?? defaultAuditPaths((v.GLOBAL_TOKEN_REVOCATION_PREFIX ?? '/jans-auth/restv1').replace(/\/+$/, '')),
+    trustProxy: v.TRUST_PROXY === undefined ? false : parseTrustProxy(v.TRUST_PROXY)!,
   };
 }
 
