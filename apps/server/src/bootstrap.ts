@@ -15,7 +15,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const base = { ...loadAppConfig(), ...options.config };
   const adapter = new FastifyAdapter({
     bodyLimit: base.bodyLimit,
-    trustProxy: false,
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (request.ip, the audit log).
+    trustProxy: base.trustProxy ?? false,
     // Duplicate JSON keys and prototype pollution attempts are refused while parsing.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
