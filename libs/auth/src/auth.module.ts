@@ -6,11 +6,12 @@ import { AuthPolicyGuard } from './guards/auth-policy.guard';
 import { BearerTokenGuard } from './guards/bearer-token.guard';
 import { ClientAuthGuard } from './guards/client-auth.guard';
 import { SigningKeyService } from './keys/signing-key.service';
+import { SessionActivityService } from './sessions/session-activity.service';
 import { ClientBasicStrategy } from './strategies/client-basic.strategy';
 import { TokenSigner } from './tokens/token-signer.service';
 import { TokenStatusService } from './tokens/token-status.service';
 
-const EXPORTED = [ClientAuthenticator, ClientAuthGuard, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService];
+const EXPORTED = [ClientAuthenticator, ClientAuthGuard, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService, SessionActivityService];
 
 /** Client authentication, bearer tokens, signing keys and token status; every route must declare its policy. */
 @Global()

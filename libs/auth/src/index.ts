@@ -7,6 +7,7 @@ export * from './guards/client-auth.guard';
 export * from './keys/signing-key.service';
 export * from './request-auth';
 export * from './secrets/secret-hasher';
+export * from './sessions/session-activity.service';
 export * from './tokens/token-ids';
 export * from './tokens/token-signer.service';
 export * from './tokens/token-status.service';
