@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, AppConfigModule, OAuthExceptionFilter } from '@app/common';
+import { AdminModule } from '@app/admin';
 import { AuthModule } from '@app/auth';
 import { DiscoveryModule } from '@app/discovery';
 import { FeatureFlagModule } from '@app/feature-flag';
@@ -22,6 +23,7 @@ export class AppModule {
         FeatureFlagModule,
         OAuthModule,
         DiscoveryModule,
+        AdminModule,
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],

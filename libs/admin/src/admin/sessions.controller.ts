@@ -1,0 +1,24 @@
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { BearerTokenGuard, RequireScopes } from '@app/auth';
+import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
+import { AdminApiDocs, ApiNotFound } from './admin-api.decorators';
+import { SessionViewDto } from './dto/session.dto';
+import { SessionAdminService } from './session-admin.service';
+
+@Controller('admin/sessions')
+@UseGuards(BearerTokenGuard)
+@RequireScopes(ADMIN_SCOPE)
+@AdminApiDocs()
+export class SessionsController {
+  constructor(private readonly sessions: SessionAdminService) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a session' })
+  @ApiParam({ name: 'id', description: 'Session id (sid)' })
+  @ApiOkResponse({ type: SessionViewDto })
+  @ApiNotFound('session')
+  get(@Param('id') id: string): Promise<SessionViewDto> {
+    return this.sessions.get(id);
+  }
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, conflict, notFound } from '@app/common';
+import { hashSecret } from '@app/auth';
+import { RevokedSriRepository, SessionRepository, Transactor, UserEntity, UserRepository, WatermarkRepository } from '@app/store';
+import { UserInputDto, UserViewDto } from './dto/user.dto';
+
+export const MAX_PAGE = 500;
+
+export function toUserView(user: UserEntity, attributes: Record<string, string>): UserViewDto {
+  return {
+    sub: user.id,
+    attributes,
+    has_password: user.passwordHash !== null,
+    created_at: new Date(user.createdAt).toISOString(),
+    updated_at: new Date(user.updatedAt).toISOString(),
+  };
+}
+
+/** Users for the admin API: subject ids, attributes and hashed passwords (never shown). */
+@Injectable()
+export class UserAdminService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly revokedSris: RevokedSriRepository,
+    private readonly watermarks: WatermarkRepository,
+    private readonly tx: Transactor,
+  ) {}
+
+  async list(limit = 100, offset = 0): Promise<UserViewDto[]> {
+    const page = await this.users.list(Math.min(Math.max(limit, 1), MAX_PAGE), Math.max(offset, 0));
+    return page.map(({ user, attributes }) => toUserView(user, attributes));
+  }
+
+  async get(sub: string): Promise<UserViewDto> {
+    const user = await this.require(sub);
+    return toUserView(user, await this.users.attributesOf(sub));
+  }
+
+  /** Creates a user; the uid (and the sub, when given) must be free. */
+  async create(dto: UserInputDto): Promise<UserViewDto> {
+    if (dto.sub && (await this.users.findById(dto.sub))) throw conflict(`A user with the sub "${dto.sub}" exists.`);
+    if ((await this.users.findByAttribute('uid', dto.uid, 1)).length > 0) throw conflict(`A user with the uid "${dto.uid}" exists.`);
+    const id = dto.sub ?? randomUUID();
+    const passwordHash = dto.password === undefined ? null : await hashSecret(dto.password);
+    const attributes = { ...(dto.attributes ?? {}), uid: dto.uid };
+    const user = await this.users.upsert({ id, passwordHash }, attributes);
+    return toUserView(user, await this.users.attributesOf(id));
+  }
+
+  /**
+   * Deletes a user. Their sessions are revoked (and their SRIs listed) and their tokens
+   * stop working through the "valid after" watermark, in the same transaction, so nothing
+   * they held outlives them.
+   */
+  async remove(sub: string, actor: string | null): Promise<void> {
+    await this.require(sub);
+    const now = Date.now();
+    const deleted = await this.tx.run(async (em) => {
+      await this.revokedSris.listLiveSessionsOf(sub, actor, now, now + this.config.sessionRevocationLifetime * 60_000, em);
+      await this.sessions.revokeAllOfUser(sub, 'user_deleted', actor, now, em);
+      await this.watermarks.raise(sub, now, 'user_deleted', em);
+      return this.users.delete(sub, em);
+    });
+    if (!deleted) throw notFound(`No user with the sub "${sub}".`);
+  }
+
+  async require(sub: string): Promise<UserEntity> {
+    const user = await this.users.findById(sub);
+    if (!user) throw notFound(`No user with the sub "${sub}".`);
+    return user;
+  }
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
+import { BearerTokenGuard, CurrentAuth, RequestAuth, RequireScopes } from '@app/auth';
+import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
+import { IntQuery, ValidBody } from '../validation/valid-body.pipe';
+import { AdminApiDocs, ApiConflict, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
+import { SessionViewDto } from './dto/session.dto';
+import { UserInputDto, UserViewDto } from './dto/user.dto';
+import { SessionAdminService } from './session-admin.service';
+import { MAX_PAGE, UserAdminService } from './user-admin.service';
+
+const sub = ApiParam({ name: 'id', description: 'The user\'s subject id (sub)' });
+
+@Controller('admin/users')
+@UseGuards(BearerTokenGuard)
+@RequireScopes(ADMIN_SCOPE)
+@AdminApiDocs()
+export class UsersController {
+  constructor(private readonly users: UserAdminService, private readonly sessions: SessionAdminService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List users with their attributes', description: 'Oldest first.' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiOkResponse({ type: [UserViewDto] })
+  @ApiInvalidRequest('invalid_request: a bad limit or offset')
+  list(
+    @Query('limit', new IntQuery('limit', 1, MAX_PAGE, 100)) limit: number,
+    @Query('offset', new IntQuery('offset', 0, 1_000_000_000, 0)) offset: number,
+  ): Promise<UserViewDto[]> {
+    return this.users.list(limit, offset);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a user' })
+  @sub
+  @ApiOkResponse({ type: UserViewDto })
+  @ApiNotFound('user')
+  get(@Param('id') id: string): Promise<UserViewDto> {
+    return this.users.get(id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user', description: 'The uid is stored as the attribute uid; the password is stored hashed. Without sub, a random UUID is the subject id.' })
+  @ApiBody({ type: UserInputDto })
+  @ApiCreatedResponse({ type: UserViewDto })
+  @ApiInvalidRequest()
+  @ApiConflict('a user with this uid or sub exists')
+  create(@Body(new ValidBody(UserInputDto)) body: UserInputDto): Promise<UserViewDto> {
+    return this.users.create(body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a user', description: 'Their sessions are revoked (and their SRIs listed) and every token they hold stops working.' })
+  @sub
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFound('user')
+  remove(@Param('id') id: string, @CurrentAuth() auth: RequestAuth): Promise<void> {
+    return this.users.remove(id, auth.clientId);
+  }
+
+  @Get(':id/sessions')
+  @ApiOperation({ summary: 'List a user\'s sessions', description: 'Live, ended and revoked, oldest first.' })
+  @sub
+  @ApiOkResponse({ type: [SessionViewDto] })
+  @ApiNotFound('user')
+  sessionsOf(@Param('id') id: string): Promise<SessionViewDto[]> {
+    return this.sessions.listForUser(id);
+  }
+}
