@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
-import { newOpaqueToken, newTokenId, tokenDigest, TokenSigner } from '@app/auth';
+import { newOpaqueToken, newTokenId, sessionValidationPolicy, tokenDigest, TokenSigner } from '@app/auth';
 import { ClientEntity, IssuedTokenEntity, TokenRepository, UserSessionEntity } from '@app/store';
 
 export interface TokenResponse {
@@ -39,9 +39,11 @@ export class TokenIssuer {
     const scope = req.scopes.join(' ');
     const sub = req.userId ?? req.client.clientId;
     const sessionClaims = req.session ? { sid: req.session.id, 'pi.sri': req.session.sri } : {};
+    // PingFederate's "include session identifier in access token"; the stored record keeps the binding either way.
+    const accessSessionClaims = sessionValidationPolicy(req.client).include_session_id ? sessionClaims : {};
     const familyId = req.withRefresh ? (req.familyId ?? newTokenId(now)) : req.familyId;
     const accessToken = await this.signer.sign(
-      { iss: this.config.issuer, sub, aud: this.config.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.config.accessTokenTtl, ...sessionClaims },
+      { iss: this.config.issuer, sub, aud: this.config.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.config.accessTokenTtl, ...accessSessionClaims },
       'at+jwt',
     );
     const rows: Partial<IssuedTokenEntity>[] = [{

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, invalidGrant, invalidScope, unauthorizedClient, unsupportedGrantType } from '@app/common';
+import { APP_CONFIG, AppConfig, idleTimeoutFor, invalidGrant, invalidScope, unauthorizedClient, unsupportedGrantType } from '@app/common';
 import { newOpaqueToken, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
 import { ClientEntity, SessionRepository, TokenRepository, Transactor, UserRepository } from '@app/store';
 import { parseScope, requireParam } from '../form-params';
@@ -62,7 +62,7 @@ export class TokenService {
     const session = this.sessions.create({
       id: randomUUID(), sri: newOpaqueToken(24), userId: user.id, clientIds: [client.clientId], authnSource: 'password',
       clientIp: meta.ip?.slice(0, 64) ?? null, userAgent: meta.userAgent?.slice(0, 512) ?? null, createdAt: now, lastActivityAt: now,
-      idleTimeout: this.config.sessionIdleTimeout, maxLifetime: this.config.sessionMaxLifetime, revokedAt: null, revokedReason: null, revokedBy: null,
+      idleTimeout: idleTimeoutFor(this.config, 'password'), maxLifetime: this.config.sessionMaxLifetime, revokedAt: null, revokedReason: null, revokedBy: null,
     });
     return this.tx.run(async (em) => {
       await this.sessions.insert(session, em);
