@@ -1,0 +1,117 @@
+import type { TLSSocket } from 'node:tls';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { AUDITED_ROUTE_CONFIG } from './audited.decorator';
+import { AUDIT_SINKS, AuditRecord, AuditSink } from './audit-record';
+
+/** What the audit log reads from a request besides Fastify's own fields (RequestAuth in @app/auth sets `auth`). */
+export interface AuditableRequest {
+  /** Set by the guard that authenticated the caller; absent when authentication failed or was not attempted. */
+  auth?: { clientId?: unknown; method?: unknown };
+  /** A short, secret-free remark a handler leaves for the `note` extra field, e.g. `matches=3`. */
+  auditNote?: unknown;
+}
+
+/**
+ * Writes one audit record per response of a runtime-API route, from a Fastify onResponse hook.
+ *
+ * Why a hook and not (only) a Nest interceptor: guards run before interceptors, and Fastify's
+ * body parser (415, malformed JSON, 413) and the not-found handler run before or without Nest,
+ * so an interceptor's tap({ next, error }) never sees those requests. onResponse runs once for
+ * every response, whatever produced it, with the final status code; it runs after the reply was
+ * sent, so writing adds no latency and cannot change the answer.
+ */
+@Injectable()
+export class AuditRecorder implements OnModuleInit {
+  private readonly logger = new Logger('AuditLog');
+  private readonly prefixes: string[];
+  private readonly brokenSinks = new Set<AuditSink>();
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(AUDIT_SINKS) private readonly sinks: AuditSink[],
+  ) {
+    this.prefixes = config.auditPaths.map(normalizePath);
+  }
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    // An application context without HTTP (the CLI) has nothing to audit.
+    if (typeof fastify?.addHook !== 'function') return;
+    fastify.addHook('onResponse', (request, reply, done) => {
+      this.onResponse(request, reply);
+      done();
+    });
+  }
+
+  onResponse(request: FastifyRequest, reply: FastifyReply): void {
+    let record: AuditRecord;
+    try {
+      if (!this.isAudited(request)) return;
+      record = toAuditRecord(request, reply);
+    } catch (err) {
+      this.logger.error(`Cannot build the audit record: ${(err as Error)?.message ?? String(err)}`);
+      return;
+    }
+    for (const sink of this.sinks) {
+      try {
+        sink.write(record);
+      } catch (err) {
+        // A sink must not throw; one that does is reported once, and the others still get the record.
+        if (this.brokenSinks.has(sink)) continue;
+        this.brokenSinks.add(sink);
+        this.logger.error(`Audit sink ${sink.constructor?.name ?? 'unknown'} failed: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
+  }
+
+  /** Marked with @Audited() (route config), or below one of AUDIT_PATHS (also when no route matched). */
+  isAudited(request: FastifyRequest): boolean {
+    const config = request.routeOptions?.config as unknown as Record<string, unknown> | undefined;
+    if (config?.[AUDITED_ROUTE_CONFIG] === true) return true;
+    const path = normalizePath(pathOf(request.url));
+    return this.prefixes.some((p) => p === '' || path === p || path.startsWith(`${p}/`));
+  }
+}
+
+/** The audit record of a request and its reply. Reads no body, no query string and no credential header. */
+export function toAuditRecord(request: FastifyRequest, reply: FastifyReply, time = new Date()): AuditRecord {
+  const { auth, auditNote } = request as unknown as AuditableRequest;
+  const userAgent = request.headers['user-agent'];
+  return {
+    time,
+    name: typeof auth?.clientId === 'string' ? auth.clientId : undefined,
+    authMethod: typeof auth?.method === 'string' ? auth.method : undefined,
+    ip: request.ip,
+    httpMethod: request.method,
+    path: pathOf(request.url),
+    status: reply.statusCode,
+    extra: {
+      request_id: String(request.id),
+      user_agent: typeof userAgent === 'string' ? userAgent : undefined,
+      tls_version: tlsVersion(request),
+      note: typeof auditNote === 'string' ? auditNote : undefined,
+    },
+  };
+}
+
+/** The path as the client sent it; the query string (which may carry a token) is never kept. */
+export function pathOf(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
+/** For prefix matching only: decoded, lower-case, single slashes, no trailing slash. */
+function normalizePath(path: string): string {
+  let p = path;
+  try { p = decodeURIComponent(p); } catch { /* keep the raw form */ }
+  return p.toLowerCase().replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+}
+
+function tlsVersion(request: FastifyRequest): string | undefined {
+  const socket = request.raw.socket as Partial<TLSSocket> | undefined;
+  return typeof socket?.getProtocol === 'function' ? socket.getProtocol() ?? undefined : undefined;
+}
