@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, AppConfigModule, OAuthExceptionFilter } from '@app/common';
 import { AdminModule } from '@app/admin';
+import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
 import { DiscoveryModule } from '@app/discovery';
 import { FeatureFlagModule } from '@app/feature-flag';
@@ -18,6 +19,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(overrides),
+        AuditModule.forRoot(),
         StoreModule,
         AuthModule,
         FeatureFlagModule,
