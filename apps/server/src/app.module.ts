@@ -8,6 +8,7 @@ import { AuthModule } from '@app/auth';
 import { DiscoveryModule } from '@app/discovery';
 import { FeatureFlagModule } from '@app/feature-flag';
 import { OAuthModule } from '@app/oauth';
+import { RevocationModule } from '@app/revocation';
 import { StoreModule } from '@app/store';
 import { HealthController } from './health/health.controller';
 
@@ -26,6 +27,7 @@ export class AppModule {
         OAuthModule,
         DiscoveryModule,
         AdminModule,
+        RevocationModule.forRoot(overrides),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],

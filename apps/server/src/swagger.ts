@@ -5,7 +5,7 @@ import { AppConfig } from '@app/common';
 /** One tag per feature module, in the order the UI lists them; controllers use these names in @ApiTags. */
 export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'OAuth', description: 'OAuth 2.0 token service: token endpoint (RFC 6749), introspection (RFC 7662), revocation (RFC 7009), signing keys. Clients authenticate with client_secret_basic or client_secret_post.' },
-  { name: 'Global Token Revocation', description: 'Janssen Global Token Revocation: revoke every token and session of one user. Bearer token with the global_token_revocation scope; feature flag GLOBAL_TOKEN_REVOCATION.' },
+  { name: 'Global Token Revocation', description: 'Janssen Global Token Revocation and the IETF draft: revoke every token and session of one user. The caller needs the global_token_revocation scope: an access token, client_secret_basic, or a global-token-revocation+jwt assertion; feature flag GLOBAL_TOKEN_REVOCATION.' },
   { name: 'Session Management', description: 'PingFederate Session Revocation API (revokedSris) and Session Management API. Client authentication plus the X-XSRF-HEADER header.' },
   { name: 'Admin', description: 'Clients, users, sessions and feature flags. Bearer token with the admin scope.' },
   { name: 'Discovery', description: 'OpenID Connect Discovery 1.0 and RFC 8414 metadata, also at the path Janssen clients read.' },
@@ -22,6 +22,7 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
     .addServer(config.issuer)
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_secret_basic: client id and secret' }, 'basic')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token issued by this server' }, 'bearer')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'global-token-revocation+jwt', description: 'A JWT signed by the calling client (header typ global-token-revocation+jwt, aud = the endpoint URL), verified with the JWKS registered for it (Okta Universal Logout)' }, 'global-token-revocation-jwt')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-XSRF-HEADER', description: 'Any non-empty value (PingFederate CSRF guard)' }, 'xsrf');
   for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory });

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { createLocalJWKSet, createRemoteJWKSet, JSONWebKeySet } from 'jose';
+import type { ClientEntity } from '@app/store';
+
+export type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
+
+const MAX_CACHED = 1000;
+/** A remote JWKS is re-fetched at most this often, and at once for an unknown `kid` (after a short cooldown). */
+const REMOTE_CACHE_MAX_AGE_MS = 10 * 60_000;
+const REMOTE_TIMEOUT_MS = 5_000;
+
+/**
+ * The public keys a client registered to sign its JWTs: the inline `jwks`, else the keys
+ * published at its `jwks_uri` (fetched by jose, cached, refreshed on key rotation).
+ */
+@Injectable()
+export class ClientKeySets {
+  private readonly cache = new Map<string, KeySet>();
+
+  hasKeys(client: ClientEntity): boolean {
+    return (client.jwks?.keys?.length ?? 0) > 0 || !!client.jwksUri;
+  }
+
+  forClient(client: ClientEntity): KeySet | undefined {
+    if (client.jwks && client.jwks.keys?.length > 0) {
+      // Keyed by the registration's content, so an updated JWKS is used at once.
+      return this.cached(`inline:${client.clientId}:${JSON.stringify(client.jwks)}`, () => createLocalJWKSet(client.jwks as unknown as JSONWebKeySet));
+    }
+    if (client.jwksUri) {
+      return this.cached(`uri:${client.jwksUri}`, () =>
+        createRemoteJWKSet(new URL(client.jwksUri!), { timeoutDuration: REMOTE_TIMEOUT_MS, cacheMaxAge: REMOTE_CACHE_MAX_AGE_MS, cooldownDuration: 30_000 }),
+      );
+    }
+    return undefined;
+  }
+
+  private cached(key: string, create: () => KeySet): KeySet {
+    let set = this.cache.get(key);
+    if (!set) {
+      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
+      set = create();
+      this.cache.set(key, set);
+    }
+    return set;
+  }
+}

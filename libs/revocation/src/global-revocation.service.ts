@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
+import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
+import { SubjectIdentifier } from './subject/sub-id';
+import { SubjectResolver } from './subject/subject-resolver.service';
+
+export interface GlobalRevocationResult {
+  /** The user whose tokens and sessions were revoked; null when the sub_id matched nobody. */
+  userId: string | null;
+  /** How many users the sub_id matched; only the first was affected. */
+  matches: number;
+  /** Sessions that were live and are now revoked. */
+  sessionsRevoked: number;
+}
+
+/** The revocation did not commit; nothing of it was applied. */
+export class RevocationIncompleteError extends Error {
+  constructor(cause: unknown) {
+    super(`Global token revocation rolled back: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Revokes everything a user holds, at a cost that does not grow with the number of tokens:
+ * in one transaction it raises the user's "valid after" watermark (every access token, refresh
+ * token and code issued until now fails at introspection and refresh), lists the SRI of each
+ * live session on the session revocation list, and marks those sessions revoked, each with one
+ * statement. It returns only after the commit, so an answer sent afterwards is durable.
+ */
+@Injectable()
+export class GlobalRevocationService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly resolver: SubjectResolver,
+    private readonly watermarks: WatermarkRepository,
+    private readonly revokedSris: RevokedSriRepository,
+    private readonly sessions: SessionRepository,
+    private readonly tx: Transactor,
+  ) {}
+
+  /** `caller` (a client id) is recorded on the revoked sessions and the SRI list. */
+  async revoke(subject: SubjectIdentifier, caller: string): Promise<GlobalRevocationResult> {
+    const { user, matches } = await this.resolver.resolve(subject);
+    if (!user) return { userId: null, matches, sessionsRevoked: 0 };
+    const sessionsRevoked = await this.revokeUser(user.id, caller);
+    return { userId: user.id, matches, sessionsRevoked };
+  }
+
+  /** Revokes every token and session of `userId`; repeating it is harmless. */
+  async revokeUser(userId: string, caller: string): Promise<number> {
+    const at = Date.now();
+    const sriExpiresAt = at + this.config.sessionRevocationLifetime * 60_000;
+    const reason = `${GLOBAL_REVOCATION_REASON} by ${caller}`.slice(0, 255);
+    try {
+      return await this.tx.run(async (em) => {
+        await this.watermarks.raise(userId, at, reason, em);
+        // The SRIs are selected from the sessions still live, so this comes before their update.
+        await this.revokedSris.listLiveSessionsOf(userId, caller, at, sriExpiresAt, em);
+        return this.sessions.revokeAllOfUser(userId, GLOBAL_REVOCATION_REASON, caller, at, em);
+      });
+    } catch (err) {
+      throw new RevocationIncompleteError(err);
+    }
+  }
+}
