@@ -1,0 +1,112 @@
+// Writes BENCHMARKS.md (the table and the targets) and the raw numbers as JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+
+const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const ms = (x) => (x === null || x === undefined ? '—' : fmt(x, x < 10 ? 2 : 1));
+// autocannon's latency histogram has a resolution of 1 ms (values are truncated).
+const lat = (x) => (x === null || x === undefined ? '—' : x < 1 ? '< 1' : fmt(x, 0));
+const ratio = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${fmt(x, 2)} ×`);
+const verdict = (p) => (p === true ? '**pass**' : p === false ? '**FAIL**' : 'n/a');
+
+function throughputRows(cases, order) {
+  const rows = [];
+  for (const key of order) {
+    const c = cases[key];
+    if (!c) continue;
+    if (!c.available || !c.median) {
+      rows.push(`| ${c.label} | ${c.reason ?? 'not measured'} | | | | | |`);
+      continue;
+    }
+    const notes = [];
+    if (c.unexpected) notes.push(`${fmt(c.unexpected)} unexpected answers or errors of ${fmt(c.completed)}`);
+    const baseline = c.baseline === 'oidc.token' ? ' (vs its /token)' : c.baseline === 'oidc.introspect' ? ' (vs its introspection)' : '';
+    rows.push(`| ${c.label} | ${fmt(c.median.rps)} | ${lat(c.median.p50)} | ${lat(c.median.p99)} | ${ratio(c.ratioBare)} | ${c.baseline ? ratio(c.ratioOidc) + baseline : '—'} | ${notes.join('; ')} |`);
+  }
+  return rows;
+}
+
+export function writeReports(results, { mdPath, jsonPath, root }) {
+  const m = results.meta;
+  const cfg = results.config;
+  const L = [];
+  L.push('# Benchmarks', '');
+  L.push(`Produced by \`npm run bench\` (bench/run.mjs); raw numbers in \`${relative(root, jsonPath)}\`. How to run it and what each figure means: docs/benchmarks.md.`, '');
+  L.push('| | |', '| --- | --- |');
+  L.push(`| date | ${m.date} (${m.mode} mode) |`);
+  L.push(`| CPU | ${m.cpuModel}, ${m.cpuCount} cores (load generator, servers and store on the same machine) |`);
+  L.push(`| memory | ${m.memoryGiB} GiB |`);
+  L.push(`| Node.js | ${m.node} (${m.platform}) |`);
+  L.push(`| this server | ${m.server.name} ${m.server.version}, commit ${m.server.commit}${m.server.uncommittedServerChanges ? ' plus uncommitted changes in apps/ or libs/' : ''}; production mode, LOG_LEVEL=warn |`);
+  L.push(`| store | ${m.store}${m.redis ? ' + Redis' : ''} |`);
+  L.push(`| oidc-provider | ${m.oidcProvider} (in-memory adapter, one client_secret_basic client, opaque client_credentials tokens) |`);
+  L.push(`| autocannon | ${m.autocannon}: ${cfg.connections} connections, ${cfg.durationS} s per run after a ${cfg.warmupS} s warm-up per target, ${cfg.rounds} round(s) interleaved A B A B…, medians |`);
+  if (m.mode === 'quick') L.push('', '**Quick mode** (smoke test): short runs, one round, smaller data sets; not a measurement to quote.');
+  L.push('');
+
+  L.push('## Throughput', '');
+  L.push('Every row ran in each round, in this order, one after the other; req/s, p50 and p99 are medians over the rounds. Each ratio is the median over rounds of the row\'s req/s divided by the reference\'s req/s **in the same round**. Rows of this server are compared with oidc-provider\'s `/token` for issuance and with its introspection for the other checks. Latencies come from autocannon\'s histogram (1 ms resolution). The bare server\'s figure is also bounded by the load generator, which shares the machine.', '');
+  L.push('| target | req/s | p50 ms | p99 ms | × bare | × oidc-provider | notes |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  L.push(...throughputRows(results.throughput.cases, Object.keys(results.throughput.cases)));
+  const big = results.bigList;
+  if (big?.cases) {
+    L.push('', `With ${fmt(big.listSize)} SRIs on the revocation list (server restarted on that store; bare server interleaved again):`, '');
+    L.push('| target | req/s | p50 ms | p99 ms | × bare | × oidc-provider | notes |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    L.push(...throughputRows(big.cases, Object.keys(big.cases)));
+  } else if (big) {
+    L.push('', `With ${fmt(big.listSize)} listed SRIs: status check ${big.reason ?? 'not measured'}.`);
+  }
+  L.push('');
+
+  L.push('## Targets (issue 7)', '');
+  L.push('| target | goal | measured | result | note |', '| --- | --- | --- | --- | --- |');
+  for (const t of results.targets) L.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${verdict(t.pass)} | ${t.note ?? ''} |`);
+  L.push('');
+
+  L.push('## Global token revocation, time per call', '');
+  const g = results.globalRevocation;
+  if (!g?.available) L.push(`${g?.reason ?? 'not measured'}`);
+  else {
+    L.push(`\`POST ${'/jans-auth/restv1/global-token-revocation'}\` with \`client_secret_basic\`, one user per call (a fresh user for every call, sizes interleaved), round trip on a warm keep-alive connection. "effective" means an access token the user held before the call introspects inactive after it.`, '');
+    L.push('| tokens | sessions | calls | median ms | min ms | max ms | effective |', '| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const s of Object.values(g.sizes)) L.push(`| ${fmt(s.tokens)} | ${fmt(s.sessions)} | ${s.calls.length}${s.failures ? ` (${s.failures} failed)` : ''} | ${ms(s.medianMs)} | ${ms(s.minMs)} | ${ms(s.maxMs)} | ${s.effective ? 'yes' : '**no**'} |`);
+  }
+  L.push('');
+
+  L.push('## Memory and start-up', '');
+  L.push('| | value |', '| --- | ---: |');
+  const mem = (x) => (x?.rssMiB ? `${fmt(x.rssMiB)} MiB RSS (peak ${fmt(x.peakRssMiB)} MiB)` : '—');
+  L.push(`| after restart on the seeded store | ${mem(results.memory.afterSeededStart)} |`);
+  L.push(`| after the throughput rounds | ${mem(results.memory.afterThroughput)} |`);
+  if (big) {
+    L.push(`| after restart with ${fmt(big.listSize)} listed SRIs | ${mem(big.memory?.afterStart)} |`);
+    L.push(`| after the status-check load on that list | ${mem(big.memory?.afterLoad)} |`);
+  }
+  for (const [k, s] of Object.entries(results.startup)) L.push(`| start-up to first 200 from /health: ${k}${s.note ? ` (${s.note})` : s.listSize ? ` (${fmt(s.listSize)} listed SRIs)` : ''} | ${fmt(s.ms / 1000, 2)} s |`);
+  L.push('');
+
+  L.push('## Propagation between two instances', '');
+  const p = results.propagation;
+  if (!p?.measured) L.push(`Not measured: ${p?.reason ?? 'skipped'}.`);
+  else {
+    L.push(`Two server processes on one PostgreSQL database${p.redis ? ' and Redis' : ''}. The delay runs from instance A's answer to the revocation until instance B's first answer that shows it (B polled back to back).`, '');
+    L.push('| revocation | samples | p50 ms | p99 ms | max ms | never seen (5 s) |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const v of Object.values(p.kinds)) L.push(`| ${v.label} | ${v.samples} | ${ms(v.p50Ms)} | ${ms(v.p99Ms)} | ${ms(v.maxMs)} | ${v.neverSeen} |`);
+  }
+  L.push('');
+
+  L.push('## Data', '');
+  const s = results.seeding;
+  L.push(`- Provisioning: ${s.importFileHonoured ? 'through IMPORT_FILE' : 'IMPORT_FILE not honoured by this build; clients and users written straight into the store'}.`);
+  if (s.introspection) L.push(`- Introspection pools: ${s.introspection.valid} valid JWT access tokens (password logins then refresh rotations, bound to user sessions, so every check runs) and ${s.introspection.revoked} revoked ones (${Object.entries(s.introspection.revokedBy).filter(([, n]) => n).map(([k, n]) => `${n} by ${k === 'rfc7009' ? 'RFC 7009 /revoke' : k === 'sri' ? 'listing their SRI' : 'global revocation of their user'}`).join(', ')}).`);
+  if (s.store) L.push(`- Store after seeding: ${fmt(s.store.issuedTokens)} issued tokens, ${fmt(s.store.sessions)} sessions, ${fmt(s.store.listedSris)} listed SRIs (multi-row INSERTs while the server was stopped).`);
+  L.push('- Status check: 1,000 distinct ids per run, alternately a listed SRI and the SRI of a live, unlisted session.');
+  for (const n of results.notes) L.push(`- ${n}`);
+  L.push('');
+
+  mkdirSync(dirname(mdPath), { recursive: true });
+  mkdirSync(dirname(jsonPath), { recursive: true });
+  writeFileSync(mdPath, `${L.join('\n')}\n`);
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  return [relative(root, mdPath) || mdPath, relative(root, jsonPath) || jsonPath];
+}
