@@ -43,7 +43,12 @@ function dropSchemaLater(url: string, schema: string): void {
 
 export async function startTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
   const store = testStoreConfig();
-  const merged: Partial<AppConfig> = { issuer: 'http://localhost:8080', databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, ...config };
+  // The runtime-api.log of a test goes to a temporary directory, never to ./logs.
+  const logDir = mkdtempSync(join(tmpdir(), 'revocation-audit-'));
+  const merged: Partial<AppConfig> = {
+    issuer: 'http://localhost:8080', databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema,
+    auditLogFile: join(logDir, 'runtime-api.log'), ...config,
+  };
   const app = await createApp({ config: merged, logger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -55,6 +60,7 @@ export async function startTestApp(config: Partial<AppConfig> = {}): Promise<Tes
     async close() {
       await app.close();
       store.cleanup();
+      rmSync(logDir, { recursive: true, force: true });
       await Promise.all(pendingDrops);
     },
   };

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Audited } from '@app/audit';
 import { BearerTokenGuard, RequireScopes } from '@app/auth';
 import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { ValidBody } from '../validation/valid-body.pipe';
@@ -10,6 +11,7 @@ import { ClientViewDto, ClientWithSecretDto, CreateClientDto, RotateSecretDto, U
 const clientId = ApiParam({ name: 'id', description: 'client_id' });
 
 @Controller('admin/clients')
+@Audited()
 @UseGuards(BearerTokenGuard)
 @RequireScopes(ADMIN_SCOPE)
 @AdminApiDocs()

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Audited } from '@app/audit';
 import { BearerTokenGuard, RequireScopes } from '@app/auth';
 import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { ValidBody } from '../validation/valid-body.pipe';
@@ -10,6 +11,7 @@ import { FeatureFlagAdminService } from './feature-flag-admin.service';
 const flagName = ApiParam({ name: 'name', example: 'GLOBAL_TOKEN_REVOCATION' });
 
 @Controller('admin/feature-flags')
+@Audited()
 @UseGuards(BearerTokenGuard)
 @RequireScopes(ADMIN_SCOPE)
 @AdminApiDocs()

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Audited } from '@app/audit';
 import { BearerTokenGuard, RequireScopes } from '@app/auth';
 import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { AdminApiDocs, ApiNotFound } from './admin-api.decorators';
@@ -7,6 +8,7 @@ import { SessionViewDto } from './dto/session.dto';
 import { SessionAdminService } from './session-admin.service';
 
 @Controller('admin/sessions')
+@Audited()
 @UseGuards(BearerTokenGuard)
 @RequireScopes(ADMIN_SCOPE)
 @AdminApiDocs()

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
+import { Audited } from '@app/audit';
 import { BearerTokenGuard, CurrentAuth, RequestAuth, RequireScopes } from '@app/auth';
 import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { IntQuery, ValidBody } from '../validation/valid-body.pipe';
@@ -12,6 +13,7 @@ import { MAX_PAGE, UserAdminService } from './user-admin.service';
 const sub = ApiParam({ name: 'id', description: 'The user\'s subject id (sub)' });
 
 @Controller('admin/users')
+@Audited()
 @UseGuards(BearerTokenGuard)
 @RequireScopes(ADMIN_SCOPE)
 @AdminApiDocs()

@@ -1,5 +1,6 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Audited } from '@app/audit';
 import { AuthenticateClient, CurrentAuth, RequestAuth } from '@app/auth';
 import { formParams, requireParam } from '../form-params';
 import { OAuthErrorDto, TokenParamDto } from '../dto/oauth.dto';
@@ -11,6 +12,7 @@ export class TokenRevocationController {
   constructor(private readonly revocation: TokenRevocationService) {}
 
   @Post('revoke')
+  @Audited()
   @HttpCode(200)
   @AuthenticateClient()
   @Header('Cache-Control', 'no-store')
