@@ -1,0 +1,72 @@
+import type { AppConfig } from '@app/common';
+import type { RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
+import type { EntityManager } from 'typeorm';
+import { GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
+import type { SubjectResolver } from './subject/subject-resolver.service';
+
+const EM = { name: 'the transaction' } as unknown as EntityManager;
+
+/** Doubles with the repositories' contracts; the e2e suite runs the real store on SQLite and PostgreSQL. */
+function setup(found: { user: { id: string } | null; matches: number }) {
+  const log: unknown[][] = [];
+  const tx = {
+    runs: 0,
+    async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+      this.runs++;
+      log.push(['begin']);
+      try {
+        const result = await work(EM);
+        log.push(['commit']);
+        return result;
+      } catch (err) {
+        log.push(['rollback']);
+        throw err;
+      }
+    },
+  };
+  const watermarks = { raise: jest.fn(async (...a: unknown[]) => void log.push(['raise', ...a])) };
+  const revokedSris = { listLiveSessionsOf: jest.fn(async (...a: unknown[]) => void log.push(['list', ...a])) };
+  const sessions = { revokeAllOfUser: jest.fn(async (...a: unknown[]) => (log.push(['sessions', ...a]), 3)) };
+  const resolver = { resolve: jest.fn(async () => found) };
+  const service = new GlobalRevocationService(
+    { sessionRevocationLifetime: 490 } as AppConfig,
+    resolver as unknown as SubjectResolver,
+    watermarks as unknown as WatermarkRepository,
+    revokedSris as unknown as RevokedSriRepository,
+    sessions as unknown as SessionRepository,
+    tx as unknown as Transactor,
+  );
+  return { service, log, tx, sessions };
+}
+
+describe('GlobalRevocationService', () => {
+  it('raises the watermark, lists the live sessions\' SRIs, then revokes the sessions: three statements in one transaction', async () => {
+    const { service, log, tx } = setup({ user: { id: 'u-1' }, matches: 2 });
+    const before = Date.now();
+    const result = await service.revoke({ kind: 'attribute', attribute: 'uid', value: 'breakfast' }, 'rp1');
+    expect(result).toEqual({ userId: 'u-1', matches: 2, sessionsRevoked: 3 });
+    expect(tx.runs).toBe(1);
+    expect(log.map((l) => l[0])).toEqual(['begin', 'raise', 'list', 'sessions', 'commit']);
+    const [, userId, at, reason, em] = log[1] as [string, string, number, string, EntityManager];
+    expect([userId, reason, em]).toEqual(['u-1', 'global_token_revocation by rp1', EM]);
+    expect(at).toBeGreaterThanOrEqual(before);
+    // One instant for all three: the SRIs live SESSION_REVOCATION_LIFETIME minutes from it.
+    expect(log[2]).toEqual(['list', 'u-1', 'rp1', at, at + 490 * 60_000, EM]);
+    expect(log[3]).toEqual(['sessions', 'u-1', 'global_token_revocation', 'rp1', at, EM]);
+  });
+
+  it('touches nothing when no user matches', async () => {
+    const { service, log } = setup({ user: null, matches: 0 });
+    expect(await service.revoke({ kind: 'email', email: 'x@y.z' }, 'rp1')).toEqual({ userId: null, matches: 0, sessionsRevoked: 0 });
+    expect(log).toEqual([]);
+  });
+
+  it('reports a failed step as RevocationIncompleteError after the rollback', async () => {
+    const { service, log, sessions } = setup({ user: { id: 'u-1' }, matches: 1 });
+    sessions.revokeAllOfUser.mockRejectedValueOnce(new Error('disk I/O error'));
+    const err = await service.revoke({ kind: 'opaque', id: 'u-1' }, 'rp1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RevocationIncompleteError);
+    expect((err as Error).cause).toEqual(new Error('disk I/O error'));
+    expect(log.at(-1)).toEqual(['rollback']);
+  });
+});

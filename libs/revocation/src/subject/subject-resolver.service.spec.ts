@@ -1,0 +1,56 @@
+import type { AppConfig } from '@app/common';
+import type { UserEntity, UserRepository } from '@app/store';
+import { SubjectIdentifier } from './sub-id';
+import { EMAIL_ATTRIBUTES, PHONE_ATTRIBUTES, SubjectResolver } from './subject-resolver.service';
+
+/** Records which lookup the resolver asked the store for; every lookup finds one user. */
+class UsersDouble {
+  calls: unknown[][] = [];
+  user = { id: 'u-1' } as UserEntity;
+  async firstByAttributes(names: string[], values: string[]) {
+    this.calls.push(['attributes', names, values]);
+    return { user: this.user, matches: 2 };
+  }
+  async findById(id: string) {
+    this.calls.push(['id', id]);
+    return id === 'u-1' ? this.user : null;
+  }
+}
+
+describe('SubjectResolver', () => {
+  const config = { issuer: 'https://idp.example.com' } as AppConfig;
+  let users: UsersDouble;
+  let resolver: SubjectResolver;
+
+  beforeEach(() => {
+    users = new UsersDouble();
+    resolver = new SubjectResolver(config, users as unknown as UserRepository);
+  });
+
+  it.each<[SubjectIdentifier, unknown[]]>([
+    [{ kind: 'attribute', attribute: 'uid', value: 'breakfast' }, ['attributes', ['uid'], ['breakfast']]],
+    [{ kind: 'email', email: 'Bob@Example.com' }, ['attributes', EMAIL_ATTRIBUTES, ['Bob@Example.com', 'bob@example.com']]],
+    [{ kind: 'email', email: 'bob@example.com' }, ['attributes', EMAIL_ATTRIBUTES, ['bob@example.com']]],
+    [{ kind: 'phone_number', phone_number: '+1206' }, ['attributes', PHONE_ATTRIBUTES, ['+1206']]],
+    [{ kind: 'opaque', id: 'u-1' }, ['id', 'u-1']],
+    [{ kind: 'iss_sub', iss: 'https://idp.example.com', sub: 'u-1' }, ['id', 'u-1']],
+    [{ kind: 'iss_sub', iss: 'https://idp.example.com/', sub: 'u-1' }, ['id', 'u-1']],
+    [{ kind: 'iss_sub', iss: 'https://example.okta.com', sub: '00u1' }, ['attributes', ['https://example.okta.com'], ['00u1']]],
+    [{ kind: 'account', uri: 'acct:breakfast@IDP.example.com' }, ['attributes', ['uid'], ['breakfast']]],
+    [{ kind: 'account', uri: 'acct:carol@example.org' }, ['attributes', EMAIL_ATTRIBUTES, ['carol@example.org']]],
+  ])('resolves %j with one lookup', async (subject, call) => {
+    const found = await resolver.resolve(subject);
+    expect(users.calls).toEqual([call]);
+    expect(found.user).toBe(users.user);
+  });
+
+  it('passes the match count on (Janssen affects the first of several)', async () => {
+    expect(await resolver.resolve({ kind: 'attribute', attribute: 'mail', value: 'x' })).toEqual({ user: users.user, matches: 2 });
+  });
+
+  it('answers no match for an unknown or over-long subject id without a wider lookup', async () => {
+    expect(await resolver.resolve({ kind: 'opaque', id: 'nobody' })).toEqual({ user: null, matches: 0 });
+    expect(await resolver.resolve({ kind: 'opaque', id: 'x'.repeat(65) })).toEqual({ user: null, matches: 0 });
+    expect(users.calls).toEqual([['id', 'nobody']]);
+  });
+});
