@@ -36,7 +36,7 @@ describe('RevocationAssertionVerifier', () => {
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', use: 'sig' };
     clients = new Map([
       ['okta-app', { clientId: 'okta-app', scopes: ['global_token_revocation'], jwks: { keys: [jwk] }, jwksUri: null } as ClientEntity],
-      ['rfc7523-app', { clientId: 'rfc7523-app', scopes: [], jwks: { keys: [jwk] }, jwksUri: null } as ClientEntity],
+      ['rfc7523-app', { clientId: 'rfc7523-app', scopes: [] as string[], jwks: { keys: [jwk] }, jwksUri: null } as ClientEntity],
       ['secret-app', { clientId: 'secret-app', scopes: ['global_token_revocation'], jwks: null, jwksUri: null } as ClientEntity],
     ]);
   });
