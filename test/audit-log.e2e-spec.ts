@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { splitAuditLine, unescapeField } from '@app/audit';
-import { seedClient } from './support/fixtures';
+import { seedClient, seedUser } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** The seven fields of a runtime-api.log line (docs/audit-log.md), unescaped; `-` gives undefined. */
@@ -250,6 +250,8 @@ describe('runtime-api audit log: extra fields, X-Forwarded-For not trusted, @Aud
     });
     audit = new AuditFile(join(dir, 'runtime-api.log'));
     await seedClient(t, { client_id: 'rp1', client_secret: 'rp1-secret-7f3a9c', grant_types: ['client_credentials'] });
+    await seedClient(t, { client_id: 'gtr', client_secret: 'gtr-secret-19ce', scopes: ['global_token_revocation'], grant_types: ['client_credentials'] });
+    await seedUser(t, 'breakfast', 'a-password-9q');
   });
   afterAll(async () => {
     await t?.close();
@@ -270,6 +272,18 @@ describe('runtime-api audit log: extra fields, X-Forwarded-For not trusted, @Aud
     expect(fields[7]).not.toBe('-');
     expect(fields[8]).toBe('agent\\|1.0\\tbeta');
     expect(fields.slice(9)).toEqual(['-', '-']);
+  });
+
+  it('global token revocation: the handler\'s note (match count) goes to the note field', async () => {
+    const call = (id: string) => () => request(t.server).post('/jans-auth/restv1/global-token-revocation').auth('gtr', 'gtr-secret-19ce')
+      .send({ sub_id: { format: 'uid', id } }).expect(204);
+    for (const [id, note] of [['breakfast', 'matches=1'], ['nobody', 'matches=0']]) {
+      const [line] = await audit.after(call(id));
+      const fields = splitAuditLine(line);
+      expect(fields).toHaveLength(11);
+      expect(parse(fields.slice(0, 7).join('|'))).toMatchObject({ name: 'gtr', method: 'client_secret_basic', httpMethod: 'POST', path: '/jans-auth/restv1/global-token-revocation', status: '204' });
+      expect(fields[10]).toBe(note);
+    }
   });
 
   it('without AUDIT_PATHS, the @Audited() mark alone still covers guard and body-parser rejections', async () => {

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, APP_CONFIG, AppConfig, notFound } from '@app/common';
+import { Audited } from '@app/audit';
 import { CurrentAuth, CustomAuth, RequestAuth } from '@app/auth';
 import { RequireFeature } from '@app/feature-flag';
 import { GlobalRevocationAuthGuard } from './auth/global-revocation-auth.guard';
@@ -16,7 +17,7 @@ import { GLOBAL_TOKEN_REVOCATION_PATH } from './revocation.constants';
 import { SubjectIdentifier } from './subject/sub-id';
 import { SubIdPipe } from './subject/sub-id.pipe';
 
-/** The audit interceptor reads `auditNote` from the request. */
+/** The audit log reads `auditNote` from the request (the `note` extra field). */
 type AuditedRequest = FastifyRequest & { auditNote?: string };
 
 /**
@@ -33,6 +34,7 @@ export class GlobalTokenRevocationController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly revocation: GlobalRevocationService) {}
 
   @Post(GLOBAL_TOKEN_REVOCATION_PATH)
+  @Audited()
   @HttpCode(204)
   @RequireFeature('GLOBAL_TOKEN_REVOCATION')
   @CustomAuth()
