@@ -478,6 +478,20 @@ describe('Global Token Revocation', () => {
     });
   });
 
+  describe('OpenAPI', () => {
+    it('documents the endpoint: its three auth schemes, every sub_id format, every response', async () => {
+      const doc = (await request(t.server).get('/docs-json').expect(200)).body;
+      const op = doc.paths[PATH].post;
+      expect(op.security).toEqual(expect.arrayContaining([{ bearer: [] }, { basic: [] }, { 'global-token-revocation-jwt': [] }]));
+      expect(doc.components.securitySchemes['global-token-revocation-jwt']).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'global-token-revocation+jwt' });
+      expect(Object.keys(op.responses).sort()).toEqual(['204', '400', '401', '403', '404', '415', '422', '503']);
+      const body = doc.components.schemas[op.requestBody.content['application/json'].schema.$ref.split('/').pop()];
+      const formats = body.properties.sub_id.oneOf.map((r: { $ref: string }) => doc.components.schemas[r.$ref.split('/').pop()!]);
+      expect(formats.map((f: { properties: Record<string, { enum?: string[] }> }) => f.properties.format.enum?.[0] ?? 'attribute name').sort())
+        .toEqual(['account', 'attribute name', 'email', 'iss_sub', 'opaque', 'phone_number']);
+    });
+  });
+
   describe('a user holding thousands of tokens', () => {
     const TOKENS = 6000;
     const SESSIONS = 300;
