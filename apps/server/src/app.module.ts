@@ -9,6 +9,7 @@ import { DiscoveryModule } from '@app/discovery';
 import { FeatureFlagModule } from '@app/feature-flag';
 import { OAuthModule } from '@app/oauth';
 import { RevocationModule } from '@app/revocation';
+import { SessionMgmtModule } from '@app/session-mgmt';
 import { StoreModule } from '@app/store';
 import { HealthController } from './health/health.controller';
 
@@ -28,6 +29,7 @@ export class AppModule {
         DiscoveryModule,
         AdminModule,
         RevocationModule.forRoot(overrides),
+        SessionMgmtModule,
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],

@@ -62,9 +62,13 @@ export class RevokedSriRepository {
     return this.repo.find({ order: { createdAt: 'ASC', sri: 'ASC' }, take: limit });
   }
 
-  async delete(sris: string[], em?: EntityManager): Promise<number> {
+  /**
+   * Deletes these entries, only those listed at or before `listedUpTo`: an entry renewed since
+   * it was read (listed again) is kept.
+   */
+  async deleteListedUpTo(sris: string[], listedUpTo: number, em?: EntityManager): Promise<number> {
     if (sris.length === 0) return 0;
-    const r = await this.tx.with(em, (m) => m.delete(RevokedSriEntity, { sri: In(sris) }));
+    const r = await this.tx.with(em, (m) => m.delete(RevokedSriEntity, { sri: In(sris), createdAt: LessThanOrEqual(listedUpTo) }));
     return r.affected ?? 0;
   }
 }

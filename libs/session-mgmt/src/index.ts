@@ -1,0 +1,5 @@
+export * from './session-mgmt.module';
+export * from './session-mgmt.errors';
+export * from './revoked-sris/revocation-list.service';
+export * from './revoked-sris/revocation-list-purger.service';
+export * from './sessions/session-mgmt.service';

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { SESSION_ENDED_BY_SRI_LIST, SessionActivityService } from '@app/auth';
+import { RevokedSriRepository, SessionRepository, Transactor } from '@app/store';
+import { RevocationListPurger } from './revocation-list-purger.service';
+
+/**
+ * The session revocation list. Listing an SRI ends its session in the same transaction (it can
+ * no longer be used to sign in silently); the tokens bound to it then follow their client's
+ * session validation policy (TokenStatusService).
+ */
+@Injectable()
+export class RevocationListService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly list: RevokedSriRepository,
+    private readonly sessions: SessionRepository,
+    private readonly activity: SessionActivityService,
+    private readonly purger: RevocationListPurger,
+    private readonly tx: Transactor,
+  ) {}
+
+  /** Lists an SRI, known to this server or not (as PingFederate accepts any), and ends its session if there is one. */
+  async revoke(sri: string, revokedBy: string, now = Date.now()): Promise<void> {
+    await this.tx.run(async (em) => {
+      await this.list.add({ sri, createdAt: now, expiresAt: this.expiresAt(now), revokedBy }, em);
+      await this.sessions.revokeBySri(sri, SESSION_ENDED_BY_SRI_LIST, revokedBy, now, em);
+    });
+    this.purger.added(1);
+  }
+
+  /** Lists the SRI of every live session of these users and ends those sessions, in one transaction. Returns how many ended. */
+  async revokeSessionsOfUsers(userIds: string[], revokedBy: string, now = Date.now()): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const ended = await this.tx.run(async (em) => {
+      let count = 0;
+      for (const userId of userIds) {
+        await this.list.listLiveSessionsOf(userId, revokedBy, now, this.expiresAt(now), em);
+        count += await this.sessions.revokeAllOfUser(userId, SESSION_ENDED_BY_SRI_LIST, revokedBy, now, em);
+      }
+      return count;
+    });
+    this.purger.added(ended);
+    return ended;
+  }
+
+  /**
+   * Whether the SRI is listed. When it is not and `updateActivityTime` holds, its session (if
+   * valid) is extended by its idle timeout; the store is written only when less than 75% of the
+   * idle window remains, and an idle-expired session is not revived.
+   */
+  async isRevoked(sri: string, updateActivityTime: boolean, now = Date.now()): Promise<boolean> {
+    if (await this.list.findListed(sri, now)) return true;
+    if (updateActivityTime) {
+      const session = await this.sessions.findBySri(sri);
+      if (session) await this.activity.touch(session, now);
+    }
+    return false;
+  }
+
+  private expiresAt(now: number): number {
+    return now + this.config.sessionRevocationLifetime * 60_000;
+  }
+}
