@@ -318,12 +318,14 @@ describe('Global Token Revocation', () => {
       const res = await request(t.server).post(PATH).auth('rp1', 'rp1-secret').set('Content-Type', 'application/json').send(body);
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('insufficient_scope');
+      expect(res.body.error_description).toMatch(/client is not registered with the scope/);
     });
 
     it('a signed assertion from a client not registered with the scope', async () => {
       const res = await revoke(body, await assertion(oktaKey, 'okta-1', 'okta-noscope'));
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('insufficient_scope');
+      expect(res.headers['www-authenticate']).toMatch(/insufficient_scope/);
     });
   });
 
