@@ -190,6 +190,23 @@ describe('runtime-api audit log', () => {
     }
   });
 
+  it('Session Revocation API: 201, 404 (the seed\'s), 403 without the permission, 400 without X-XSRF-HEADER', async () => {
+    const PF = { client_id: 'pf-client', client_secret: 'pf-secret-e4d2' };
+    await seedClient(t, { ...PF, session_revocation_api: true, grant_types: ['client_credentials'] });
+    await seedClient(t, { client_id: 'pf-nope', client_secret: 'pf-nope-secret-8a', grant_types: ['client_credentials'] });
+    secrets.push(PF.client_secret, 'pf-nope-secret-8a', basic(PF).slice(6));
+    const sris = '/pf-ws/rest/sessionMgmt/revokedSris';
+    const pf = (c: { client_id: string; client_secret: string }) => ({ Authorization: basic(c), 'X-XSRF-HEADER': 'PingFederate' });
+    const added = await audit.one(() => request(t.server).post(sris).set(pf(PF)).send({ id: 'sri-audit-1' }).expect(201));
+    expect(added).toMatchObject({ name: 'pf-client', method: 'client_secret_basic', httpMethod: 'POST', path: sris, status: '201' });
+    const notRevoked = await audit.one(() => request(t.server).get(`${sris}/sri-never`).set(pf(PF)).expect(404));
+    expect(notRevoked).toMatchObject({ name: 'pf-client', httpMethod: 'GET', path: `${sris}/sri-never`, status: '404' });
+    const forbidden = await audit.one(() => request(t.server).get(`${sris}/sri-audit-1`).set(pf({ client_id: 'pf-nope', client_secret: 'pf-nope-secret-8a' })).expect(403));
+    expect(forbidden).toMatchObject({ name: 'pf-nope', method: 'client_secret_basic', status: '403' });
+    const noXsrf = await audit.one(() => request(t.server).get(`${sris}/sri-audit-1`).set('Authorization', basic(PF)).expect(400));
+    expect(noXsrf).toMatchObject({ name: undefined, method: undefined, status: '400' });
+  });
+
   describe('no value forges a field or a line', () => {
     it('through the path: a literal | and an encoded newline stay inside the path field', async () => {
       const path = '/admin/x|2030-01-01T00:00:00.000Z|root|bearer%0A2030-01-01T00:00:00.000Z|root\\';
