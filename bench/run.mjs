@@ -3,8 +3,8 @@
 // oidc-provider in one run, interleaved (A B A B …), and writes BENCHMARKS.md and
 // bench/results.json. See docs/benchmarks.md for what it measures and how to run it.
 import { randomBytes, randomUUID, createHash, scrypt as scryptCb } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,8 @@ import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { installExitHandlers, liveChildren, memoryOf, startChild, stopAll, stopChild, waitForOutput } from './lib/children.mjs';
 import { basic, destroyAgent, form, request, waitFor200 } from './lib/http.mjs';
-import { runLoad } from './lib/load.mjs';
+import { runLoad as runLoadRaw } from './lib/load.mjs';
+import { cpuWindow } from './lib/cpu.mjs';
 import { openStore } from './lib/store.mjs';
 import { median, percentile, round } from './lib/stats.mjs';
 import { writeReports } from './lib/report.mjs';
@@ -60,6 +61,7 @@ const RUN_ID = randomBytes(4).toString('hex');
 
 const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (x) => (x === null || x === undefined ? '?' : `${(x * 100).toFixed(0)}%`);
 
 const results = {
   schema: 1,
@@ -167,6 +169,14 @@ async function startHelper(name, script, extraEnv) {
   });
   await waitForOutput(child, /READY (\d+)/);
   return { child, port };
+}
+
+/** One bounded load, with the share of the machine our processes and all others used meanwhile. */
+async function runLoad(spec, opts) {
+  const done = cpuWindow(() => [process.pid, ...liveChildren().map((c) => c.pid)]);
+  const r = await runLoadRaw(spec, opts);
+  r.cpu = done();
+  return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +466,7 @@ async function phaseThroughput(cases) {
       r.round = round;
       r.unexpected = unexpectedCount(r, c.expected);
       results.throughput.cases[c.key].runs.push(r);
-      log(`round ${round + 1}/${CFG.rounds} ${c.key.padEnd(24)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`);
+      log(`round ${round + 1}/${CFG.rounds} ${c.key.padEnd(24)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  other CPU ${pct(r.cpu.others)}${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`);
       await sleep(500);
     }
   }
@@ -474,6 +484,7 @@ function summarizeCases(caseMap, bareKey) {
       p99: median(c.runs.map((r) => r.latencyMs.p99)),
     };
     c.unexpected = c.runs.reduce((s, r) => s + r.unexpected, 0);
+    c.otherCpu = median(c.runs.map((r) => r.cpu?.others));
     c.completed = c.runs.reduce((s, r) => s + r.completed, 0);
     const paired = (other) => {
       if (!other?.available || !other.runs?.length) return null;
@@ -571,7 +582,7 @@ async function phaseBigList(ctx) {
       r.round = round;
       r.unexpected = unexpectedCount(r, c.expected);
       big.cases[c.key].runs.push(r);
-      log(`1M round ${round + 1}/${CFG.rounds} ${c.key.padEnd(20)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`);
+      log(`big list round ${round + 1}/${CFG.rounds} ${c.key.padEnd(20)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.latencyMs.p50} ms  p99 ${r.latencyMs.p99} ms  other CPU ${pct(r.cpu.others)}${r.unexpected ? `  UNEXPECTED ${r.unexpected}` : ''}`);
       await sleep(500);
     }
   }
@@ -760,11 +771,14 @@ async function main() {
     oidcProvider: versionOf('oidc-provider'),
     autocannon: versionOf('autocannon'),
     store: CFG.databaseUrl ? 'PostgreSQL' : 'SQLite (temp file, WAL)',
+    loadAvgAtStart: loadavg().map((x) => round(x, 2)),
     redis: !!CFG.redisUrl,
   };
   log(`mode ${results.meta.mode}: ${CFG.rounds} round(s) × ${CFG.durationS} s, ${CFG.connections} connections, store ${results.meta.store}`);
 
+  sweepStaleTmp();
   TMP = mkdtempSync(join(tmpdir(), 'revocation-bench-'));
+  writeFileSync(join(TMP, 'owner.pid'), String(process.pid));
   SERVER_MAIN = snapshotBuild();
   if (CFG.databaseUrl) {
     schema = `bench_${Date.now().toString(36)}_${RUN_ID}`;
@@ -896,6 +910,7 @@ async function main() {
   destroyAgent();
   evaluateTargets();
   results.meta.finished = new Date().toISOString();
+  results.meta.loadAvgAtEnd = loadavg().map((x) => round(x, 2));
   const written = writeReports(results, { mdPath: OUT_MD, jsonPath: OUT_JSON, root: ROOT });
   log(`wrote ${written.join(' and ')}`);
   const leftovers = liveChildren();
@@ -912,6 +927,26 @@ async function cleanupDb() {
     await s.close();
   } catch (err) {
     log(`could not drop schema ${schema}: ${err.message}`);
+  }
+}
+
+/** Removes temp dirs left by an earlier bench that was killed (its owner pid is gone). */
+function sweepStaleTmp() {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('revocation-bench-')) continue;
+    const dir = join(tmpdir(), name);
+    try {
+      const pid = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+      if (!pid || pid === process.pid) continue;
+      try {
+        process.kill(pid, 0);
+        continue; // still running
+      } catch {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } catch {
+      /* not ours, or no pid file yet */
+    }
   }
 }
 
