@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { decodeJwt, exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
 import { In, IsNull, Not } from 'typeorm';
+import { ProvisioningService } from '@app/admin';
 import { newTokenId, tokenDigest, TokenSigner, TokenStatusService } from '@app/auth';
 import { FeatureFlagService } from '@app/feature-flag';
 import {
@@ -42,6 +46,7 @@ describe('Global Token Revocation', () => {
   let oktaJwk: JWK;
   let strangerKey: Key;
   let jwksServer: Server;
+  let jwksUri: string;
 
   const revoke = (body: unknown, bearer: string | null = gtrToken) => {
     const req = request(t.server).post(PATH).set('Content-Type', 'application/json');
@@ -76,7 +81,7 @@ describe('Global Token Revocation', () => {
     ({ privateKey: strangerKey } = await generateKeyPair('RS256'));
     jwksServer = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [oktaJwk] })));
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-    const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/keys`;
+    jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/keys`;
     for (const c of [
       { client_id: 'okta-inline', scopes: ['global_token_revocation'], jwks: { keys: [oktaJwk] } },
       { client_id: 'okta-remote', scopes: ['global_token_revocation'], jwks_uri: jwksUri },
@@ -355,6 +360,28 @@ describe('Global Token Revocation', () => {
       const res = await revoke({ sub_id: { format: 'iss_sub', iss: OKTA, sub: '00uremote' } }, await assertion(oktaKey, 'okta-1', 'okta-remote'));
       expect(res.status).toBe(204);
       expect(await active(u.login.access_token)).toBe(false);
+    });
+
+    it('accepts a caller registered with its JWKS through the import file', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gtr-import-'));
+      try {
+        const file = join(dir, 'import.json');
+        writeFileSync(file, JSON.stringify({
+          clients: [
+            { client_id: 'okta-imported-inline', token_endpoint_auth_method: 'private_key_jwt', grant_types: [], scopes: ['global_token_revocation'], jwks: { keys: [oktaJwk] } },
+            { client_id: 'okta-imported-uri', token_endpoint_auth_method: 'private_key_jwt', grant_types: [], scopes: ['global_token_revocation'], jwks_uri: jwksUri },
+          ],
+        }));
+        await t.app.get(ProvisioningService).importFile(file);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      for (const clientId of ['okta-imported-inline', 'okta-imported-uri']) {
+        const u = await userWithSession(`jwt-${clientId}`);
+        const res = await revoke({ sub_id: { format: 'uid', id: `jwt-${clientId}` } }, await assertion(oktaKey, 'okta-1', clientId));
+        expect(res.status).toBe(204);
+        expect(await active(u.login.access_token)).toBe(false);
+      }
     });
 
     it('refuses a replayed assertion (same jti) with 401', async () => {
