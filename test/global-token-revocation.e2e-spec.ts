@@ -149,6 +149,18 @@ describe('Global Token Revocation', () => {
       expect(await active(refreshed.body.access_token)).toBe(true);
     });
 
+    it('renews the entry of a session whose SRI was already listed', async () => {
+      const u = await userWithSession('listed-before');
+      const sri = decodeJwt(u.login.access_token)['pi.sri'] as string;
+      const sris = t.app.get(RevokedSriRepository);
+      await sris.add({ sri, createdAt: Date.now() - 60_000, expiresAt: Date.now() + 60_000, revokedBy: 'someone' });
+      expect((await revoke({ sub_id: { format: 'uid', id: 'listed-before' } })).status).toBe(204);
+      const entry = await sris.findListed(sri);
+      expect(entry).toMatchObject({ revokedBy: 'gtr' });
+      expect(entry!.expiresAt - entry!.createdAt).toBe(490 * 60_000);
+      expect(entry!.createdAt).toBeGreaterThan(Date.now() - 10_000);
+    });
+
     it('answers 204 again for the same request (idempotent)', async () => {
       await userWithSession('repeat');
       const body = { sub_id: { format: 'uid', id: 'repeat' } };

@@ -15,8 +15,9 @@ export class RevokedSriRepository {
 
   /**
    * Lists the SRI of every live (not yet revoked) session of a user: one INSERT … SELECT,
-   * however many sessions. An SRI already listed keeps the later expiry. Run it before the
-   * sessions are marked revoked, in the same transaction.
+   * however many sessions. An SRI already listed is renewed as add() renews it (the later
+   * expiry wins and it counts as new). Run it before the sessions are marked revoked, in the
+   * same transaction.
    */
   async listLiveSessionsOf(userId: string, revokedBy: string | null, at: number, expiresAt: number, em: EntityManager): Promise<void> {
     // Parameters in a SELECT list have no type on PostgreSQL: the casts give them one.
@@ -24,7 +25,7 @@ export class RevokedSriRepository {
       `INSERT INTO revoked_sri (sri, created_at, expires_at, revoked_by)
        SELECT s.sri, CAST(:at AS BIGINT), CAST(:expiresAt AS BIGINT), CAST(:revokedBy AS VARCHAR(255))
        FROM user_session s WHERE s.user_id = :userId AND s.revoked_at IS NULL
-       ON CONFLICT (sri) DO UPDATE SET expires_at = excluded.expires_at, revoked_by = excluded.revoked_by
+       ON CONFLICT (sri) DO UPDATE SET created_at = excluded.created_at, expires_at = excluded.expires_at, revoked_by = excluded.revoked_by
        WHERE revoked_sri.expires_at < excluded.expires_at`,
       { userId, revokedBy, at, expiresAt },
     );
