@@ -63,6 +63,17 @@ describe('SessionActivityService', () => {
     expect(repo.writes).toHaveLength(1);
   });
 
+  it('does not write again for a request that read the row before this instance extended it, nor during the write', async () => {
+    const { repo, activity } = make();
+    const now = Date.now();
+    const stale = () => session({ lastActivityAt: now - 10 * MIN });
+    const first = activity.touch(stale(), now);
+    expect(await activity.touch(stale(), now)).toBe('coalesced'); // while the first write is in flight
+    expect(await first).toBe('extended');
+    expect(await activity.touch(stale(), now + 1000)).toBe('coalesced'); // read before the write landed
+    expect(repo.writes).toHaveLength(1);
+  });
+
   it('never revives an idle-expired, revoked or too old session', async () => {
     const { repo, activity } = make();
     const now = Date.now();

@@ -9,6 +9,9 @@ import { SessionRepository, UserSessionEntity } from '@app/store';
  */
 export const ACTIVITY_WRITE_THRESHOLD = 0.75;
 
+/** Sessions whose last write is remembered (oldest forgotten first); the store stays the truth. */
+const WRITTEN_MAX = 10_000;
+
 export type ActivityOutcome = 'extended' | 'coalesced' | 'invalid';
 
 /** Whether recording activity at `now` must write the store, for a session whose idle timeout should be `idleTimeout` seconds. */
@@ -25,6 +28,11 @@ export function activityWriteDue(session: Pick<UserSessionEntity, 'lastActivityA
  */
 @Injectable()
 export class SessionActivityService {
+  /** Sessions whose extension this instance is writing: a concurrent request has nothing left to do. */
+  private readonly writing = new Set<string>();
+  /** Last activity this instance wrote, per session: a request that read the row just before still sees it. */
+  private readonly written = new Map<string, { lastActivityAt: number; idleTimeout: number }>();
+
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly sessions: SessionRepository) {}
 
   idleTimeoutOf(session: Pick<UserSessionEntity, 'authnSource'>): number {
@@ -35,11 +43,25 @@ export class SessionActivityService {
   async touch(session: UserSessionEntity, now = Date.now(), em?: EntityManager): Promise<ActivityOutcome> {
     if (!SessionRepository.isValid(session, now)) return 'invalid';
     const idleTimeout = this.idleTimeoutOf(session);
-    if (!activityWriteDue(session, idleTimeout, now)) return 'coalesced';
-    // Conditional on the row as read: of two concurrent extensions one writes, the other had nothing left to do.
-    if (!(await this.sessions.recordActivity(session.id, session.lastActivityAt, now, idleTimeout, em))) return 'coalesced';
+    const mine = this.written.get(session.id);
+    const seen = mine && mine.lastActivityAt > session.lastActivityAt ? mine : session;
+    if (!activityWriteDue(seen, idleTimeout, now) || this.writing.has(session.id)) return 'coalesced';
+    this.writing.add(session.id);
+    try {
+      // Conditional on the row as read: of two instances extending at once, one writes.
+      if (!(await this.sessions.recordActivity(session.id, session.lastActivityAt, now, idleTimeout, em))) return 'coalesced';
+    } finally {
+      this.writing.delete(session.id);
+    }
+    this.remember(session.id, { lastActivityAt: now, idleTimeout });
     session.lastActivityAt = now;
     session.idleTimeout = idleTimeout;
     return 'extended';
+  }
+
+  private remember(id: string, write: { lastActivityAt: number; idleTimeout: number }): void {
+    this.written.delete(id);
+    if (this.written.size >= WRITTEN_MAX) this.written.delete(this.written.keys().next().value as string);
+    this.written.set(id, write);
   }
 }
