@@ -1,0 +1,99 @@
+import { Logger } from '@nestjs/common';
+import { AppConfig } from '@app/common';
+import { RevokedSriEntity, RevokedSriRepository } from '@app/store';
+import { RevocationListPurger } from './revocation-list-purger.service';
+
+/** The repository's contract, in memory; the e2e suites run the real one on SQLite and PostgreSQL. */
+class InMemoryList {
+  rows: RevokedSriEntity[] = [];
+  countCalls = 0;
+  async purgeExpired(now: number) {
+    const before = this.rows.length;
+    this.rows = this.rows.filter((r) => r.expiresAt > now);
+    return before - this.rows.length;
+  }
+  async count() {
+    this.countCalls++;
+    return this.rows.length;
+  }
+  async oldest(limit: number) {
+    return [...this.rows].sort((a, b) => a.createdAt - b.createdAt || a.sri.localeCompare(b.sri)).slice(0, limit);
+  }
+  async deleteListedUpTo(sris: string[], upTo: number) {
+    const before = this.rows.length;
+    this.rows = this.rows.filter((r) => !(sris.includes(r.sri) && r.createdAt <= upTo));
+    return before - this.rows.length;
+  }
+}
+
+const MIN = 60_000;
+
+describe('RevocationListPurger', () => {
+  let warn: jest.SpyInstance;
+  beforeEach(() => { warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined); jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined); });
+  afterEach(() => jest.restoreAllMocks());
+
+  function make(max: number) {
+    const list = new InMemoryList();
+    const config = { sessionRevocationListMax: max, sessionRevocationLifetime: 490, sessionRevocationPurgeInterval: 60 } as AppConfig;
+    return { list, purger: new RevocationListPurger(config, list as unknown as RevokedSriRepository) };
+  }
+
+  const entry = (sri: string, createdAt: number, expiresAt = createdAt + 490 * MIN): RevokedSriEntity => ({ sri, createdAt, expiresAt, revokedBy: 'c' });
+
+  it('deletes expired entries, then the oldest over the maximum, and warns only about those still within their lifetime', async () => {
+    const { list, purger } = make(2);
+    const now = Date.now();
+    list.rows = [entry('expired', now - 500 * MIN, now - 10 * MIN), entry('b', now - 3000), entry('a', now - 3000), entry('c', now - 2000), entry('d', now - 1000)];
+    const result = await purger.purge();
+    expect(result).toEqual({ expired: 1, overMaximum: 2, beforeLifetime: 2 });
+    expect(list.rows.map((r) => r.sri).sort()).toEqual(['c', 'd']);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toMatch(/held 4 entries, over its maximum of 2: purged the 2 oldest, 2 of them before the end of their 490-minute lifetime/);
+  });
+
+  it('stays silent when the list is within its maximum', async () => {
+    const { list, purger } = make(10);
+    list.rows = [entry('a', Date.now())];
+    expect(await purger.purge()).toEqual({ expired: 0, overMaximum: 0, beforeLifetime: 0 });
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('purges at once when inserts take the list over its maximum, and not before', async () => {
+    const { list, purger } = make(2);
+    await purger.purge(); // counted: empty
+    const now = Date.now();
+    list.rows.push(entry('a', now), entry('b', now + 1));
+    purger.added(2);
+    await purger.purge();
+    const counted = list.countCalls;
+    list.rows.push(entry('c', now + 2));
+    purger.added(1);
+    await new Promise((r) => setImmediate(r));
+    await purger.purge();
+    expect(list.rows.map((r) => r.sri)).toEqual(['b', 'c']);
+    expect(list.countCalls).toBeGreaterThan(counted);
+  });
+
+  it('never runs two purges at once; a call during a purge gets one more pass', async () => {
+    const { list, purger } = make(1);
+    let running = 0;
+    let maxRunning = 0;
+    const original = list.count.bind(list);
+    list.count = async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+      return original();
+    };
+    const now = Date.now();
+    list.rows = [entry('a', now), entry('b', now + 1)];
+    const first = purger.purge();
+    list.rows.push(entry('c', now + 2)); // listed while the first pass runs
+    const second = purger.purge();
+    await Promise.all([first, second]);
+    expect(maxRunning).toBe(1);
+    expect(list.rows.map((r) => r.sri)).toEqual(['c']);
+  });
+});
