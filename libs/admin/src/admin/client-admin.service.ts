@@ -93,7 +93,12 @@ export class ClientAdminService {
     const client = this.clients.create({
       ...settings, clientId: dto.client_id, secretHash: secret === undefined ? null : await hashSecret(secret), createdAt: now, updatedAt: now,
     });
-    if (!(await this.clients.insert(client))) throw conflict(`A client with the id "${dto.client_id}" exists.`);
+    // A concurrent create of the same id can also fail on the primary key (PostgreSQL): the same 409.
+    const inserted = await this.clients.insert(client).catch(async (err: unknown) => {
+      if (await this.clients.findById(dto.client_id)) return false;
+      throw err;
+    });
+    if (!inserted) throw conflict(`A client with the id "${dto.client_id}" exists.`);
     return { ...toClientView(client), ...(secret !== undefined ? { client_secret: secret } : {}) };
   }
 
