@@ -202,6 +202,34 @@ describe('Session Revocation API: /pf-ws/rest/sessionMgmt/revokedSris', () => {
     });
   });
 
+  describe('OpenAPI document', () => {
+    it('lists every endpoint with Basic auth, the X-XSRF-HEADER header parameter, and a body for every error response', async () => {
+      const doc = (await request(t.server).get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, {
+        security: unknown[]; parameters: { name: string; in: string; required?: boolean }[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+      }>> };
+      const expected: [string, string, string[]][] = [
+        ['/pf-ws/rest/sessionMgmt/revokedSris', 'post', ['201', '400', '401', '403', '415', '500']],
+        ['/pf-ws/rest/sessionMgmt/revokedSris/{id}', 'get', ['200', '400', '401', '403', '404', '500']],
+        ['/pf-ws/rest/sessionMgmt/sessions/{sri}', 'get', ['200', '400', '401', '403', '404', '500']],
+        ['/pf-ws/rest/sessionMgmt/sessions/{sri}/revoke', 'post', ['200', '400', '401', '403', '404', '500']],
+        ['/pf-ws/rest/sessionMgmt/users/{userKey}', 'get', ['200', '400', '401', '403', '500']],
+        ['/pf-ws/rest/sessionMgmt/users/{userKey}/revoke', 'post', ['200', '400', '401', '403', '500']],
+      ];
+      for (const [path, method, codes] of expected) {
+        const op = doc.paths[path]?.[method];
+        expect(op).toBeDefined();
+        expect(op.security).toEqual([{ basic: [] }]);
+        expect(op.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'X-XSRF-HEADER', in: 'header', required: true })]));
+        expect(Object.keys(op.responses).sort()).toEqual([...codes].sort());
+        for (const code of codes.filter((c) => c !== '201')) {
+          const schema = op.responses[code].content?.['application/json']?.schema;
+          expect(schema?.$ref).toBeDefined();
+          if (Number(code) >= 400) expect(schema?.$ref).toBe('#/components/schemas/PingFederateErrorDto');
+        }
+      }
+    });
+  });
+
   describe('500 on a store fault', () => {
     it('answers 500 with a JSON body that leaks nothing, for GET and POST', async () => {
       await t.dataSource.query('ALTER TABLE revoked_sri RENAME TO revoked_sri_away');
