@@ -43,6 +43,8 @@ const CFG = {
   introTokensPerPool: QUICK ? 40 : 200,
   propagationSamples: num('BENCH_PROPAGATION_SAMPLES', QUICK ? 20 : 200),
   timeoutMin: num('BENCH_TIMEOUT_MIN', QUICK ? 15 : 60),
+  quietWaitS: env.BENCH_QUIET_WAIT_S === '0' ? 0 : num('BENCH_QUIET_WAIT_S', QUICK ? 0 : 60),
+  quietMax: num('BENCH_QUIET_MAX', 0.15),
   databaseUrl: /^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? '') ? env.DATABASE_URL : null,
   redisUrl: env.REDIS_URL || null,
   keepTmp: env.BENCH_KEEP === '1',
@@ -119,6 +121,7 @@ function snapshotBuild() {
 }
 
 let SERVER_MAIN;
+let lastStartOthers = null; // share of the machine other processes used during the last start-up
 let ISSUER;
 
 function serverEnv(port, extra = {}) {
@@ -143,12 +146,14 @@ function serverEnv(port, extra = {}) {
 /** Starts the server under test; resolves with the time from spawn to its first 200 from /health. */
 async function startServer(name, port, extra = {}) {
   const started = process.hrtime.bigint();
+  const cpuDone = cpuWindow(() => [process.pid, ...liveChildren().map((c) => c.pid)]);
   const child = startChild(name, process.execPath, ['-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), SERVER_MAIN], {
     env: serverEnv(port, extra),
     cwd: APP_DIR,
     logFile: join(TMP, `${name}.log`),
   });
   const ms = await waitFor200(port, '/health', { sinceNs: started, child, timeoutMs: 120_000, intervalMs: 5 });
+  lastStartOthers = cpuDone().others;
   servers[name] = { child, port };
   return ms;
 }
@@ -177,6 +182,27 @@ async function runLoad(spec, opts) {
   const r = await runLoadRaw(spec, opts);
   r.cpu = done();
   return r;
+}
+
+/**
+ * Before a round: waits (at most CFG.quietWaitS) until processes outside the bench use less
+ * than CFG.quietMax of the machine over one second. Records what it saw either way.
+ */
+async function waitForQuiet(label) {
+  if (!CFG.quietWaitS) return null;
+  const started = Date.now();
+  let others = null;
+  while (Date.now() - started < CFG.quietWaitS * 1000) {
+    const done = cpuWindow(() => [process.pid, ...liveChildren().map((c) => c.pid)]);
+    await sleep(1000);
+    others = done().others;
+    if (others !== null && others < CFG.quietMax) break;
+  }
+  const waitedS = round((Date.now() - started) / 1000, 1);
+  const quiet = others !== null && others < CFG.quietMax;
+  if (!quiet) log(`${label}: the machine stayed busy (other processes ${pct(others)} of the CPU) after waiting ${waitedS} s; measuring anyway`);
+  else if (waitedS > 1.5) log(`${label}: waited ${waitedS} s for other processes to calm down`);
+  return { waitedS, othersBefore: others, quiet };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -460,7 +486,9 @@ async function phaseThroughput(cases) {
     await runLoad(c, { ...opts, durationS: CFG.warmupS });
     await sleep(300);
   }
+  results.throughput.quiet = [];
   for (let round = 0; round < CFG.rounds; round++) {
+    results.throughput.quiet.push(await waitForQuiet(`round ${round + 1}`));
     for (const c of available) {
       const r = await runLoad(c, { ...opts, durationS: CFG.durationS });
       r.round = round;
@@ -500,6 +528,15 @@ function summarizeCases(caseMap, bareKey) {
 }
 
 async function phaseGlobalRevocation(ctx) {
+  const cpuDone = cpuWindow(() => [process.pid, ...liveChildren().map((c) => c.pid)]);
+  try {
+    await globalRevocationCalls(ctx);
+  } finally {
+    if (results.globalRevocation) results.globalRevocation.otherCpu = cpuDone().others;
+  }
+}
+
+async function globalRevocationCalls(ctx) {
   const out = { available: false, reason: null, sizes: {}, warmupMs: [] };
   results.globalRevocation = out;
   const warm = USERS.find((u) => u.role === 'gtr-warm');
@@ -513,6 +550,7 @@ async function phaseGlobalRevocation(ctx) {
   for (let i = 0; i < 5; i++) out.warmupMs.push(round((await request(primary(), 'POST', GTR, { headers: gtrHeaders(), body: gtrBody(warm.uid) })).ms, 3));
   for (const size of CFG.gtrSizes) out.sizes[size] = { tokens: size, sessions: sessionsFor(size), calls: [] };
   for (let rep = 0; rep < CFG.gtrReps; rep++) {
+    await waitForQuiet(`global revocation repetition ${rep + 1}`);
     for (const size of CFG.gtrSizes) {
       const user = USERS.find((u) => u.role === 'gtr' && u.size === size && u.rep === rep);
       const r = await request(primary(), 'POST', GTR, { headers: gtrHeaders(), body: gtrBody(user.uid) });
@@ -552,7 +590,7 @@ async function phaseBigList(ctx) {
   await store.close();
   store = null;
   const startMs = await startServer('primary', ports.primary);
-  results.startup.bigList = { ms: round(startMs, 1), listSize: big.listSize };
+  results.startup.bigList = { ms: round(startMs, 1), otherCpu: lastStartOthers, listSize: big.listSize };
   log(`restart with ${big.listSize} listed SRIs: first 200 from /health after ${startMs.toFixed(0)} ms`);
   await sleep(1000);
   big.memory.afterStart = memoryOf(servers.primary.child.proc.pid);
@@ -576,7 +614,9 @@ async function phaseBigList(ctx) {
   };
   await runLoad(bare, { connections: CFG.connections, durationS: CFG.warmupS });
   await runLoad(status, { connections: CFG.connections, durationS: CFG.warmupS });
+  big.quiet = [];
   for (let round = 0; round < CFG.rounds; round++) {
+    big.quiet.push(await waitForQuiet(`big list round ${round + 1}`));
     for (const c of [bare, status]) {
       const r = await runLoad(c, { connections: CFG.connections, durationS: CFG.durationS });
       r.round = round;
@@ -687,19 +727,25 @@ function evaluateTargets() {
   const add = (name, goal, measured, pass, note) => T.push({ name, goal, measured, pass, note: note ?? null });
   const ratio = (x) => (x === null || x === undefined ? null : round(x, 2));
   const unavailable = (c) => (c ? (c.available ? (c.runs.length ? null : 'not measured') : c.reason) : 'not measured');
-  const errorsNote = (c) => (c?.unexpected ? `${c.unexpected} unexpected answers` : null);
+  const errorsNote = (c, ...refs) => {
+    const notes = [];
+    if (c?.unexpected) notes.push(`${c.unexpected} unexpected answers`);
+    const busy = Math.max(...[c, ...refs].map((x) => x?.otherCpu ?? 0));
+    if (busy > 0.25) notes.push(`disturbed: other processes used up to ${Math.round(busy * 100)}% of the machine during these rows`);
+    return notes.join('; ') || null;
+  };
 
   const st = tc['srv.status'];
-  add('Status check vs bare server', '≥ 0.45 × bare req/s', unavailable(st) ?? `${ratio(st.ratioBare)} ×`, unavailable(st) ? false : st.ratioBare >= 0.45 && !st.unexpected, unavailable(st) ?? errorsNote(st));
+  add('Status check vs bare server', '≥ 0.45 × bare req/s', unavailable(st) ?? `${ratio(st.ratioBare)} ×`, unavailable(st) ? false : st.ratioBare >= 0.45 && !st.unexpected, unavailable(st) ?? errorsNote(st, tc.bare));
   const bigC = results.bigList?.cases?.['srv.status.bigList'];
   const bigReason = results.bigList?.available === false ? results.bigList.reason : unavailable(bigC);
-  add(`Status check with ${(results.bigList?.listSize ?? CFG.bigList).toLocaleString('en-US')} listed SRIs vs bare server`, '≥ 0.45 × bare req/s', bigReason ?? `${ratio(bigC.ratioBare)} ×`, bigReason ? false : bigC.ratioBare >= 0.45 && !bigC.unexpected, bigReason ?? errorsNote(bigC));
+  add(`Status check with ${(results.bigList?.listSize ?? CFG.bigList).toLocaleString('en-US')} listed SRIs vs bare server`, '≥ 0.45 × bare req/s', bigReason ?? `${ratio(bigC.ratioBare)} ×`, bigReason ? false : bigC.ratioBare >= 0.45 && !bigC.unexpected, bigReason ?? errorsNote(bigC, results.bigList?.cases?.bare));
   for (const key of ['srv.introspect.valid', 'srv.introspect.revoked']) {
     const c = tc[key];
-    add(`Introspection (${key.endsWith('valid') ? 'valid' : 'revoked'} JWT) vs oidc-provider introspection`, '≥ 3 × oidc-provider', unavailable(c) ?? `${ratio(c.ratioOidc)} ×`, unavailable(c) ? false : c.ratioOidc >= 3 && !c.unexpected, unavailable(c) ?? errorsNote(c));
+    add(`Introspection (${key.endsWith('valid') ? 'valid' : 'revoked'} JWT) vs oidc-provider introspection`, '≥ 3 × oidc-provider', unavailable(c) ?? `${ratio(c.ratioOidc)} ×`, unavailable(c) ? false : c.ratioOidc >= 3 && !c.unexpected, unavailable(c) ?? errorsNote(c, tc['oidc.introspect']));
   }
   const tk = tc['srv.token'];
-  add('client_credentials issuance vs oidc-provider', '≥ 2 × oidc-provider', unavailable(tk) ?? `${ratio(tk.ratioOidc)} ×`, unavailable(tk) ? false : tk.ratioOidc >= 2 && !tk.unexpected, unavailable(tk) ?? errorsNote(tk));
+  add('client_credentials issuance vs oidc-provider', '≥ 2 × oidc-provider', unavailable(tk) ?? `${ratio(tk.ratioOidc)} ×`, unavailable(tk) ? false : tk.ratioOidc >= 2 && !tk.unexpected, unavailable(tk) ?? errorsNote(tk, tc['oidc.token']));
 
   const g = results.globalRevocation;
   const storeName = CFG.databaseUrl ? 'PostgreSQL' : 'SQLite';
@@ -711,7 +757,7 @@ function evaluateTargets() {
     const large = g.sizes[CFG.gtrSizes[CFG.gtrSizes.length - 1]];
     const r = large.medianMs / small.medianMs;
     const eff = Object.values(g.sizes).every((s) => s.effective && !s.failures);
-    const effNote = eff ? null : 'a call failed or a revoked user\'s token stayed active';
+    const effNote = [eff ? null : 'a call failed or a revoked user\'s token stayed active', g.otherCpu > 0.25 ? `disturbed: other processes used ${Math.round(g.otherCpu * 100)}% of the machine` : null].filter(Boolean).join('; ') || null;
     add(`Global revocation, ${large.tokens.toLocaleString('en-US')} tokens + ${large.sessions.toLocaleString('en-US')} sessions vs 10 tokens (${storeName})`, '≤ 2 ×', `${round(r, 2)} × (${round(large.medianMs, 1)} ms vs ${round(small.medianMs, 1)} ms)`, r <= 2 && eff, effNote);
     add(`Global revocation, ${large.tokens.toLocaleString('en-US')} tokens (${storeName})`, '< 50 ms per call', `${round(large.medianMs, 1)} ms (median; max ${round(large.maxMs, 1)} ms)`, large.medianMs < 50 && eff, effNote);
   }
@@ -723,7 +769,7 @@ function evaluateTargets() {
   add(`Resident memory with ${(results.bigList?.listSize ?? CFG.bigList).toLocaleString('en-US')} listed SRIs`, '< 300 MB', mem?.rssMiB ? `${round(mem.rssMiB, 0)} MiB (peak ${round(mem.peakRssMiB, 0)} MiB)` : 'not measured', mem?.rssMiB ? mem.rssMiB * 1.048576 < 300 : false);
   for (const [k, label] of [['seeded', 'seeded store'], ['bigList', `${(results.bigList?.listSize ?? CFG.bigList).toLocaleString('en-US')} listed SRIs`]]) {
     const s = results.startup[k];
-    add(`Start-up to first 200 from /health (${label})`, '< 2 s', s ? `${round(s.ms / 1000, 2)} s` : 'not measured', s ? s.ms < 2000 : false);
+    add(`Start-up to first 200 from /health (${label})`, '< 2 s', s ? `${(s.ms / 1000).toFixed(2)} s` : 'not measured', s ? s.ms < 2000 : false, s?.otherCpu > 0.25 ? `disturbed: other processes used ${Math.round(s.otherCpu * 100)}% of the machine` : null);
   }
   results.targets = T;
 }
@@ -796,7 +842,7 @@ async function main() {
   const importPath = join(TMP, 'import.json');
   writeFileSync(importPath, JSON.stringify(importFile(), null, 2));
   const freshMs = await startServer('primary', ports.primary, { IMPORT_FILE: importPath });
-  results.startup.fresh = { ms: round(freshMs, 1), note: `fresh store: migrations, signing key, import of ${CLIENTS().length} clients and ${USERS.length} users (scrypt)` };
+  results.startup.fresh = { ms: round(freshMs, 1), otherCpu: lastStartOthers, note: `fresh store: migrations, signing key, import of ${CLIENTS().length} clients and ${USERS.length} users (scrypt)` };
   log(`fresh start (migrations + import): ${freshMs.toFixed(0)} ms`);
 
   store = await openStore(serverEnv(0).DATABASE_URL, schema);
@@ -879,7 +925,7 @@ async function main() {
   await store.close();
   store = null;
   const seededMs = await startServer('primary', ports.primary);
-  results.startup.seeded = { ms: round(seededMs, 1), note: `restart on the seeded store (${results.seeding.store.issuedTokens.toLocaleString('en-US')} tokens, ${results.seeding.store.sessions.toLocaleString('en-US')} sessions, ${results.seeding.store.listedSris.toLocaleString('en-US')} listed SRIs)` };
+  results.startup.seeded = { ms: round(seededMs, 1), otherCpu: lastStartOthers, note: `restart on the seeded store (${results.seeding.store.issuedTokens.toLocaleString('en-US')} tokens, ${results.seeding.store.sessions.toLocaleString('en-US')} sessions, ${results.seeding.store.listedSris.toLocaleString('en-US')} listed SRIs)` };
   log(`restart on the seeded store: ${seededMs.toFixed(0)} ms`);
   await sleep(500);
   results.memory.afterSeededStart = memoryOf(servers.primary.child.proc.pid);
