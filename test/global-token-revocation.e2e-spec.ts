@@ -161,6 +161,27 @@ describe('Global Token Revocation', () => {
       expect(entry!.createdAt).toBeGreaterThan(Date.now() - 10_000);
     });
 
+    it('also ends a session that a concurrent login committed after the revocation\'s UPDATE ran', async () => {
+      const id = await seedUser(t, 'racer', 'a-password');
+      expect((await revoke({ sub_id: { format: 'uid', id: 'racer' } })).status).toBe(204);
+      const watermark = await t.app.get(WatermarkRepository).validAfter(id);
+      // The survivor of the race: opened before the watermark, committed unrevoked, its tokens issued a moment later.
+      const now = Date.now();
+      const session = t.app.get(SessionRepository).create({
+        id: randomUUID(), sri: `racer-${randomUUID()}`, userId: id, clientIds: ['rp1'], authnSource: 'password', clientIp: null, userAgent: null,
+        createdAt: watermark - 5, lastActivityAt: watermark - 5, idleTimeout: 3600, maxLifetime: 28800, revokedAt: null, revokedReason: null, revokedBy: null,
+      });
+      const tokenId = newTokenId(now + 1);
+      await t.app.get(Transactor).run(async (em) => {
+        await em.insert(UserSessionEntity, session);
+        await em.insert(IssuedTokenEntity, {
+          id: tokenId, type: 'access_token', clientId: 'rp1', userId: id, sessionId: session.id, scope: 'openid', familyId: null,
+          issuedAt: now + 1, expiresAt: now + 3_600_000, consumedAt: null, revokedAt: null, revokedReason: null,
+        });
+      });
+      expect(await t.app.get(TokenStatusService).check(tokenId)).toEqual({ active: false, reason: 'user_revoked' });
+    });
+
     it('answers 204 again for the same request (idempotent)', async () => {
       await userWithSession('repeat');
       const body = { sub_id: { format: 'uid', id: 'repeat' } };

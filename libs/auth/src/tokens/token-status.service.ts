@@ -51,13 +51,17 @@ export class TokenStatusService {
   async checkRecord(record: IssuedTokenEntity, now = Date.now()): Promise<TokenState> {
     if (record.revokedAt !== null) return { active: false, reason: 'revoked' };
     if (record.expiresAt <= now) return { active: false, reason: 'expired' };
+    let validAfter = 0;
     if (record.userId) {
-      const validAfter = await this.watermarks.validAfter(record.userId);
+      validAfter = await this.watermarks.validAfter(record.userId);
       if (record.issuedAt <= validAfter) return { active: false, reason: 'user_revoked' };
     }
     if (record.sessionId) {
       const session = await this.sessions.findById(record.sessionId);
       if (!session) return { active: false, reason: 'session_revoked' };
+      // A session opened before a global revocation ended with it, even one committed by a
+      // concurrent login after the revocation's UPDATE had run.
+      if (session.createdAt <= validAfter) return { active: false, reason: 'user_revoked' };
       const endedByList = session.revokedAt !== null && session.revokedReason === SESSION_ENDED_BY_SRI_LIST;
       if (session.revokedAt !== null && !endedByList) return { active: false, reason: 'session_revoked' };
       const policy = await this.policyFor(record.clientId);
