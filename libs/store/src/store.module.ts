@@ -28,7 +28,8 @@ const REPOSITORIES = [
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => {
         if (config.databaseSchema) await ensurePostgresSchema(config.databaseUrl, config.databaseSchema);
-        return { ...dataSourceOptions(config.databaseUrl, config.databaseSchema), migrationsRun: true };
+        // A few quick retries: long enough for a store that is starting, short enough for the CLI to fail fast.
+        return { ...dataSourceOptions(config.databaseUrl, config.databaseSchema), migrationsRun: true, retryAttempts: 3, retryDelay: 1000 };
       },
     }),
     TypeOrmModule.forFeature(ENTITIES),
