@@ -39,7 +39,7 @@ export function writeReports(results, { mdPath, jsonPath, root }) {
   L.push(`| memory | ${m.memoryGiB} GiB |`);
   L.push(`| load average (1, 5, 15 min) | ${m.loadAvgAtStart?.join(', ')} at start; ${m.loadAvgAtEnd?.join(', ')} at the end |`);
   L.push(`| Node.js | ${m.node} (${m.platform}) |`);
-  L.push(`| this server | ${m.server.name} ${m.server.version}, commit ${m.server.commit}${m.server.uncommittedServerChanges ? ' plus uncommitted changes in apps/ or libs/' : ''}; production mode, LOG_LEVEL=warn |`);
+  L.push(`| this server | ${m.server.name} ${m.server.version}, commit ${m.server.commit}${m.server.uncommittedServerChanges ? ' plus uncommitted changes in apps/ or libs/' : ''}; production mode, LOG_LEVEL=warn, every other setting at its default (the audit log goes to a file in the temp directory) |`);
   L.push(`| store | ${m.store}${m.redis ? ' + Redis' : ''} |`);
   L.push(`| oidc-provider | ${m.oidcProvider} (in-memory adapter, one client_secret_basic client, opaque client_credentials tokens) |`);
   L.push(`| autocannon | ${m.autocannon}: ${cfg.connections} connections, ${cfg.durationS} s per run after a ${cfg.warmupS} s warm-up per target, ${cfg.rounds} round(s) interleaved A B A B…, medians |`);
