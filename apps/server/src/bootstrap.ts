@@ -23,7 +23,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
     // Fastify answers 414 past 100 characters; path parameters carry SRIs (255) and URL-encoded user keys (1024).
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options.config), adapter, {
     logger: options.logger === undefined ? undefined : options.logger,
