@@ -202,6 +202,23 @@ describe('Session Revocation API: /pf-ws/rest/sessionMgmt/revokedSris', () => {
     });
   });
 
+  describe('other requests under /pf-ws/rest/sessionMgmt', () => {
+    it('answers a wrong method 405 with Allow and an unknown path 404, in the {resultId,message} shape', async () => {
+      const wrongMethod = await request(t.server).get(REVOKED_SRIS).set('Authorization', SEED_AUTHORIZATION).set('X-XSRF-HEADER', 'PingFederate');
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.headers.allow).toBe('POST');
+      expect(wrongMethod.body).toEqual({ resultId: 'session_mgmt_method_not_allowed', message: 'Use POST on this endpoint.' });
+      const deleteStatus = await request(t.server).delete(`${REVOKED_SRIS}/abc123`);
+      expect(deleteStatus.status).toBe(405);
+      expect(deleteStatus.headers.allow).toBe('GET');
+      const unknown = await request(t.server).get('/pf-ws/rest/sessionMgmt/nothing/here');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toEqual({ resultId: 'session_mgmt_not_found', message: 'No such endpoint.' });
+      // The declared routes still win over the wildcard.
+      expect((await request(t.server).get(`${REVOKED_SRIS}/abc123`).set('Authorization', SEED_AUTHORIZATION).set('X-XSRF-HEADER', 'PingFederate')).status).toBe(200);
+    });
+  });
+
   describe('OpenAPI document', () => {
     it('lists every endpoint with Basic auth, the X-XSRF-HEADER header parameter, and a body for every error response', async () => {
       const doc = (await request(t.server).get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, {
