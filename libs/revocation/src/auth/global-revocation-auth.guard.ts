@@ -43,7 +43,7 @@ export class GlobalRevocationAuthGuard implements CanActivate {
     if (!auth?.scopes.includes(GLOBAL_TOKEN_REVOCATION_SCOPE)) {
       if (auth?.method === 'bearer') throw insufficientScope(GLOBAL_TOKEN_REVOCATION_SCOPE);
       // A client that authenticated itself: the scope comes from its registration, not from a token.
-      const challenge = auth?.method === 'jwt-bearer' ? { 'WWW-Authenticate': `Bearer realm="revocation-server", error="insufficient_scope", scope="${GLOBAL_TOKEN_REVOCATION_SCOPE}"` } : {};
+      const challenge: Record<string, string> = auth?.method === 'jwt-bearer' ? { 'WWW-Authenticate': `Bearer realm="revocation-server", error="insufficient_scope", scope="${GLOBAL_TOKEN_REVOCATION_SCOPE}"` } : {};
       throw new ApiError(403, OAuthErrorCode.insufficientScope, `The client is not registered with the scope "${GLOBAL_TOKEN_REVOCATION_SCOPE}".`, challenge);
     }
     return true;
