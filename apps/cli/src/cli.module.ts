@@ -1,12 +1,25 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, AppConfigModule } from '@app/common';
 import { AdminCoreModule } from '@app/admin/admin-core.module';
+import { FeatureFlagAdminService } from '@app/admin/admin/feature-flag-admin.service';
+import { ExportService } from '@app/admin/provisioning/export.service';
+import { FeatureFlagModule } from '@app/feature-flag';
+import { GlobalRevocationService } from '@app/revocation/global-revocation.service';
+import { SubjectResolver } from '@app/revocation/subject/subject-resolver.service';
 import { StoreModule } from '@app/store';
 
-/** What the admin CLI needs: the validated config, the same store as the server, the admin services. No HTTP. */
+/**
+ * What the admin CLI needs: the validated config, the same store as the server, the admin
+ * services, the feature flags and the global revocation service (`users revoke` revokes the
+ * way the endpoint does). No HTTP.
+ */
 @Module({})
 export class CliModule {
   static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
-    return { module: CliModule, imports: [AppConfigModule.forRoot(overrides), StoreModule, AdminCoreModule] };
+    return {
+      module: CliModule,
+      imports: [AppConfigModule.forRoot(overrides), StoreModule, FeatureFlagModule, AdminCoreModule],
+      providers: [FeatureFlagAdminService, ExportService, GlobalRevocationService, SubjectResolver],
+    };
   }
 }

@@ -92,7 +92,7 @@ export class ProvisioningService {
       throw err;
     }
     const problems: string[] = [];
-    const clientPlans = await this.planClients(dto.clients ?? []);
+    const clientPlans = await this.planClients(dto.clients ?? [], problems);
     const userPlans = await this.planUsers(dto.users ?? [], problems);
     if (problems.length > 0) throw new ProvisioningError(problems, source);
     const flagEntries = Object.entries(dto.feature_flags ?? {});
@@ -111,15 +111,26 @@ export class ProvisioningService {
     return { clients: count(clientPlans), users: count(userPlans), feature_flags: flagEntries.length };
   }
 
-  /** Clients by client_id. A stored secret hash that already verifies the given secret is kept, so re-imports do not churn. */
-  private async planClients(items: ImportClientDto[]): Promise<ClientPlan[]> {
+  /**
+   * Clients by client_id. A stored secret hash that already verifies the given secret is kept, so
+   * re-imports do not churn; a secret-based client given without a secret keeps the one it has
+   * (an export has no secrets), and only a client without one must be given one.
+   */
+  private async planClients(items: ImportClientDto[], problems: string[]): Promise<ClientPlan[]> {
     const plans: ClientPlan[] = [];
-    for (const item of items) {
+    for (const [i, item] of items.entries()) {
       const existing = await this.clients.findById(item.client_id);
       const settings = clientSettingsFrom(item);
       let secretHash: string | null = null;
-      if (usesSecret(settings.tokenEndpointAuthMethod) && item.client_secret !== undefined) {
-        secretHash = existing?.secretHash && (await verifySecret(item.client_secret, existing.secretHash)) ? existing.secretHash : await hashSecret(item.client_secret);
+      if (usesSecret(settings.tokenEndpointAuthMethod)) {
+        if (item.client_secret !== undefined) {
+          secretHash = existing?.secretHash && (await verifySecret(item.client_secret, existing.secretHash)) ? existing.secretHash : await hashSecret(item.client_secret);
+        } else if (existing?.secretHash) {
+          secretHash = existing.secretHash;
+        } else {
+          problems.push(`clients[${i}].client_secret: is required with ${settings.tokenEndpointAuthMethod} (the client ${existing ? 'has no secret yet' : 'is new'})`);
+          continue;
+        }
       }
       const now = Date.now();
       const entity = this.clients.create({

@@ -133,8 +133,11 @@ export class ImportClientDto extends ClientSettingsDto {
   @Check(checkClientId)
   client_id: string;
 
-  @ApiPropertyOptional({ minLength: 8, maxLength: 1024, description: 'Required for client_secret_basic and client_secret_post' })
-  @Check(secretRule(true))
+  @ApiPropertyOptional({
+    minLength: 8, maxLength: 1024,
+    description: 'Required for a new client with client_secret_basic or client_secret_post; left out, an existing client keeps its secret (so an export, which has no secrets, imports back)',
+  })
+  @Check(secretRule(false))
   client_secret?: string;
 }
 

@@ -1,0 +1,140 @@
+import { Command, Option } from 'commander';
+import { ClientAdminService } from '@app/admin/admin/client-admin.service';
+import { AUTH_METHODS, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto } from '@app/admin/admin/dto/client.dto';
+import { CommandEnv, readSecret, validated } from '../context';
+import { UsageFailure } from '../errors';
+import { cell, fields, json, list, table, time } from '../output';
+
+/** Values of a repeatable option; each may also hold several, separated by spaces or commas. */
+export const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
+
+interface CreateOptions {
+  secret?: string;
+  secretStdin?: boolean;
+  scope?: string[];
+  grantType?: string[];
+  authMethod: string;
+  name?: string;
+  redirectUri?: string[];
+  sessionRevocationApi?: boolean;
+  sessionManagementApi?: boolean;
+  json?: boolean;
+}
+
+const sessionApis = (c: ClientViewDto) =>
+  list([c.session_revocation_api ? 'revocation' : '', c.session_management_api ? 'management' : ''].filter(Boolean));
+
+const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+
+/** `clients create|list|show|rotate-secret|delete`. */
+export function registerClientCommands(program: Command, { io, services }: CommandEnv): void {
+  const clients = program.command('clients').description('Manage OAuth clients (create, list, show, rotate-secret, delete)');
+
+  clients
+    .command('create')
+    .description('Register a client. Without --secret, a secret-based client gets a random secret, printed this once (only its hash is stored).')
+    .argument('<id>', 'client_id')
+    .option('--secret <secret>', 'use this secret instead of a generated one (it may stay in your shell history; see --secret-stdin)')
+    .option('--secret-stdin', 'read the secret from the first line of standard input')
+    .option('--scope <scope>', 'a scope the client may request; repeat or separate with spaces', collect)
+    .option('--grant-type <type>', `a grant type (${GRANT_TYPES.join(', ')}); repeat or separate with commas (default: client_credentials)`, collect)
+    .addOption(new Option('--auth-method <method>', 'token endpoint authentication method').choices(AUTH_METHODS).default('client_secret_basic'))
+    .option('--name <name>', 'client_name')
+    .option('--redirect-uri <uri>', 'a redirect URI; repeat for several', collect)
+    .option('--session-revocation-api', 'may call the PingFederate Session Revocation API (revokedSris)')
+    .option('--session-management-api', 'may call the PingFederate Session Management API (sessions, users)')
+    .option('--json', 'print the client (and a generated secret) as JSON')
+    .action(async (id: string, opts: CreateOptions) => {
+      if (opts.secret !== undefined && opts.secretStdin) throw new UsageFailure('give --secret or --secret-stdin, not both');
+      const given = opts.secretStdin ? await readSecret(io, 'secret') : opts.secret;
+      const dto = validated(CreateClientDto, {
+        client_id: id,
+        ...(given !== undefined ? { client_secret: given } : {}),
+        token_endpoint_auth_method: opts.authMethod,
+        ...(opts.grantType ? { grant_types: opts.grantType } : {}),
+        scopes: opts.scope ?? [],
+        ...(opts.name !== undefined ? { client_name: opts.name } : {}),
+        ...(opts.redirectUri ? { redirect_uris: opts.redirectUri } : {}),
+        session_revocation_api: opts.sessionRevocationApi ?? false,
+        session_management_api: opts.sessionManagementApi ?? false,
+      }, 'client');
+      const created = await services((ctx) => ctx.get(ClientAdminService).create(dto));
+      const { client_secret: secret, ...client } = created;
+      const generated = given === undefined ? secret : undefined;
+      if (opts.json) return io.stdout(json({ client, ...(generated ? { client_secret: generated } : {}) }));
+      io.stdout(`Created client "${client.client_id}" (${client.token_endpoint_auth_method}; grant types ${list(client.grant_types)}; scopes ${list(client.scopes)}).\n`);
+      if (generated) io.stdout(`Client secret, shown only this once (only its hash is stored): ${generated}\n`);
+    });
+
+  clients
+    .command('list')
+    .description('List the registered clients (never their secrets)')
+    .option('--json', 'print the clients as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const all = await services((ctx) => ctx.get(ClientAdminService).list());
+      if (opts.json) return io.stdout(json(all));
+      if (all.length === 0) return io.stdout('No clients.\n');
+      io.stdout(table(
+        ['CLIENT_ID', 'AUTH_METHOD', 'GRANT_TYPES', 'SCOPES', 'SESSION_APIS'],
+        all.map((c) => [cell(c.client_id), c.token_endpoint_auth_method, list(c.grant_types), list(c.scopes), sessionApis(c)]),
+      ));
+    });
+
+  clients
+    .command('show')
+    .description('Show one client\'s settings (never its secret)')
+    .argument('<id>', 'client_id')
+    .option('--json', 'print the client as JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const c = await services((ctx) => ctx.get(ClientAdminService).get(id));
+      if (opts.json) return io.stdout(json(c));
+      const sv = c.session_validation;
+      io.stdout(fields([
+        ['client_id', cell(c.client_id)],
+        ['client_name', cell(c.client_name)],
+        ['token_endpoint_auth_method', c.token_endpoint_auth_method],
+        ['secret', c.has_secret ? 'set (only its hash is stored)' : 'none'],
+        ['grant_types', list(c.grant_types)],
+        ['scopes', list(c.scopes)],
+        ['redirect_uris', list(c.redirect_uris)],
+        ['post_logout_redirect_uris', c.post_logout_redirect_uris ? list(c.post_logout_redirect_uris) : '-'],
+        ['backchannel_logout_uri', cell(c.backchannel_logout_uri)],
+        ['session_revocation_api', yesNo(c.session_revocation_api)],
+        ['session_management_api', yesNo(c.session_management_api)],
+        ['jwks', c.jwks ? `${c.jwks.keys.length} key(s)` : '-'],
+        ['jwks_uri', cell(c.jwks_uri)],
+        ['session_validation', sv ? list(Object.entries(sv).map(([k, v]) => `${k}=${String(v)}`)) : '-'],
+        ['created_at', time(c.created_at)],
+        ['updated_at', time(c.updated_at)],
+      ]));
+    });
+
+  clients
+    .command('rotate-secret')
+    .description('Give a client a new secret (a random one unless --secret or --secret-stdin), printed this once. The old secret stops working at once.')
+    .argument('<id>', 'client_id')
+    .option('--secret <secret>', 'use this secret instead of a generated one (it may stay in your shell history)')
+    .option('--secret-stdin', 'read the secret from the first line of standard input')
+    .option('--json', 'print the client (and a generated secret) as JSON')
+    .action(async (id: string, opts: { secret?: string; secretStdin?: boolean; json?: boolean }) => {
+      if (opts.secret !== undefined && opts.secretStdin) throw new UsageFailure('give --secret or --secret-stdin, not both');
+      const given = opts.secretStdin ? await readSecret(io, 'secret') : opts.secret;
+      const dto = validated(RotateSecretDto, given !== undefined ? { client_secret: given } : {}, 'secret');
+      const { client_secret: secret, ...client } = await services((ctx) => ctx.get(ClientAdminService).rotateSecret(id, dto));
+      const generated = given === undefined ? secret : undefined;
+      if (opts.json) return io.stdout(json({ client, ...(generated ? { client_secret: generated } : {}) }));
+      io.stdout(`Rotated the secret of client "${client.client_id}"; the old one no longer works.\n`);
+      if (generated) io.stdout(`Client secret, shown only this once (only its hash is stored): ${generated}\n`);
+    });
+
+  clients
+    .command('delete')
+    .description('Delete a client and revoke every token it was issued (one transaction)')
+    .argument('<id>', 'client_id')
+    .option('--json', 'print {"deleted": "<id>"} as JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      await services((ctx) => ctx.get(ClientAdminService).remove(id));
+      if (opts.json) return io.stdout(json({ deleted: id }));
+      io.stdout(`Deleted client "${id}" and revoked every token it was issued.\n`);
+    });
+}
