@@ -1,4 +1,4 @@
-// How much of the machine other processes used while a measurement ran. On a shared machine
+// How much of the machine other processes used (user-mode CPU) while a measurement ran. On a shared machine
 // (other builds and test suites) this is what makes a figure trustworthy or not, so every run
 // records it. Linux /proc only; elsewhere the figures are null.
 import { readFileSync } from 'node:fs';
@@ -7,9 +7,10 @@ function machineTicks() {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
     const v = line.trim().split(/\s+/).slice(1).map(Number);
-    const idle = v[3] + (v[4] ?? 0);
     const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
+    // user + nice: programs' own work. Kernel time is left out on both sides, so the disk
+    // flushes that our server's durable writes cause are not counted as someone else's load.
+    return { user: v[0] + v[1], total };
   } catch {
     return null;
   }
@@ -19,8 +20,8 @@ function processTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields after "(comm) ": state is [0], utime is [11], stime is [12].
-    return Number(f[11]) + Number(f[12]);
+    // Fields after "(comm) ": state is [0], utime is [11] (user-mode ticks).
+    return Number(f[11]);
   } catch {
     return 0;
   }
@@ -37,8 +38,8 @@ export function cpuWindow(pids) {
     let ours = 0;
     for (const p of new Set([...list0, ...pids()])) ours += processTicks(p) - (p0.get(p) ?? 0);
     const total = m1.total - m0.total;
-    const busy = m1.busy - m0.busy;
-    return { ours: round(ours / total), others: round(Math.max(0, busy - ours) / total) };
+    const user = m1.user - m0.user;
+    return { ours: round(ours / total), others: round(Math.max(0, user - ours) / total) };
   };
 }
 
