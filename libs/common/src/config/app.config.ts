@@ -98,6 +98,27 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^\s*\/[^\s,]*(\s*,\s*\/[^\s,]*)*\s*$/, { message: 'AUDIT_PATHS must be a comma-separated list of paths starting with /' })
   AUDIT_PATHS?: string;
 
+  @IsOptional() @IsInt() @Min(1) @Max(600) @Transform(({ value }) => toInt(value))
+  REQUEST_TIMEOUT?: number;
+
+  @IsOptional() @Matches(/^\s*https?:\/\/[^\s/,]+(\s*,\s*https?:\/\/[^\s/,]+)*\s*$/, { message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com' })
+  CORS_ORIGINS?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits or _ . : -' })
+  REDIS_KEY_PREFIX?: string;
+
+  @IsOptional() @IsInt() @Min(0) @Max(1000000) @Transform(({ value }) => toInt(value))
+  AUTH_FAILURES_PER_CLIENT?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(1000000) @Transform(({ value }) => toInt(value))
+  AUTH_FAILURES_PER_IP?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(86400) @Transform(({ value }) => toInt(value))
+  AUTH_FAILURE_WINDOW?: number;
+
   @IsOptional()
   @ValidateBy({ name: 'trustProxy', validator: { validate: (v: unknown) => parseTrustProxy(v) !== undefined, defaultMessage: () => 'TRUST_PROXY must be off, true, a hop count, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal' } })
   TRUST_PROXY?: string;
@@ -212,6 +233,20 @@ export interface AppConfig {
   auditPaths: string[];
   /** Whose X-Forwarded-For is believed (Fastify's `trustProxy`); false ignores the header. */
   trustProxy: TrustProxySetting;
+  /** Seconds a client has to send a whole request, and the longest a connection may stay idle (slow clients). */
+  requestTimeout: number;
+  /** Origins allowed to call the API from a browser (CORS); empty: no CORS headers at all. */
+  corsOrigins: string[];
+  /** Redis shared by every instance (the failed client authentication counters); undefined: each instance counts alone. */
+  redisUrl?: string;
+  /** Prefix of every Redis key this server writes. */
+  redisKeyPrefix: string;
+  /** Failed client authentications allowed per client id in a window, then 429 until it ends; 0: no limit. */
+  authFailuresPerClient: number;
+  /** Failed client authentications allowed per client address in a window, then 429 until it ends; 0: no limit. */
+  authFailuresPerIp: number;
+  /** The counting window of failed client authentications, and how long a limited client id or address waits, seconds. */
+  authFailureWindow: number;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/revocation.sqlite';
@@ -252,6 +287,13 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     auditExtraFields: [...new Set(list(v.AUDIT_EXTRA_FIELDS) ?? [])] as AuditExtraField[],
     auditPaths: list(v.AUDIT_PATHS) ?? defaultAuditPaths((v.GLOBAL_TOKEN_REVOCATION_PREFIX ?? '/jans-auth/restv1').replace(/\/+$/, '')),
     trustProxy: v.TRUST_PROXY === undefined ? false : parseTrustProxy(v.TRUST_PROXY)!,
+    requestTimeout: v.REQUEST_TIMEOUT ?? 30,
+    corsOrigins: list(v.CORS_ORIGINS) ?? [],
+    redisUrl: v.REDIS_URL || undefined,
+    redisKeyPrefix: v.REDIS_KEY_PREFIX ?? 'revocation:',
+    authFailuresPerClient: v.AUTH_FAILURES_PER_CLIENT ?? 20,
+    authFailuresPerIp: v.AUTH_FAILURES_PER_IP ?? 100,
+    authFailureWindow: v.AUTH_FAILURE_WINDOW ?? 300,
   };
 }
 
