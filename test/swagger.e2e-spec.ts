@@ -37,7 +37,10 @@ describe('Swagger / OpenAPI', () => {
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
     expect(typeof doc.info.title).toBe('string');
     expect(typeof doc.info.version).toBe('string');
-    expect(doc.servers).toEqual([{ url: 'http://localhost:8080' }]);
+    // The page's own origin first (Try it out works on any host and port), then the issuer.
+    expect(doc.servers).toEqual([
+      { url: '/', description: 'This server: the address this page was loaded from' }, { url: 'http://localhost:8080', description: 'The issuer' },
+    ]);
     const ids: string[] = [];
     for (const [path, item] of Object.entries<Json>(doc.paths)) {
       expect(path.startsWith('/')).toBe(true);

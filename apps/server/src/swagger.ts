@@ -19,7 +19,10 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
     .setDescription('Token and session revocation: Janssen Global Token Revocation, PingFederate Session Revocation API, OAuth 2.0 token service.')
     .setVersion('0.1.0')
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
-    .addServer(config.issuer)
+    // "Try it out" calls the origin the page was loaded from (a relative server URL): it works whatever
+    // host name and port reach this instance. The issuer is the second choice in the Servers list.
+    .addServer('/', 'This server: the address this page was loaded from')
+    .addServer(config.issuer, 'The issuer')
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_secret_basic: client id and secret' }, 'basic')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token issued by this server' }, 'bearer')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'global-token-revocation+jwt', description: 'A JWT signed by the calling client (header typ global-token-revocation+jwt, aud = the endpoint URL), verified with the JWKS registered for it (Okta Universal Logout)' }, 'global-token-revocation-jwt')
@@ -30,7 +33,8 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'Revocation Server API',
-    swaggerOptions: { persistAuthorization: true },
+    // No online validator badge: the page loads nothing from anywhere but this server.
+    swaggerOptions: { persistAuthorization: true, validatorUrl: null },
   });
 }
 
