@@ -1,3 +1,4 @@
+import { RevocationIndex } from '@app/auth';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ describe('Admin CLI', () => {
   let store: ReturnType<typeof testStoreConfig>;
   let config: Partial<AppConfig>;
   let dir: string;
+  const running = new Set<TestApp>();
 
   /** Runs the CLI in-process on this file's store; `stdin`, when given, is what standard input holds. */
   const cliOn = async (cfg: Partial<AppConfig>, argv: string[], stdin?: string): Promise<Run> => {
@@ -23,6 +25,9 @@ describe('Admin CLI', () => {
     let stderr = '';
     const io = { stdout: (s: string) => { stdout += s; }, stderr: (s: string) => { stderr += s; }, ...(stdin !== undefined ? { stdin: async () => stdin } : {}) };
     const code = await runCli(argv, io, { config: cfg });
+    // Another process's change reaches a running server through the revocation feed, read every
+    // 50 ms: wait for that read instead of racing it.
+    await Promise.all([...running].map((s) => s.app.get(RevocationIndex).sync()));
     return { code, stdout, stderr };
   };
   const cli = (...argv: string[]) => cliOn(config, argv);
@@ -60,8 +65,8 @@ describe('Admin CLI', () => {
 
   describe('with the server running on the same store', () => {
     let t: TestApp;
-    beforeAll(async () => { t = await startTestApp(config); });
-    afterAll(async () => { await t.close(); });
+    beforeAll(async () => { t = await startTestApp(config); running.add(t); });
+    afterAll(async () => { running.delete(t); await t.close(); });
 
     it('creates the first admin client, printing its random secret once, which the server then accepts', async () => {
       const run = await cli('clients', 'create', 'admin', '--scope', 'admin', '--grant-type', 'client_credentials');
@@ -218,8 +223,8 @@ describe('Admin CLI', () => {
 
   describe('clients show, rotate-secret, delete (with the server running on the same store)', () => {
     let t: TestApp;
-    beforeAll(async () => { t = await startTestApp(config); });
-    afterAll(async () => { await t.close(); });
+    beforeAll(async () => { t = await startTestApp(config); running.add(t); });
+    afterAll(async () => { running.delete(t); await t.close(); });
 
     const clientToken = (id: string, secret: string, scope?: string) =>
       request(t.server).post('/token').auth(id, secret).type('form').send({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
@@ -311,8 +316,8 @@ describe('Admin CLI', () => {
   describe('users and sessions (with the server running on the same store)', () => {
     let t: TestApp;
     let aliceSub: string;
-    beforeAll(async () => { t = await startTestApp(config); });
-    afterAll(async () => { await t.close(); });
+    beforeAll(async () => { t = await startTestApp(config); running.add(t); });
+    afterAll(async () => { running.delete(t); await t.close(); });
 
     const login = async (uid: string, password: string) => {
       const res = await request(t.server).post('/token').auth('rp1', 'rp1-secret').type('form').send({ grant_type: 'password', username: uid, password, scope: 'openid profile' });

@@ -1,3 +1,4 @@
+import { INDEX_STALE_MS, RevocationIndex } from '@app/auth';
 import request from 'supertest';
 import { FeatureFlagService } from '@app/feature-flag';
 import { RevokedSriEntity } from '@app/store';
@@ -249,10 +250,20 @@ describe('Session Revocation API: /pf-ws/rest/sessionMgmt/revokedSris', () => {
 
   describe('500 on a store fault', () => {
     it('answers 500 with a JSON body that leaks nothing, for GET and POST', async () => {
+      // The status check answers from memory while the revocation feed is readable: break the
+      // feed too, and the server goes back to the store (and its fault) within INDEX_STALE_MS.
       await t.dataSource.query('ALTER TABLE revoked_sri RENAME TO revoked_sri_away');
+      await t.dataSource.query('ALTER TABLE revocation_event RENAME TO revocation_event_away');
       try {
+        const get = () => request(t.server).get(`${REVOKED_SRIS}/abc123`).set('Authorization', SEED_AUTHORIZATION).set('X-XSRF-HEADER', 'PingFederate');
+        const deadline = Date.now() + INDEX_STALE_MS + 2000;
+        let first = await get();
+        while (first.status !== 500 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          first = await get();
+        }
         for (const res of [
-          await request(t.server).get(`${REVOKED_SRIS}/abc123`).set('Authorization', SEED_AUTHORIZATION).set('X-XSRF-HEADER', 'PingFederate'),
+          first,
           await request(t.server).post(REVOKED_SRIS).set('Authorization', SEED_AUTHORIZATION).set('X-XSRF-HEADER', 'PingFederate').set('Content-Type', 'application/json').send('{"id":"x5"}'),
         ]) {
           expect(res.status).toBe(500);
@@ -261,6 +272,8 @@ describe('Session Revocation API: /pf-ws/rest/sessionMgmt/revokedSris', () => {
         }
       } finally {
         await t.dataSource.query('ALTER TABLE revoked_sri_away RENAME TO revoked_sri');
+        await t.dataSource.query('ALTER TABLE revocation_event_away RENAME TO revocation_event');
+        await t.app.get(RevocationIndex).sync();
       }
       expect((await request(t.server).get(`${REVOKED_SRIS}/abc123`).set('Authorization', SEED_AUTHORIZATION).set('X-XSRF-HEADER', 'PingFederate')).status).toBe(200);
     });

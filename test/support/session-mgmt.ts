@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { ClientRepository, RevokedSriEntity, SessionValidationPolicy, Transactor, UserSessionEntity } from '@app/store';
+import { appendRevocationEvents, ClientRepository, RevokedSriEntity, SessionValidationPolicy, Transactor, UserSessionEntity } from '@app/store';
 import { ClientFixture, passwordLogin, seedClient } from './fixtures';
 import { TestApp } from './test-app';
 
@@ -49,7 +49,11 @@ export async function updateSession(t: TestApp, sri: string, values: Partial<Use
 }
 
 export async function updateListEntry(t: TestApp, sri: string, values: Partial<RevokedSriEntity>): Promise<void> {
-  await t.app.get(Transactor).run((em) => em.update(RevokedSriEntity, { sri }, values));
+  // Any writer tells the instances through the revocation feed, in the same transaction.
+  await t.app.get(Transactor).run(async (em) => {
+    await em.update(RevokedSriEntity, { sri }, values);
+    await appendRevocationEvents(em, [{ kind: 'sri_changed', subject: sri }]);
+  });
 }
 
 export { seedClient };

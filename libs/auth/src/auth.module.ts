@@ -8,10 +8,11 @@ import { ClientAuthGuard } from './guards/client-auth.guard';
 import { SigningKeyService } from './keys/signing-key.service';
 import { SessionActivityService } from './sessions/session-activity.service';
 import { ClientBasicStrategy } from './strategies/client-basic.strategy';
+import { RevocationIndex } from './state/revocation-index.service';
 import { TokenSigner } from './tokens/token-signer.service';
 import { TokenStatusService } from './tokens/token-status.service';
 
-const EXPORTED = [ClientAuthenticator, ClientAuthGuard, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService, SessionActivityService];
+const EXPORTED = [ClientAuthenticator, ClientAuthGuard, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService, SessionActivityService, RevocationIndex];
 
 /** Client authentication, bearer tokens, signing keys and token status; every route must declare its policy. */
 @Global()

@@ -11,3 +11,4 @@ export * from './sessions/session-activity.service';
 export * from './tokens/token-ids';
 export * from './tokens/token-signer.service';
 export * from './tokens/token-status.service';
+export * from './state/revocation-index.service';

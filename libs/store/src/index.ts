@@ -12,3 +12,4 @@ export * from './repositories/used-jti.repository';
 export * from './repositories/user.repository';
 export * from './repositories/watermark.repository';
 export * from './transactor';
+export * from './revocation-events';

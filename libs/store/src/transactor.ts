@@ -17,11 +17,27 @@ export class Transactor {
     this.serial = dataSource.options.type === 'better-sqlite3';
   }
 
-  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serial) return this.dataSource.transaction(work);
-    const result = this.tail.then(() => this.dataSource.transaction(work));
-    this.tail = result.catch(() => undefined);
-    return result;
+  private readonly commitListeners: (() => Promise<void>)[] = [];
+
+  /**
+   * Called after every committed write, before run() resolves: the revocation index uses it to
+   * read the change it just made, so this instance answers from it at once.
+   */
+  onCommit(listener: () => Promise<void>): void {
+    this.commitListeners.push(listener);
+  }
+
+  async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    let result: Promise<T>;
+    if (!this.serial) {
+      result = this.dataSource.transaction(work);
+    } else {
+      result = this.tail.then(() => this.dataSource.transaction(work));
+      this.tail = result.catch(() => undefined);
+    }
+    const value = await result;
+    for (const listener of this.commitListeners) await listener();
+    return value;
   }
 
   /** Uses the caller's transaction when given one, else opens its own. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { invalidClient } from '@app/common';
-import { ClientEntity, ClientRepository } from '@app/store';
+import { ClientEntity } from '@app/store';
+import { RevocationIndex } from '../state/revocation-index.service';
 import { verifySecret } from '../secrets/secret-hasher';
 import type { AuthMethod, RequestAuth } from '../request-auth';
 
@@ -17,11 +18,11 @@ const VERIFIED_MAX = 10_000;
 export class ClientAuthenticator {
   private readonly verified = new Map<string, number>();
 
-  constructor(private readonly clients: ClientRepository) {}
+  constructor(private readonly clients: RevocationIndex) {}
 
   async authenticate(clientId: string, secret: string, method: AuthMethod): Promise<RequestAuth> {
     if (!clientId || clientId.length > 255 || secret.length > 1024) throw invalidClient('Unknown client or bad credentials.');
-    const client = await this.clients.findById(clientId);
+    const client = await this.clients.client(clientId);
     if (!client) throw invalidClient('Unknown client.');
     if (client.tokenEndpointAuthMethod !== method) {
       throw invalidClient(`The authentication method ${method} is not allowed for this client.`);

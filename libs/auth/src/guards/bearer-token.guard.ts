@@ -21,7 +21,7 @@ export class BearerTokenGuard implements CanActivate {
     if (!match) throw invalidToken('A bearer access token is required.');
     const claims = await this.signer.verify(match[1], 'at+jwt');
     if (!claims || typeof claims.jti !== 'string') throw invalidToken('The access token is invalid or expired.');
-    const state = await this.status.check(claims.jti);
+    const state = await this.status.checkAccessToken(claims);
     if (!state.active) throw invalidToken('The access token is no longer active.');
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
     req.auth = { method: 'bearer', clientId: String(claims.client_id), scopes, sub: claims.sub, claims };

@@ -3,11 +3,16 @@ import { decodeProtectedHeader, jwtVerify, JWTPayload, SignJWT } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { SigningKeyService } from '../keys/signing-key.service';
 
+const VERIFIED_CACHE_MAX = 20_000;
+
 export type TokenTyp = 'at+jwt' | 'JWT' | 'logout+jwt' | 'secevent+jwt';
 
 /** Signs and verifies this server's JWTs; the algorithm is pinned to the key's own. */
 @Injectable()
 export class TokenSigner {
+  /** Verified access tokens by their text: a signature is checked once, expiry on every use. */
+  private readonly verified = new Map<string, JWTPayload>();
+
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly keys: SigningKeyService) {}
 
   async sign(claims: JWTPayload & Record<string, unknown>, typ: TokenTyp): Promise<string> {
@@ -20,6 +25,24 @@ export class TokenSigner {
    * Returns undefined for anything that does not verify; never throws for bad input.
    */
   async verify(token: string, typ: TokenTyp): Promise<JWTPayload | undefined> {
+    if (typ === 'at+jwt') {
+      const hit = this.verified.get(token);
+      if (hit) {
+        if (typeof hit.exp === 'number' && hit.exp * 1000 > Date.now()) return hit;
+        this.verified.delete(token);
+        return undefined;
+      }
+      const payload = await this.verifyUncached(token, typ);
+      if (payload) {
+        if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);
+        this.verified.set(token, payload);
+      }
+      return payload;
+    }
+    return this.verifyUncached(token, typ);
+  }
+
+  private async verifyUncached(token: string, typ: TokenTyp): Promise<JWTPayload | undefined> {
     if (token.length > 8192 || token.split('.').length !== 3) return undefined;
     try {
       const header = decodeProtectedHeader(token);

@@ -3,6 +3,19 @@ import {
   ClientEntity, ClientRepository, IssuedTokenEntity, RevokedSriRepository, SessionRepository, SessionValidationPolicy, TokenRepository, WatermarkRepository,
 } from '@app/store';
 import { SessionActivityService } from '../sessions/session-activity.service';
+import { RevocationIndex } from '../state/revocation-index.service';
+import { issuedAtOfTokenId } from './token-ids';
+
+/** The verified claims of an access token this server issued. */
+export interface AccessTokenClaims {
+  jti?: unknown;
+  sub?: unknown;
+  client_id?: unknown;
+  sid?: unknown;
+  'pi.sri'?: unknown;
+  iat?: unknown;
+  exp?: unknown;
+}
 
 /** Server default for PingFederate's session validation settings; `check_session_revocation_status` is on here. */
 export const DEFAULT_SESSION_VALIDATION: Required<SessionValidationPolicy> = {
@@ -25,6 +38,7 @@ export function sessionValidationPolicy(client: Pick<ClientEntity, 'sessionValid
 export const SESSION_ENDED_BY_SRI_LIST = 'session_revocation_api';
 
 export type TokenState = { active: true; record: IssuedTokenEntity } | { active: false; reason: string };
+export type AccessTokenState = { active: true } | { active: false; reason: string };
 
 /**
  * The one place that decides whether a token this server issued is still good: its own
@@ -40,7 +54,50 @@ export class TokenStatusService {
     private readonly revokedSris: RevokedSriRepository,
     private readonly clients: ClientRepository,
     private readonly activity: SessionActivityService,
+    private readonly index: RevocationIndex,
   ) {}
+
+  /**
+   * Whether a verified access token is still good. Answered from the in-memory revocation
+   * index while it is current (no store read on the hot path); otherwise, or when the token
+   * needs more than the index knows (a session-validity policy, a token without `sid`), from
+   * the store. client_credentials tokens have no record: they are good until revoked by id.
+   */
+  async checkAccessToken(claims: AccessTokenClaims, now = Date.now()): Promise<AccessTokenState> {
+    const jti = typeof claims.jti === 'string' ? claims.jti : undefined;
+    const clientId = typeof claims.client_id === 'string' ? claims.client_id : undefined;
+    if (!jti || !clientId) return { active: false, reason: 'malformed' };
+    const client = await this.index.client(clientId);
+    if (!client) return { active: false, reason: 'client_removed' };
+    const isUserToken = typeof claims.sub === 'string' && claims.sub !== clientId;
+    const fast = this.index.isFresh(now) && (!isUserToken || typeof claims.sid === 'string');
+    if (!fast) return this.checkAccessTokenInStore(jti, isUserToken, now);
+    if (this.index.isTokenRevoked(jti)) return { active: false, reason: 'revoked' };
+    if (!isUserToken) return { active: true };
+    const issuedAt = issuedAtOfTokenId(jti) ?? Number(claims.iat) * 1000;
+    const validAfter = this.index.watermarkOf(claims.sub as string);
+    if (issuedAt <= validAfter) return { active: false, reason: 'user_revoked' };
+    const sid = claims.sid as string;
+    const sessionCreatedAt = issuedAtOfTokenId(sid);
+    if (sessionCreatedAt === undefined) return this.checkAccessTokenInStore(jti, true, now);
+    if (sessionCreatedAt <= validAfter) return { active: false, reason: 'user_revoked' };
+    const ended = this.index.sessionEndReason(sid);
+    if (ended !== undefined && ended !== SESSION_ENDED_BY_SRI_LIST) return { active: false, reason: 'session_revoked' };
+    const policy = sessionValidationPolicy(client);
+    if (policy.check_valid_authn_session) return this.checkAccessTokenInStore(jti, true, now);
+    const sri = typeof claims['pi.sri'] === 'string' ? claims['pi.sri'] : undefined;
+    if (policy.check_session_revocation_status && (ended !== undefined || (sri !== undefined && this.index.isSriListed(sri, now)))) {
+      return { active: false, reason: 'sri_revoked' };
+    }
+    return { active: true };
+  }
+
+  private async checkAccessTokenInStore(jti: string, isUserToken: boolean, now: number): Promise<AccessTokenState> {
+    const record = await this.tokens.findById(jti);
+    if (!record) return isUserToken ? { active: false, reason: 'unknown' } : { active: true };
+    const state = await this.checkRecord(record, now);
+    return state.active ? { active: true } : state;
+  }
 
   async check(id: string, now = Date.now()): Promise<TokenState> {
     const record = await this.tokens.findById(id);
@@ -79,6 +136,6 @@ export class TokenStatusService {
   }
 
   async policyFor(clientId: string): Promise<Required<SessionValidationPolicy>> {
-    return sessionValidationPolicy(await this.clients.findById(clientId));
+    return sessionValidationPolicy(await this.index.client(clientId));
   }
 }

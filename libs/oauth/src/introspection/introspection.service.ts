@@ -23,7 +23,7 @@ export class IntrospectionService {
   private async accessToken(token: string): Promise<IntrospectionResult> {
     const claims = await this.signer.verify(token, 'at+jwt');
     if (!claims || typeof claims.jti !== 'string') return INACTIVE;
-    const state = await this.status.check(claims.jti);
+    const state = await this.status.checkAccessToken(claims);
     if (!state.active) return INACTIVE;
     return {
       active: true, scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud, iss: claims.iss,

@@ -13,24 +13,32 @@ export class TokenRevocationService {
   constructor(private readonly signer: TokenSigner, private readonly tokens: TokenRepository, private readonly tx: Transactor) {}
 
   async revoke(clientId: string, token: string): Promise<void> {
-    const record = await this.find(token);
-    if (!record) return;
-    if (record.clientId !== clientId) {
-      throw new ApiError(400, OAuthErrorCode.unauthorizedClient, 'The token was not issued to this client.');
+    if (token.split('.').length === 3) {
+      const claims = await this.signer.verify(token, 'at+jwt');
+      if (typeof claims?.jti !== 'string') return;
+      const record = await this.tokens.findById(claims.jti);
+      if (record) return this.revokeRecord(clientId, record);
+      // A client_credentials token has no row until it is revoked: record its id as revoked.
+      if (claims.client_id !== clientId) throw notIssuedToYou();
+      await this.tokens.insertRevoked({
+        id: claims.jti, type: 'access_token', clientId, userId: null, sessionId: null, scope: String(claims.scope ?? ''),
+        familyId: null, issuedAt: Number(claims.iat) * 1000, expiresAt: Number(claims.exp) * 1000,
+      }, 'rfc7009');
+      return;
     }
+    if (token.length > 512) return;
+    const record = await this.tokens.findById(tokenDigest(token));
+    if (record?.type === 'refresh_token') await this.revokeRecord(clientId, record);
+  }
+
+  private async revokeRecord(clientId: string, record: IssuedTokenEntity): Promise<void> {
+    if (record.clientId !== clientId) throw notIssuedToYou();
     await this.tx.run(async (em) => {
       await this.tokens.revoke(record.id, 'rfc7009', em);
       if (record.type === 'refresh_token' && record.familyId) await this.tokens.revokeFamily(record.familyId, 'rfc7009', em);
     });
   }
 
-  private async find(token: string): Promise<IssuedTokenEntity | null> {
-    if (token.split('.').length === 3) {
-      const claims = await this.signer.verify(token, 'at+jwt');
-      return typeof claims?.jti === 'string' ? this.tokens.findById(claims.jti) : null;
-    }
-    if (token.length > 512) return null;
-    const record = await this.tokens.findById(tokenDigest(token));
-    return record?.type === 'refresh_token' ? record : null;
-  }
 }
+
+const notIssuedToYou = () => new ApiError(400, OAuthErrorCode.unauthorizedClient, 'The token was not issued to this client.');

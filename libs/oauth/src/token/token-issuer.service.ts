@@ -46,10 +46,15 @@ export class TokenIssuer {
       { iss: this.config.issuer, sub, aud: this.config.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.config.accessTokenTtl, ...accessSessionClaims },
       'at+jwt',
     );
-    const rows: Partial<IssuedTokenEntity>[] = [{
-      id: jti, type: 'access_token', clientId: req.client.clientId, userId: req.userId ?? null, sessionId: req.session?.id ?? null,
-      scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.config.accessTokenTtl * 1000,
-    }];
+    // A client's own token (client_credentials) is a self-contained JWT with no row: issuing it
+    // writes nothing, and revoking it (RFC 7009) records its id. A user's token is recorded so
+    // that its session, grant family and user can all reach it.
+    const rows: Partial<IssuedTokenEntity>[] = req.userId
+      ? [{
+          id: jti, type: 'access_token', clientId: req.client.clientId, userId: req.userId, sessionId: req.session?.id ?? null,
+          scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.config.accessTokenTtl * 1000,
+        }]
+      : [];
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope };
     if (req.withRefresh) {
       const refreshToken = newOpaqueToken();
@@ -70,7 +75,7 @@ export class TokenIssuer {
         'JWT',
       );
     }
-    await this.tokens.insert(rows, em);
+    if (rows.length > 0) await this.tokens.insert(rows, em);
     return response;
   }
 }

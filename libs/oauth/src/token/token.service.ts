@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, idleTimeoutFor, invalidGrant, invalidScope, unauthorizedClient, unsupportedGrantType } from '@app/common';
-import { newOpaqueToken, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
+import { newOpaqueToken, newTokenId, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
 import { ClientEntity, SessionRepository, TokenRepository, Transactor, UserRepository } from '@app/store';
 import { parseScope, requireParam } from '../form-params';
 import { TokenIssuer, TokenResponse } from './token-issuer.service';
@@ -60,7 +60,7 @@ export class TokenService {
     if (!user || !ok) throw invalidGrant('The resource owner credentials are invalid.');
     const now = Date.now();
     const session = this.sessions.create({
-      id: randomUUID(), sri: newOpaqueToken(24), userId: user.id, clientIds: [client.clientId], authnSource: 'password',
+      id: newTokenId(now), sri: newOpaqueToken(24), userId: user.id, clientIds: [client.clientId], authnSource: 'password',
       clientIp: meta.ip?.slice(0, 64) ?? null, userAgent: meta.userAgent?.slice(0, 512) ?? null, createdAt: now, lastActivityAt: now,
       idleTimeout: idleTimeoutFor(this.config, 'password'), maxLifetime: this.config.sessionMaxLifetime, revokedAt: null, revokedReason: null, revokedBy: null,
     });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
-import { SESSION_ENDED_BY_SRI_LIST, SessionActivityService } from '@app/auth';
+import { RevocationIndex, SESSION_ENDED_BY_SRI_LIST, SessionActivityService } from '@app/auth';
 import { RevokedSriRepository, SessionRepository, Transactor } from '@app/store';
 import { RevocationListPurger } from './revocation-list-purger.service';
 
@@ -18,6 +18,7 @@ export class RevocationListService {
     private readonly activity: SessionActivityService,
     private readonly purger: RevocationListPurger,
     private readonly tx: Transactor,
+    private readonly index: RevocationIndex,
   ) {}
 
   /** Lists an SRI, known to this server or not (as PingFederate accepts any), and ends its session if there is one. */
@@ -50,7 +51,9 @@ export class RevocationListService {
    * idle window remains, and an idle-expired session is not revived.
    */
   async isRevoked(sri: string, updateActivityTime: boolean, now = Date.now()): Promise<boolean> {
-    if (await this.list.findListed(sri, now)) return true;
+    // The hot path: answered from memory while the index is current, from the store otherwise.
+    const listed = this.index.isFresh(now) ? this.index.isSriListed(sri, now) : (await this.list.findListed(sri, now)) !== null;
+    if (listed) return true;
     if (updateActivityTime) {
       const session = await this.sessions.findBySri(sri);
       if (session) await this.activity.touch(session, now);

@@ -1,6 +1,7 @@
 import { ClientEntity } from './client.entity';
 import { FeatureFlagEntity } from './feature-flag.entity';
 import { IssuedTokenEntity } from './issued-token.entity';
+import { RevocationEventEntity } from './revocation-event.entity';
 import { RevokedSriEntity } from './revoked-sri.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { UsedJtiEntity } from './used-jti.entity';
@@ -12,6 +13,7 @@ import { UserEntity } from './user.entity';
 export * from './client.entity';
 export * from './feature-flag.entity';
 export * from './issued-token.entity';
+export * from './revocation-event.entity';
 export * from './revoked-sri.entity';
 export * from './signing-key.entity';
 export * from './used-jti.entity';
@@ -23,4 +25,5 @@ export * from './user.entity';
 export const ENTITIES = [
   ClientEntity, UserEntity, UserAttributeEntity, UserSessionEntity, IssuedTokenEntity,
   RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity, UsedJtiEntity,
+  RevocationEventEntity,
 ];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ClientEntity } from '../entities';
+import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
 
 @Injectable()
@@ -30,7 +31,11 @@ export class ClientRepository {
   }
 
   save(client: ClientEntity, em?: EntityManager): Promise<ClientEntity> {
-    return this.tx.with(em, (m) => m.save(ClientEntity, client));
+    return this.tx.with(em, async (m) => {
+      const saved = await m.save(ClientEntity, client);
+      await appendRevocationEvents(m, [{ kind: 'client', subject: client.clientId }]);
+      return saved;
+    });
   }
 
   /** Inserts a new client; false when the id is taken (checked in the same transaction). */
@@ -38,12 +43,17 @@ export class ClientRepository {
     return this.tx.with(em, async (m) => {
       if (await m.existsBy(ClientEntity, { clientId: client.clientId })) return false;
       await m.insert(ClientEntity, client);
+      await appendRevocationEvents(m, [{ kind: 'client', subject: client.clientId }]);
       return true;
     });
   }
 
   async delete(clientId: string, em?: EntityManager): Promise<boolean> {
-    const result = await this.tx.with(em, (m) => m.delete(ClientEntity, { clientId }));
+    const result = await this.tx.with(em, async (m) => {
+      const res = await m.delete(ClientEntity, { clientId });
+      await appendRevocationEvents(m, [{ kind: 'client', subject: clientId }]);
+      return res;
+    });
     return (result.affected ?? 0) > 0;
   }
 

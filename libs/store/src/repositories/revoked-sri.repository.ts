@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { RevokedSriEntity } from '../entities';
+import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
 
 @Injectable()
@@ -30,6 +31,7 @@ export class RevokedSriRepository {
       { userId, revokedBy, at, expiresAt },
     );
     await em.query(sql, params);
+    await appendRevocationEvents(em, [{ kind: 'user_sessions', subject: userId }]);
   }
 
   /**
@@ -45,6 +47,7 @@ export class RevokedSriRepository {
         { ...entry },
       );
       await m.query(sql, params);
+      await appendRevocationEvents(m, [{ kind: 'sri', subject: entry.sri, value: entry.expiresAt }]);
     });
   }
 
@@ -69,7 +72,11 @@ export class RevokedSriRepository {
    */
   async deleteListedUpTo(sris: string[], listedUpTo: number, em?: EntityManager): Promise<number> {
     if (sris.length === 0) return 0;
-    const r = await this.tx.with(em, (m) => m.delete(RevokedSriEntity, { sri: In(sris), createdAt: LessThanOrEqual(listedUpTo) }));
+    const r = await this.tx.with(em, async (m) => {
+      const res = await m.delete(RevokedSriEntity, { sri: In(sris), createdAt: LessThanOrEqual(listedUpTo) });
+      await appendRevocationEvents(m, sris.map((sri) => ({ kind: 'sri_changed' as const, subject: sri })));
+      return res;
+    });
     return r.affected ?? 0;
   }
 }

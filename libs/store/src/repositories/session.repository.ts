@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { UserSessionEntity } from '../entities';
+import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
 
 @Injectable()
@@ -40,18 +41,27 @@ export class SessionRepository {
   /** Revokes every live session of a user with one UPDATE. Returns how many were live. */
   async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager): Promise<number> {
     const r = await em.update(UserSessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason, revokedBy: by });
+    await appendRevocationEvents(em, [{ kind: 'user_sessions', subject: userId }]);
     return r.affected ?? 0;
   }
 
   /** Revokes one session (set-based, idempotent). Returns whether a live session was revoked. */
   async revoke(id: string, reason: string, by: string | null, em?: EntityManager): Promise<boolean> {
-    const r = await this.tx.with(em, (m) => m.update(UserSessionEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason, revokedBy: by }));
+    const r = await this.tx.with(em, async (m) => {
+      const res = await m.update(UserSessionEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason, revokedBy: by });
+      if ((res.affected ?? 0) > 0) await appendRevocationEvents(m, [{ kind: 'session', subject: id }]);
+      return res;
+    });
     return (r.affected ?? 0) > 0;
   }
 
   /** Revokes the session holding this SRI, if live. Returns whether one was. */
   async revokeBySri(sri: string, reason: string, by: string | null, at: number, em?: EntityManager): Promise<boolean> {
-    const r = await this.tx.with(em, (m) => m.update(UserSessionEntity, { sri, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason, revokedBy: by }));
+    const r = await this.tx.with(em, async (m) => {
+      const res = await m.update(UserSessionEntity, { sri, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason, revokedBy: by });
+      if ((res.affected ?? 0) > 0) await appendRevocationEvents(m, [{ kind: 'session_sri', subject: sri }]);
+      return res;
+    });
     return (r.affected ?? 0) > 0;
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { IssuedTokenEntity } from '../entities';
+import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
 
 @Injectable()
@@ -22,19 +23,40 @@ export class TokenRepository {
     return (r.affected ?? 0) > 0;
   }
 
+  /** Records a token that had no row (a client_credentials JWT) as revoked; idempotent. */
+  async insertRevoked(row: Partial<IssuedTokenEntity> & { id: string }, reason: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      await m.createQueryBuilder().insert().into(IssuedTokenEntity)
+        .values({ ...row, revokedAt: Date.now(), revokedReason: reason } as never).orIgnore().execute();
+      await appendRevocationEvents(m, [{ kind: 'token', subject: row.id }]);
+    });
+  }
+
   async revoke(id: string, reason: string, em?: EntityManager): Promise<boolean> {
-    const r = await this.tx.with(em, (m) => m.update(IssuedTokenEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason }));
+    const r = await this.tx.with(em, async (m) => {
+      const res = await m.update(IssuedTokenEntity, { id, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason });
+      if ((res.affected ?? 0) > 0) await appendRevocationEvents(m, [{ kind: 'token', subject: id }]);
+      return res;
+    });
     return (r.affected ?? 0) > 0;
   }
 
   async revokeFamily(familyId: string, reason: string, em?: EntityManager): Promise<number> {
-    const r = await this.tx.with(em, (m) => m.update(IssuedTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason }));
+    const r = await this.tx.with(em, async (m) => {
+      const res = await m.update(IssuedTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason });
+      if ((res.affected ?? 0) > 0) await appendRevocationEvents(m, [{ kind: 'token_family', subject: familyId }]);
+      return res;
+    });
     return r.affected ?? 0;
   }
 
   /** Revokes every live token issued to a client (when the client is deleted). */
   async revokeByClient(clientId: string, reason: string, em?: EntityManager): Promise<number> {
-    const r = await this.tx.with(em, (m) => m.update(IssuedTokenEntity, { clientId, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason }));
+    const r = await this.tx.with(em, async (m) => {
+      const res = await m.update(IssuedTokenEntity, { clientId, revokedAt: IsNull() }, { revokedAt: Date.now(), revokedReason: reason });
+      await appendRevocationEvents(m, [{ kind: 'client_tokens', subject: clientId }]);
+      return res;
+    });
     return r.affected ?? 0;
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { UserTokenWatermarkEntity } from '../entities';
+import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
 
 @Injectable()
@@ -27,6 +28,7 @@ export class WatermarkRepository {
         { userId, at, reason },
       );
       await m.query(sql, params);
+      await appendRevocationEvents(m, [{ kind: 'watermark', subject: userId, value: at }]);
     });
   }
 }

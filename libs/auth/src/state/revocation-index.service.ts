@@ -1,0 +1,254 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { ClientEntity, ClientRepository, RevocationEventEntity, Transactor } from '@app/store';
+
+/** How often each instance reads the revocation feed; bounds the propagation delay between instances. */
+export const INDEX_POLL_MS = 50;
+/** Without a successful read for this long the index is stale and callers go back to the store. */
+export const INDEX_STALE_MS = 2000;
+/** How long a gap in event ids is waited for (a concurrent transaction still committing) before it is skipped. */
+const GAP_WAIT_MS = 5000;
+const CLIENT_TTL_MS = 60_000;
+const LOAD_PAGE = 50_000;
+
+interface EventRow { id: number | string; kind: RevocationEventEntity['kind']; subject: string; value: string | null }
+
+/**
+ * The revocation state every hot path needs, in memory: listed SRIs, per-user watermarks,
+ * recently ended sessions, revoked access-token ids, and registered clients. Loaded from the
+ * store at start, then kept current by reading the `revocation_event` feed (written in the
+ * same transaction as each revocation) every INDEX_POLL_MS, and at once after this instance's
+ * own writes. Several instances on one store stay coherent this way; none trusts the index
+ * once it has not read the feed for INDEX_STALE_MS: callers then read the store (and fail
+ * closed if it is down).
+ */
+@Injectable()
+export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('RevocationIndex');
+  private readonly listedSris = new Map<string, number>();
+  private readonly watermarks = new Map<string, number>();
+  private readonly endedSessions = new Map<string, string>();
+  private readonly revokedTokens = new Map<string, number>();
+  private readonly clients = new Map<string, { client: ClientEntity | null; until: number }>();
+
+  private loaded = false;
+  private cursor = 0;
+  private gap?: { at: number; since: number };
+  private lastReadOk = 0;
+  private polling?: Promise<void>;
+  private waiters: (() => void)[] = [];
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private lastPrune = 0;
+  private readFailing = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly clientRepo: ClientRepository,
+    tx: Transactor,
+  ) {
+    tx.onCommit(() => this.sync());
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.cursor = Number((await this.query<{ id: number | null }>('SELECT MAX(id) AS id FROM revocation_event'))[0]?.id ?? 0);
+    // Loaded in the background: until then the index is not fresh and callers read the store.
+    void this.load().catch((err) => this.logger.error(`Initial load failed: ${(err as Error).message}`));
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Whether answers from the index are current (loaded, and the feed read within INDEX_STALE_MS). */
+  isFresh(now = Date.now()): boolean {
+    return this.loaded && now - this.lastReadOk < INDEX_STALE_MS;
+  }
+
+  isSriListed(sri: string, now = Date.now()): boolean {
+    const until = this.listedSris.get(sri);
+    return until !== undefined && until > now;
+  }
+
+  watermarkOf(userId: string): number {
+    return this.watermarks.get(userId) ?? 0;
+  }
+
+  /** Why the session ended, when it ended within the access-token lifetime; undefined for a live one. */
+  sessionEndReason(sessionId: string): string | undefined {
+    return this.endedSessions.get(sessionId);
+  }
+
+  isTokenRevoked(id: string): boolean {
+    return this.revokedTokens.has(id);
+  }
+
+  listedCount(): number {
+    return this.listedSris.size;
+  }
+
+  /** The client record, from memory when recently read; dropped on every change to the client. */
+  async client(clientId: string): Promise<ClientEntity | null> {
+    const now = Date.now();
+    const hit = this.clients.get(clientId);
+    if (hit && hit.until > now && this.isFresh(now)) return hit.client;
+    const client = await this.clientRepo.findById(clientId);
+    if (this.clients.size > 10_000) this.clients.clear();
+    this.clients.set(clientId, { client, until: now + (client ? CLIENT_TTL_MS : 1000) });
+    return client;
+  }
+
+  /** Reads the feed now; resolves once a read that started after this call has finished. */
+  sync(): Promise<void> {
+    if (!this.loaded) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      if (!this.polling) void this.poll();
+    });
+  }
+
+  private async load(): Promise<void> {
+    const now = Date.now();
+    const recent = now - this.recentWindowMs();
+    let last = '';
+    for (;;) {
+      const page = await this.query<{ sri: string; expires_at: string | number }>(
+        'SELECT sri, expires_at FROM revoked_sri WHERE expires_at > :now AND sri > :last ORDER BY sri LIMIT :limit',
+        { now, last, limit: LOAD_PAGE },
+      );
+      for (const r of page) this.listedSris.set(r.sri, Number(r.expires_at));
+      if (page.length < LOAD_PAGE) break;
+      last = page[page.length - 1].sri;
+    }
+    for (const r of await this.query<{ user_id: string; valid_after: string | number }>(
+      'SELECT user_id, valid_after FROM user_token_watermark WHERE valid_after > :recent', { recent },
+    )) this.watermarks.set(r.user_id, Number(r.valid_after));
+    for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
+      'SELECT id, revoked_reason FROM user_session WHERE revoked_at > :recent', { recent },
+    )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
+    for (const r of await this.query<{ id: string; expires_at: string | number }>(
+      "SELECT id, expires_at FROM issued_token WHERE revoked_at IS NOT NULL AND expires_at > :now AND type = 'access_token'", { now },
+    )) this.revokedTokens.set(r.id, Number(r.expires_at));
+    this.loaded = true;
+    this.logger.log(`Loaded ${this.listedSris.size} listed SRIs, ${this.watermarks.size} watermarks, ${this.endedSessions.size} ended sessions, ${this.revokedTokens.size} revoked tokens in ${Date.now() - now} ms`);
+    await this.poll();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll(), INDEX_POLL_MS);
+    this.timer.unref();
+  }
+
+  private poll(): Promise<void> {
+    if (this.polling) return this.polling;
+    if (this.timer) clearTimeout(this.timer);
+    const waiters = this.waiters;
+    this.waiters = [];
+    this.polling = this.readFeed()
+      .then(() => {
+        this.lastReadOk = Date.now();
+        if (this.readFailing) this.logger.log('Revocation feed readable again');
+        this.readFailing = false;
+      })
+      .catch((err) => {
+        if (!this.readFailing) this.logger.warn(`Revocation feed unreadable, answering from the store: ${(err as Error).message}`);
+        this.readFailing = true;
+      })
+      .finally(() => {
+        this.polling = undefined;
+        for (const w of waiters) w();
+        if (this.waiters.length > 0) void this.poll();
+        else this.schedule();
+      });
+    return this.polling;
+  }
+
+  private async readFeed(): Promise<void> {
+    const rows = await this.query<EventRow>(
+      'SELECT id, kind, subject, value FROM revocation_event WHERE id > :cursor ORDER BY id LIMIT 5000', { cursor: this.cursor },
+    );
+    const now = Date.now();
+    let contiguous = this.cursor;
+    for (const row of rows) {
+      const id = Number(row.id);
+      await this.apply(row, now);
+      if (id === contiguous + 1) contiguous = id;
+      else if (!this.gap || this.gap.at !== contiguous + 1) this.gap = { at: contiguous + 1, since: now };
+    }
+    // Ids can commit out of order on PostgreSQL: the cursor waits at a gap (events above it are
+    // re-read, harmlessly) until it fills or is old enough to be a rolled-back transaction.
+    if (rows.length > 0 && this.gap && contiguous < Number(rows[rows.length - 1].id) && now - this.gap.since > GAP_WAIT_MS) {
+      contiguous = Number(rows[rows.length - 1].id);
+    }
+    if (this.gap && contiguous >= this.gap.at) this.gap = undefined;
+    this.cursor = contiguous;
+    if (now - this.lastPrune > 60_000) this.prune(now);
+  }
+
+  private async apply(e: EventRow, now: number): Promise<void> {
+    switch (e.kind) {
+      case 'sri':
+        this.listedSris.set(e.subject, Number(e.value));
+        break;
+      case 'sri_changed': {
+        const [row] = await this.query<{ expires_at: string | number }>('SELECT expires_at FROM revoked_sri WHERE sri = :sri', { sri: e.subject });
+        if (row) this.listedSris.set(e.subject, Number(row.expires_at));
+        else this.listedSris.delete(e.subject);
+        break;
+      }
+      case 'watermark':
+        this.watermarks.set(e.subject, Math.max(this.watermarkOf(e.subject), Number(e.value)));
+        break;
+      case 'session':
+      case 'session_sri':
+        for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
+          `SELECT id, revoked_reason FROM user_session WHERE ${e.kind === 'session' ? 'id' : 'sri'} = :key AND revoked_at IS NOT NULL`, { key: e.subject },
+        )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
+        break;
+      case 'user_sessions':
+        for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
+          'SELECT id, revoked_reason FROM user_session WHERE user_id = :userId AND revoked_at IS NOT NULL', { userId: e.subject },
+        )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
+        for (const r of await this.query<{ sri: string; expires_at: string | number }>(
+          'SELECT r.sri, r.expires_at FROM revoked_sri r INNER JOIN user_session s ON s.sri = r.sri WHERE s.user_id = :userId', { userId: e.subject },
+        )) this.listedSris.set(r.sri, Number(r.expires_at));
+        break;
+      case 'token':
+      case 'token_family':
+      case 'client_tokens': {
+        const column = e.kind === 'token' ? 'id' : e.kind === 'token_family' ? 'family_id' : 'client_id';
+        for (const r of await this.query<{ id: string; expires_at: string | number }>(
+          `SELECT id, expires_at FROM issued_token WHERE ${column} = :key AND revoked_at IS NOT NULL AND expires_at > :now`, { key: e.subject, now },
+        )) this.revokedTokens.set(r.id, Number(r.expires_at));
+        if (e.kind === 'client_tokens') this.clients.delete(e.subject);
+        break;
+      }
+      case 'client':
+        this.clients.delete(e.subject);
+        break;
+    }
+  }
+
+  private prune(now: number): void {
+    this.lastPrune = now;
+    const recent = now - this.recentWindowMs();
+    for (const [k, until] of this.listedSris) if (until <= now) this.listedSris.delete(k);
+    for (const [k, until] of this.revokedTokens) if (until <= now) this.revokedTokens.delete(k);
+    for (const [k, at] of this.watermarks) if (at <= recent) this.watermarks.delete(k);
+    // Ended sessions carry no time here: they are re-read at the next start; keep them (bounded by revocations).
+  }
+
+  /** Tokens issued before this window have expired, so older revocations no longer matter to access tokens. */
+  private recentWindowMs(): number {
+    return (Math.max(this.config.accessTokenTtl, this.config.idTokenTtl) + 120) * 1000;
+  }
+
+  private query<T>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    const [text, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
+    return this.dataSource.query(text, values) as Promise<T[]>;
+  }
+}
