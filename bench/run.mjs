@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { installExitHandlers, liveChildren, memoryOf, startChild, stopAll, stopChild, waitForOutput } from './lib/children.mjs';
+import { installExitHandlers, liveChildren, logTail, memoryOf, startChild, stopAll, stopChild, waitForOutput } from './lib/children.mjs';
 import { basic, destroyAgent, form, request, waitFor200 } from './lib/http.mjs';
 import { runLoad as runLoadRaw } from './lib/load.mjs';
 import { cpuWindow } from './lib/cpu.mjs';
@@ -152,7 +152,13 @@ async function startServer(name, port, extra = {}) {
     cwd: APP_DIR,
     logFile: join(TMP, `${name}.log`),
   });
-  const ms = await waitFor200(port, '/health', { sinceNs: started, child, timeoutMs: 120_000, intervalMs: 5 });
+  let ms;
+  try {
+    ms = await waitFor200(port, '/health', { sinceNs: started, child, timeoutMs: 120_000, intervalMs: 5 });
+  } catch (err) {
+    await stopChild(child, 2000);
+    throw new Error(`${err.message}\n--- last lines of ${child.logFile} ---\n${logTail(child, 15).slice(-4000)}`);
+  }
   lastStartOthers = cpuDone().others;
   servers[name] = { child, port };
   return ms;
