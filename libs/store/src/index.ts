@@ -4,6 +4,7 @@ export * from './migrations';
 export * from './store.module';
 export * from './repositories/client.repository';
 export * from './repositories/feature-flag.repository';
+export * from './repositories/notification-outbox.repository';
 export * from './repositories/revoked-sri.repository';
 export * from './repositories/session.repository';
 export * from './repositories/signing-key.repository';

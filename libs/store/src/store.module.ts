@@ -5,6 +5,7 @@ import { dataSourceOptions, ensurePostgresSchema } from './data-source-options';
 import { ENTITIES } from './entities';
 import { ClientRepository } from './repositories/client.repository';
 import { FeatureFlagRepository } from './repositories/feature-flag.repository';
+import { NotificationOutboxRepository } from './repositories/notification-outbox.repository';
 import { RevokedSriRepository } from './repositories/revoked-sri.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
@@ -17,7 +18,7 @@ import { Transactor } from './transactor';
 const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
-  UsedJtiRepository,
+  UsedJtiRepository, NotificationOutboxRepository,
 ];
 
 /** The store: one TypeORM DataSource (SQLite or PostgreSQL), migrated at start, behind repositories. */

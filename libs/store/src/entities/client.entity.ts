@@ -41,6 +41,10 @@ export class ClientEntity {
   @Column({ name: 'backchannel_logout_uri', type: 'varchar', length: 2048, nullable: true })
   backchannelLogoutUri: string | null;
 
+  /** Shared Signals push receiver (RFC 8935) for CAEP session-revoked events. */
+  @Column({ name: 'caep_receiver_uri', type: 'varchar', length: 2048, nullable: true })
+  caepReceiverUri: string | null;
+
   @Column({ name: 'session_revocation_api', type: 'boolean', default: false })
   sessionRevocationApi: boolean;
 

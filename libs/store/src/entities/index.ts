@@ -1,6 +1,7 @@
 import { ClientEntity } from './client.entity';
 import { FeatureFlagEntity } from './feature-flag.entity';
 import { IssuedTokenEntity } from './issued-token.entity';
+import { NotificationOutboxEntity } from './notification-outbox.entity';
 import { RevocationEventEntity } from './revocation-event.entity';
 import { RevokedSriEntity } from './revoked-sri.entity';
 import { SigningKeyEntity } from './signing-key.entity';
@@ -13,6 +14,7 @@ import { UserEntity } from './user.entity';
 export * from './client.entity';
 export * from './feature-flag.entity';
 export * from './issued-token.entity';
+export * from './notification-outbox.entity';
 export * from './revocation-event.entity';
 export * from './revoked-sri.entity';
 export * from './signing-key.entity';
@@ -24,6 +26,6 @@ export * from './user.entity';
 
 export const ENTITIES = [
   ClientEntity, UserEntity, UserAttributeEntity, UserSessionEntity, IssuedTokenEntity,
-  RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity, UsedJtiEntity,
+  RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity, UsedJtiEntity, NotificationOutboxEntity,
   RevocationEventEntity,
 ];

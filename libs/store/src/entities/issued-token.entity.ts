@@ -1,7 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochMsColumn } from './columns';
+import { epochMsColumn, jsonColumn } from './columns';
 
 export type IssuedTokenType = 'access_token' | 'refresh_token' | 'authorization_code';
+
+/** What an authorization code remembers of its request, checked when it is exchanged (RFC 6749 §4.1.3, RFC 7636 §4.6). */
+export interface AuthorizationCodeDetails {
+  redirect_uri: string;
+  code_challenge?: string;
+  code_challenge_method?: 'S256';
+  nonce?: string;
+}
 
 /**
  * A token or grant this server issued. The key is the JWT `jti` for access tokens and the
@@ -49,4 +57,8 @@ export class IssuedTokenEntity {
 
   @Column({ name: 'revoked_reason', type: 'varchar', length: 255, nullable: true })
   revokedReason: string | null;
+
+  /** Authorization codes only: the parameters of the request that produced them. */
+  @Column({ ...jsonColumn({ nullable: true }) })
+  details?: AuthorizationCodeDetails | null;
 }

@@ -50,4 +50,12 @@ export class UserSessionEntity {
 
   @Column({ name: 'revoked_by', type: 'varchar', length: 255, nullable: true })
   revokedBy: string | null;
+
+  /**
+   * SHA-256 of the secret half of the browser's session cookie (`<id>.<secret>`): the id alone,
+   * which relying parties see as `sid`, does not let anyone use the session. Null for sessions
+   * without a browser (the password grant).
+   */
+  @Column({ name: 'browser_key_hash', type: 'varchar', length: 64, nullable: true })
+  browserKeyHash?: string | null;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { ClientEntity } from '../entities';
 import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
@@ -15,6 +15,16 @@ export class ClientRepository {
 
   list(): Promise<ClientEntity[]> {
     return this.repo.find({ order: { clientId: 'ASC' } });
+  }
+
+  /** The clients with these ids that exist, read in the caller's transaction when given. */
+  async findByIds(clientIds: string[], em?: EntityManager): Promise<ClientEntity[]> {
+    if (clientIds.length === 0) return [];
+    const reader = em ?? this.repo.manager;
+    const found: ClientEntity[] = [];
+    // Chunked: PostgreSQL allows at most 65535 parameters per statement.
+    for (let i = 0; i < clientIds.length; i += 1000) found.push(...(await reader.find(ClientEntity, { where: { clientId: In(clientIds.slice(i, i + 1000)) } })));
+    return found;
   }
 
   /**

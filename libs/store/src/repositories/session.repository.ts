@@ -38,6 +38,32 @@ export class SessionRepository {
     return s.revokedAt === null && now < s.lastActivityAt + s.idleTimeout * 1000 && now < s.createdAt + s.maxLifetime * 1000;
   }
 
+  /**
+   * The sessions a revocation has just ended, read in its transaction: the one with this id or
+   * SRI, or those of a user that this revocation marked (`revoked_at` = its instant, with its
+   * reason). The revoke methods' conditional UPDATEs decide who ended a session; this only
+   * reads back what they changed.
+   */
+  async listEndedIn(where: { id: string } | { sri: string } | { userId: string; at: number; reason: string }, em: EntityManager): Promise<UserSessionEntity[]> {
+    if ('id' in where) return em.find(UserSessionEntity, { where: { id: where.id } });
+    if ('sri' in where) return em.find(UserSessionEntity, { where: { sri: where.sri } });
+    return em.find(UserSessionEntity, { where: { userId: where.userId, revokedAt: where.at, revokedReason: where.reason }, order: { createdAt: 'ASC' } });
+  }
+
+  /**
+   * Records that a client used a live session (single sign-on), in order of first use.
+   * Conditional on the list as the caller read it and on the session being live: after a
+   * concurrent change it returns false and the caller reads the session again.
+   */
+  async addClient(session: Pick<UserSessionEntity, 'id' | 'clientIds'>, clientId: string, em: EntityManager): Promise<boolean> {
+    if (session.clientIds.includes(clientId)) return true;
+    const r = await em.createQueryBuilder().update(UserSessionEntity)
+      .set({ clientIds: [...session.clientIds, clientId] })
+      .where('id = :id AND revoked_at IS NULL AND client_ids = :seen', { id: session.id, seen: JSON.stringify(session.clientIds) })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
   /** Revokes every live session of a user with one UPDATE. Returns how many were live. */
   async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager): Promise<number> {
     const r = await em.update(UserSessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason, revokedBy: by });
