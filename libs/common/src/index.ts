@@ -6,4 +6,5 @@ export * from './errors/error-body.decorator';
 export * from './errors/error-codes';
 export * from './errors/normalize-error';
 export * from './errors/oauth-exception.filter';
+export * from './events/typed-events';
 export * from './logging/app-logger';

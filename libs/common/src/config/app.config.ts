@@ -76,6 +76,30 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[A-Za-z][A-Za-z0-9_.:-]{0,127}$/, { message: 'SESSION_USER_KEY_ATTRIBUTE must be a user attribute name' })
   SESSION_USER_KEY_ATTRIBUTE?: string;
 
+  @IsOptional() @IsInt() @Min(10) @Max(600) @Transform(({ value }) => toInt(value))
+  AUTHORIZATION_CODE_TTL?: number;
+
+  @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
+  END_SESSION_REVOKE_USER_SESSION?: boolean;
+
+  @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
+  NOTIFICATION_WORKER?: boolean;
+
+  @IsOptional() @IsInt() @Min(50) @Max(60000) @Transform(({ value }) => toInt(value))
+  NOTIFICATION_POLL_INTERVAL_MS?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(100) @Transform(({ value }) => toInt(value))
+  NOTIFICATION_MAX_ATTEMPTS?: number;
+
+  @IsOptional() @IsInt() @Min(10) @Max(3600000) @Transform(({ value }) => toInt(value))
+  NOTIFICATION_RETRY_BASE_MS?: number;
+
+  @IsOptional() @IsInt() @Min(10) @Max(86400000) @Transform(({ value }) => toInt(value))
+  NOTIFICATION_RETRY_MAX_MS?: number;
+
+  @IsOptional() @IsInt() @Min(100) @Max(60000) @Transform(({ value }) => toInt(value))
+  NOTIFICATION_TIMEOUT_MS?: number;
+
   @IsOptional() @IsString()
   AUDIT_LOG_FILE?: string;
 
@@ -218,6 +242,22 @@ export interface AppConfig {
   sessionIdleTimeoutOverrides: Record<string, number>;
   /** The user attribute `/pf-ws/rest/sessionMgmt/users/{userKey}` matches (PingFederate's Unique User Key Attribute). */
   sessionUserKeyAttribute: string;
+  /** Seconds an authorization code stays exchangeable (RFC 6749 §4.1.2 recommends at most 10 minutes). */
+  authorizationCodeTtl: number;
+  /** End session also lists the session's SRI on the session revocation list (PingFederate's revokeUserSessionOnLogout). */
+  endSessionRevokeUserSession: boolean;
+  /** Whether this instance sends session-ended notifications from the outbox (any instance on the store may). */
+  notificationWorker: boolean;
+  /** Milliseconds between two reads of the outbox for due notifications. */
+  notificationPollIntervalMs: number;
+  /** Attempts per notification, the first included; after the last it is marked failed. */
+  notificationMaxAttempts: number;
+  /** Delay before the first retry, doubled at each further one (with ±20% jitter), milliseconds. */
+  notificationRetryBaseMs: number;
+  /** Longest delay between two attempts, milliseconds. */
+  notificationRetryMaxMs: number;
+  /** Time a receiver has to answer one delivery, milliseconds. */
+  notificationTimeoutMs: number;
   /** The runtime-api.log file (docs/audit-log.md). */
   auditLogFile: string;
   /** Rotate when the file reaches this size (rotating-file-stream syntax, e.g. `100M`); undefined: never by size. */
@@ -279,6 +319,14 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     sessionRevocationPurgeInterval: v.SESSION_REVOCATION_PURGE_INTERVAL ?? 60,
     sessionIdleTimeoutOverrides: parseIdleTimeoutOverrides(v.SESSION_IDLE_TIMEOUT_OVERRIDES),
     sessionUserKeyAttribute: v.SESSION_USER_KEY_ATTRIBUTE ?? 'uid',
+    authorizationCodeTtl: v.AUTHORIZATION_CODE_TTL ?? 60,
+    endSessionRevokeUserSession: v.END_SESSION_REVOKE_USER_SESSION ?? true,
+    notificationWorker: v.NOTIFICATION_WORKER ?? true,
+    notificationPollIntervalMs: v.NOTIFICATION_POLL_INTERVAL_MS ?? 1000,
+    notificationMaxAttempts: v.NOTIFICATION_MAX_ATTEMPTS ?? 10,
+    notificationRetryBaseMs: v.NOTIFICATION_RETRY_BASE_MS ?? 5000,
+    notificationRetryMaxMs: v.NOTIFICATION_RETRY_MAX_MS ?? 3_600_000,
+    notificationTimeoutMs: v.NOTIFICATION_TIMEOUT_MS ?? 5000,
     auditLogFile: v.AUDIT_LOG_FILE ?? './logs/runtime-api.log',
     auditLogRotateSize: v.AUDIT_LOG_ROTATE_SIZE === 'off' ? undefined : v.AUDIT_LOG_ROTATE_SIZE ?? '100M',
     auditLogRotateInterval: v.AUDIT_LOG_ROTATE_INTERVAL === 'off' ? undefined : v.AUDIT_LOG_ROTATE_INTERVAL ?? '1d',
