@@ -107,7 +107,28 @@ async function freePort() {
   });
 }
 
+/**
+ * BENCH_REF=<commit>: measure that commit instead of the working tree. It is exported with
+ * `git archive` into the temp directory and built there (node_modules linked from this tree),
+ * so edits in progress in a shared working tree cannot leak into the figures.
+ */
+function buildRef(ref) {
+  const src = join(TMP, 'app');
+  mkdirSync(src, { recursive: true });
+  const sha = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
+  execFileSync('sh', ['-c', `git archive --format=tar ${sha} | tar -x -C "${src}"`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
+  log(`building ${ref} (${sha.slice(0, 7)}) in ${src}`);
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'nest'), ['build', 'server'], { cwd: src, stdio: ['ignore', 'inherit', 'inherit'] });
+  APP_DIR = src;
+  results.meta.server.commit = sha.slice(0, 7);
+  results.meta.server.ref = ref;
+  results.meta.server.uncommittedServerChanges = false;
+  return join(src, 'dist', 'apps', 'server', 'src', 'main.js');
+}
+
 function snapshotBuild() {
+  if (env.BENCH_REF) return buildRef(env.BENCH_REF);
   const dist = join(ROOT, 'dist');
   const main = join(dist, 'apps', 'server', 'src', 'main.js');
   if (!existsSync(main)) throw new Error('bench: dist/apps/server/src/main.js is missing; run `npm run build` (npm run bench does it)');
