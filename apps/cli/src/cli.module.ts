@@ -4,7 +4,8 @@ import { AdminCoreModule } from '@app/admin/admin-core.module';
 import { FeatureFlagAdminService } from '@app/admin/admin/feature-flag-admin.service';
 import { ExportService } from '@app/admin/provisioning/export.service';
 import { FeatureFlagModule } from '@app/feature-flag';
-import { GlobalRevocationService } from '@app/revocation/global-revocation.service';
+import { GLOBAL_REVOCATION_INITIATOR, GlobalRevocationService } from '@app/revocation/global-revocation.service';
+import { SessionsCoreModule } from '@app/sessions/sessions-core.module';
 import { SubjectResolver } from '@app/revocation/subject/subject-resolver.service';
 import { StoreModule } from '@app/store';
 
@@ -18,8 +19,9 @@ export class CliModule {
   static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(overrides), StoreModule, FeatureFlagModule, AdminCoreModule],
-      providers: [FeatureFlagAdminService, ExportService, GlobalRevocationService, SubjectResolver],
+      imports: [AppConfigModule.forRoot(overrides), StoreModule, SessionsCoreModule, FeatureFlagModule, AdminCoreModule],
+      // A revocation from the CLI is an administrator's: CAEP receivers hear initiating_entity "admin".
+      providers: [FeatureFlagAdminService, ExportService, GlobalRevocationService, SubjectResolver, { provide: GLOBAL_REVOCATION_INITIATOR, useValue: 'admin' }],
     };
   }
 }

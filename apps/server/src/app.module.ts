@@ -10,6 +10,7 @@ import { FeatureFlagModule } from '@app/feature-flag';
 import { OAuthModule } from '@app/oauth';
 import { RevocationModule } from '@app/revocation';
 import { SessionMgmtModule } from '@app/session-mgmt';
+import { SessionNotificationsModule, SessionsCoreModule } from '@app/sessions';
 import { StoreModule } from '@app/store';
 import { HealthController } from './health/health.controller';
 
@@ -23,6 +24,7 @@ export class AppModule {
         AppConfigModule.forRoot(overrides),
         AuditModule.forRoot(),
         StoreModule,
+        SessionsCoreModule,
         AuthModule,
         FeatureFlagModule,
         OAuthModule,
@@ -30,6 +32,7 @@ export class AppModule {
         AdminModule,
         RevocationModule.forRoot(overrides),
         SessionMgmtModule,
+        SessionNotificationsModule,
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@app/common';
-import type { RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
+import type { SessionTerminator } from '@app/sessions';
+import type { RevokedSriRepository, Transactor, WatermarkRepository } from '@app/store';
 import type { EntityManager } from 'typeorm';
 import { GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
 import type { SubjectResolver } from './subject/subject-resolver.service';
@@ -26,21 +27,21 @@ function setup(found: { user: { id: string } | null; matches: number }) {
   };
   const watermarks = { raise: jest.fn(async (...a: unknown[]) => void log.push(['raise', ...a])) };
   const revokedSris = { listLiveSessionsOf: jest.fn(async (...a: unknown[]) => void log.push(['list', ...a])) };
-  const sessions = { revokeAllOfUser: jest.fn(async (...a: unknown[]) => (log.push(['sessions', ...a]), 3)) };
+  const terminator = { end: jest.fn(async (...a: unknown[]) => (log.push(['sessions', ...a]), [{}, {}, {}])) };
   const resolver = { resolve: jest.fn(async () => found) };
   const service = new GlobalRevocationService(
     { sessionRevocationLifetime: 490 } as AppConfig,
     resolver as unknown as SubjectResolver,
     watermarks as unknown as WatermarkRepository,
     revokedSris as unknown as RevokedSriRepository,
-    sessions as unknown as SessionRepository,
+    terminator as unknown as SessionTerminator,
     tx as unknown as Transactor,
   );
-  return { service, log, tx, sessions };
+  return { service, log, tx, terminator };
 }
 
 describe('GlobalRevocationService', () => {
-  it('raises the watermark, lists the live sessions\' SRIs, then revokes the sessions: three statements in one transaction', async () => {
+  it('raises the watermark, lists the live sessions\' SRIs, then ends the sessions: three steps in one transaction', async () => {
     const { service, log, tx } = setup({ user: { id: 'u-1' }, matches: 2 });
     const before = Date.now();
     const result = await service.revoke({ kind: 'attribute', attribute: 'uid', value: 'breakfast' }, 'rp1');
@@ -52,7 +53,7 @@ describe('GlobalRevocationService', () => {
     expect(at).toBeGreaterThanOrEqual(before);
     // One instant for all three: the SRIs live SESSION_REVOCATION_LIFETIME minutes from it.
     expect(log[2]).toEqual(['list', 'u-1', 'rp1', at, at + 490 * 60_000, EM]);
-    expect(log[3]).toEqual(['sessions', 'u-1', 'global_token_revocation', 'rp1', at, EM]);
+    expect(log[3]).toEqual(['sessions', { userId: 'u-1' }, { reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy' }, EM]);
   });
 
   it('touches nothing when no user matches', async () => {
@@ -62,8 +63,8 @@ describe('GlobalRevocationService', () => {
   });
 
   it('reports a failed step as RevocationIncompleteError after the rollback', async () => {
-    const { service, log, sessions } = setup({ user: { id: 'u-1' }, matches: 1 });
-    sessions.revokeAllOfUser.mockRejectedValueOnce(new Error('disk I/O error'));
+    const { service, log, terminator } = setup({ user: { id: 'u-1' }, matches: 1 });
+    terminator.end.mockRejectedValueOnce(new Error('disk I/O error'));
     const err = await service.revoke({ kind: 'opaque', id: 'u-1' }, 'rp1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RevocationIncompleteError);
     expect((err as Error).cause).toEqual(new Error('disk I/O error'));

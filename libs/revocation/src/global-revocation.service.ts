@@ -1,9 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
-import { RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
+import { SessionTerminator } from '@app/sessions';
+import { InitiatingEntity, RevokedSriRepository, Transactor, WatermarkRepository } from '@app/store';
 import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
 import { SubjectIdentifier } from './subject/sub-id';
 import { SubjectResolver } from './subject/subject-resolver.service';
+
+/**
+ * What CAEP receivers hear as the `initiating_entity` of a global revocation: `policy` (a
+ * security system calling the endpoint) unless the host provides another, as the admin CLI
+ * does (`admin`).
+ */
+export const GLOBAL_REVOCATION_INITIATOR = Symbol('GLOBAL_REVOCATION_INITIATOR');
 
 export interface GlobalRevocationResult {
   /** The user whose tokens and sessions were revoked; null when the sub_id matched nobody. */
@@ -25,8 +33,9 @@ export class RevocationIncompleteError extends Error {
  * Revokes everything a user holds, at a cost that does not grow with the number of tokens:
  * in one transaction it raises the user's "valid after" watermark (every access token, refresh
  * token and code issued until now fails at introspection and refresh), lists the SRI of each
- * live session on the session revocation list, and marks those sessions revoked, each with one
- * statement. It returns only after the commit, so an answer sent afterwards is durable.
+ * live session on the session revocation list, and ends those sessions (SessionTerminator: one
+ * UPDATE, and the notifications of their clients queued in the same transaction). It returns
+ * only after the commit, so an answer sent afterwards is durable.
  */
 @Injectable()
 export class GlobalRevocationService {
@@ -35,8 +44,9 @@ export class GlobalRevocationService {
     private readonly resolver: SubjectResolver,
     private readonly watermarks: WatermarkRepository,
     private readonly revokedSris: RevokedSriRepository,
-    private readonly sessions: SessionRepository,
+    private readonly terminator: SessionTerminator,
     private readonly tx: Transactor,
+    @Optional() @Inject(GLOBAL_REVOCATION_INITIATOR) private readonly initiatingEntity?: InitiatingEntity,
   ) {}
 
   /** `caller` (a client id) is recorded on the revoked sessions and the SRI list. */
@@ -49,6 +59,7 @@ export class GlobalRevocationService {
 
   /** Revokes every token and session of `userId`; repeating it is harmless. */
   async revokeUser(userId: string, caller: string): Promise<number> {
+    const initiatingEntity = this.initiatingEntity ?? 'policy';
     const at = Date.now();
     const sriExpiresAt = at + this.config.sessionRevocationLifetime * 60_000;
     const reason = `${GLOBAL_REVOCATION_REASON} by ${caller}`.slice(0, 255);
@@ -57,7 +68,8 @@ export class GlobalRevocationService {
         await this.watermarks.raise(userId, at, reason, em);
         // The SRIs are selected from the sessions still live, so this comes before their update.
         await this.revokedSris.listLiveSessionsOf(userId, caller, at, sriExpiresAt, em);
-        return this.sessions.revokeAllOfUser(userId, GLOBAL_REVOCATION_REASON, caller, at, em);
+        const ended = await this.terminator.end({ userId }, { reason: GLOBAL_REVOCATION_REASON, by: caller, at, initiatingEntity }, em);
+        return ended.length;
       });
     } catch (err) {
       throw new RevocationIncompleteError(err);

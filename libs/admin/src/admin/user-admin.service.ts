@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, conflict, notFound } from '@app/common';
 import { hashSecret } from '@app/auth';
-import { RevokedSriRepository, SessionRepository, Transactor, UserEntity, UserRepository, WatermarkRepository } from '@app/store';
+import { SessionTerminator } from '@app/sessions';
+import { RevokedSriRepository, Transactor, UserEntity, UserRepository, WatermarkRepository } from '@app/store';
 import { UserInputDto, UserViewDto } from './dto/user.dto';
 
 export const MAX_PAGE = 500;
@@ -23,7 +24,7 @@ export class UserAdminService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UserRepository,
-    private readonly sessions: SessionRepository,
+    private readonly terminator: SessionTerminator,
     private readonly revokedSris: RevokedSriRepository,
     private readonly watermarks: WatermarkRepository,
     private readonly tx: Transactor,
@@ -60,7 +61,7 @@ export class UserAdminService {
     const now = Date.now();
     const deleted = await this.tx.run(async (em) => {
       await this.revokedSris.listLiveSessionsOf(sub, actor, now, now + this.config.sessionRevocationLifetime * 60_000, em);
-      await this.sessions.revokeAllOfUser(sub, 'user_deleted', actor, now, em);
+      await this.terminator.end({ userId: sub }, { reason: 'user_deleted', by: actor, at: now, initiatingEntity: 'admin' }, em);
       await this.watermarks.raise(sub, now, 'user_deleted', em);
       return this.users.delete(sub, em);
     });

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { RevocationIndex, SESSION_ENDED_BY_SRI_LIST, SessionActivityService } from '@app/auth';
-import { RevokedSriRepository, SessionRepository, Transactor } from '@app/store';
+import { SessionTerminator } from '@app/sessions';
+import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor } from '@app/store';
 import { RevocationListPurger } from './revocation-list-purger.service';
 
 /**
@@ -15,29 +16,34 @@ export class RevocationListService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly list: RevokedSriRepository,
     private readonly sessions: SessionRepository,
+    private readonly terminator: SessionTerminator,
     private readonly activity: SessionActivityService,
     private readonly purger: RevocationListPurger,
     private readonly tx: Transactor,
     private readonly index: RevocationIndex,
   ) {}
 
-  /** Lists an SRI, known to this server or not (as PingFederate accepts any), and ends its session if there is one. */
-  async revoke(sri: string, revokedBy: string, now = Date.now()): Promise<void> {
+  /**
+   * Lists an SRI, known to this server or not (as PingFederate accepts any), and ends its
+   * session if there is one. `initiatingEntity`: `system` for the Session Revocation API's
+   * callers, `admin` for the Session Management API.
+   */
+  async revoke(sri: string, revokedBy: string, now = Date.now(), initiatingEntity: InitiatingEntity = 'system'): Promise<void> {
     await this.tx.run(async (em) => {
       await this.list.add({ sri, createdAt: now, expiresAt: this.expiresAt(now), revokedBy }, em);
-      await this.sessions.revokeBySri(sri, SESSION_ENDED_BY_SRI_LIST, revokedBy, now, em);
+      await this.terminator.end({ sri }, { reason: SESSION_ENDED_BY_SRI_LIST, by: revokedBy, at: now, initiatingEntity }, em);
     });
     this.purger.added(1);
   }
 
   /** Lists the SRI of every live session of these users and ends those sessions, in one transaction. Returns how many ended. */
-  async revokeSessionsOfUsers(userIds: string[], revokedBy: string, now = Date.now()): Promise<number> {
+  async revokeSessionsOfUsers(userIds: string[], revokedBy: string, now = Date.now(), initiatingEntity: InitiatingEntity = 'admin'): Promise<number> {
     if (userIds.length === 0) return 0;
     const ended = await this.tx.run(async (em) => {
       let count = 0;
       for (const userId of userIds) {
         await this.list.listLiveSessionsOf(userId, revokedBy, now, this.expiresAt(now), em);
-        count += await this.sessions.revokeAllOfUser(userId, SESSION_ENDED_BY_SRI_LIST, revokedBy, now, em);
+        count += (await this.terminator.end({ userId }, { reason: SESSION_ENDED_BY_SRI_LIST, by: revokedBy, at: now, initiatingEntity }, em)).length;
       }
       return count;
     });

@@ -33,7 +33,7 @@ export class SessionMgmtService {
   /** Ends the session with this SRI and lists the SRI; 404 when no session has it. Idempotent. */
   async revokeSession(sri: string, revokedBy: string, now = Date.now()): Promise<void> {
     if (!(await this.sessions.findBySri(sri))) throw SessionMgmtErrors.sessionNotFound();
-    await this.list.revoke(sri, revokedBy, now);
+    await this.list.revoke(sri, revokedBy, now, 'admin');
   }
 
   async userStatus(userKey: string, now = Date.now()): Promise<UserSessionStatus> {

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { ClientEntity, NotificationOutboxEntity, NotificationPayload } from '@app/store';
+import type { EndedSession } from '../events/session-events';
+import type { SessionEnding } from '../termination/session-ending';
+
+/**
+ * The outbox rows for ended sessions: one per client of each session and per receiver that
+ * client registered (a back-channel logout URI, a CAEP receiver). Clients that registered
+ * neither, or no longer exist, are told nothing.
+ */
+export function planNotifications(
+  sessions: EndedSession[],
+  clients: Pick<ClientEntity, 'clientId' | 'backchannelLogoutUri' | 'caepReceiverUri'>[],
+  ending: SessionEnding,
+  newId: () => string = randomUUID,
+): NotificationOutboxEntity[] {
+  const byId = new Map(clients.map((c) => [c.clientId, c]));
+  const rows: NotificationOutboxEntity[] = [];
+  for (const session of sessions) {
+    const payload: NotificationPayload = {
+      sub: session.userId, sid: session.id, event_timestamp: Math.floor(ending.at / 1000),
+      initiating_entity: ending.initiatingEntity, reason: ending.reason,
+    };
+    for (const clientId of new Set(session.clientIds)) {
+      const client = byId.get(clientId);
+      if (!client) continue;
+      const row = (kind: NotificationOutboxEntity['kind'], targetUrl: string): NotificationOutboxEntity => ({
+        id: newId(), kind, clientId, targetUrl, payload, status: 'pending', attempts: 0, nextAttemptAt: ending.at,
+        leaseId: null, lastError: null, createdAt: ending.at, deliveredAt: null,
+      });
+      if (client.backchannelLogoutUri) rows.push(row('backchannel_logout', client.backchannelLogoutUri));
+      if (client.caepReceiverUri) rows.push(row('caep_session_revoked', client.caepReceiverUri));
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,22 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { DiscoveryRegistry } from '@app/discovery';
+import { NotificationSender } from './notifications/notification-sender';
+import { NotificationWorker } from './notifications/notification-worker.service';
+
+/**
+ * Telling the applications that a session ended: the outbox worker sends OpenID Connect
+ * Back-Channel Logout tokens and CAEP session-revoked events (RFC 8935 push). Server only: the
+ * CLI queues notifications and a server sends them.
+ */
+@Module({
+  providers: [NotificationSender, NotificationWorker],
+  exports: [NotificationWorker],
+})
+export class SessionNotificationsModule implements OnModuleInit {
+  constructor(private readonly discovery: DiscoveryRegistry) {}
+
+  onModuleInit(): void {
+    // Back-Channel Logout 1.0 §2.1: every ended session is told, with `sid` in the logout token.
+    this.discovery.register(() => ({ backchannel_logout_supported: true, backchannel_logout_session_supported: true }));
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ClientRepository, NotificationOutboxRepository, SessionRepository, UserSessionEntity } from '@app/store';
+import { EndedSession, SessionEvents } from '../events/session-events';
+import { planNotifications } from '../notifications/notification-plan';
+import { AfterCommit } from './after-commit';
+import { SessionEnding, SessionSelector } from './session-ending';
+
+/**
+ * The one place through which every session ending passes: end session, global token
+ * revocation, an SRI put on the revocation list, the Session Management API, the admin API and
+ * CLI. In the caller's transaction it marks the sessions revoked (through SessionRepository's
+ * conditional UPDATEs, so of two concurrent revocations of a session exactly one ends it) and
+ * queues a notification in the outbox for each receiver of each client that used them; once
+ * that transaction commits it publishes `session.ended`. Nothing here waits on a receiver.
+ */
+@Injectable()
+export class SessionTerminator {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly clients: ClientRepository,
+    private readonly outbox: NotificationOutboxRepository,
+    private readonly afterCommit: AfterCommit,
+    private readonly events: SessionEvents,
+  ) {}
+
+  /** Ends the live sessions `selector` names, in the caller's transaction `em`; returns those it ended. */
+  async end(selector: SessionSelector, ending: SessionEnding, em: EntityManager): Promise<EndedSession[]> {
+    const ended = (await this.revoke(selector, ending, em)).map(toEnded);
+    if (ended.length === 0) return ended;
+    const clientIds = [...new Set(ended.flatMap((s) => s.clientIds))];
+    const rows = planNotifications(ended, await this.clients.findByIds(clientIds, em), ending);
+    await this.outbox.add(rows, em);
+    this.afterCommit.run(em, () => this.events.emit('session.ended', { sessions: ended, ...ending, notifications: rows.length }));
+    return ended;
+  }
+
+  private async revoke(selector: SessionSelector, { reason, by, at }: SessionEnding, em: EntityManager): Promise<UserSessionEntity[]> {
+    if ('userId' in selector) {
+      const count = await this.sessions.revokeAllOfUser(selector.userId, reason, by, at, em);
+      return count > 0 ? this.sessions.listEndedIn({ userId: selector.userId, at, reason }, em) : [];
+    }
+    if ('sri' in selector) {
+      return (await this.sessions.revokeBySri(selector.sri, reason, by, at, em)) ? this.sessions.listEndedIn({ sri: selector.sri }, em) : [];
+    }
+    return (await this.sessions.revoke(selector.id, reason, by, em)) ? this.sessions.listEndedIn({ id: selector.id }, em) : [];
+  }
+}
+
+const toEnded = (s: UserSessionEntity): EndedSession => ({ id: s.id, sri: s.sri, userId: s.userId, clientIds: [...s.clientIds] });
