@@ -27,6 +27,7 @@ export function clientSettingsFrom(dto: ClientSettingsDto): ClientSettings {
     redirectUris: [...(dto.redirect_uris ?? [])],
     postLogoutRedirectUris: dto.post_logout_redirect_uris ? [...dto.post_logout_redirect_uris] : null,
     backchannelLogoutUri: dto.backchannel_logout_uri ?? null,
+    caepReceiverUri: dto.caep_receiver_uri ?? null,
     sessionRevocationApi: dto.session_revocation_api ?? false,
     sessionManagementApi: dto.session_management_api ?? false,
     jwks: dto.jwks ? { keys: dto.jwks.keys.map((k) => ({ ...k })) } : null,
@@ -36,7 +37,7 @@ export function clientSettingsFrom(dto: ClientSettingsDto): ClientSettings {
 }
 
 const SETTINGS_KEYS: (keyof ClientSettings)[] = [
-  'clientName', 'tokenEndpointAuthMethod', 'grantTypes', 'scopes', 'redirectUris', 'postLogoutRedirectUris', 'backchannelLogoutUri',
+  'clientName', 'tokenEndpointAuthMethod', 'grantTypes', 'scopes', 'redirectUris', 'postLogoutRedirectUris', 'backchannelLogoutUri', 'caepReceiverUri',
   'sessionRevocationApi', 'sessionManagementApi', 'jwks', 'jwksUri', 'sessionValidation',
 ];
 
@@ -60,6 +61,7 @@ export function toClientView(c: ClientEntity): ClientViewDto {
     redirect_uris: c.redirectUris,
     post_logout_redirect_uris: c.postLogoutRedirectUris,
     backchannel_logout_uri: c.backchannelLogoutUri,
+    caep_receiver_uri: c.caepReceiverUri ?? null,
     session_revocation_api: c.sessionRevocationApi,
     session_management_api: c.sessionManagementApi,
     jwks: c.jwks,

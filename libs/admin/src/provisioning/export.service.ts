@@ -38,6 +38,7 @@ export function toExportedClient(c: ClientEntity): ExportedClient {
   if (c.redirectUris.length > 0) out.redirect_uris = [...c.redirectUris];
   if (c.postLogoutRedirectUris !== null) out.post_logout_redirect_uris = [...c.postLogoutRedirectUris];
   if (c.backchannelLogoutUri !== null) out.backchannel_logout_uri = c.backchannelLogoutUri;
+  if (c.caepReceiverUri) out.caep_receiver_uri = c.caepReceiverUri;
   out.session_revocation_api = c.sessionRevocationApi;
   out.session_management_api = c.sessionManagementApi;
   if (c.jwks !== null) out.jwks = c.jwks;

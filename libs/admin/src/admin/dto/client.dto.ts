@@ -99,6 +99,10 @@ export class ClientSettingsDto {
   @Check(optional((v) => absoluteUri(v, true)))
   backchannel_logout_uri?: string | null;
 
+  @ApiPropertyOptional({ nullable: true, description: 'Shared Signals receiver (RFC 8935 push) for CAEP session-revoked events' })
+  @Check(optional((v) => absoluteUri(v, true)))
+  caep_receiver_uri?: string | null;
+
   @ApiPropertyOptional({ default: false, description: 'May call the PingFederate Session Revocation API' })
   @Check(bool)
   session_revocation_api?: boolean;
@@ -171,6 +175,7 @@ export class ClientViewDto {
   @ApiProperty({ type: [String] }) redirect_uris: string[];
   @ApiProperty({ type: [String], nullable: true }) post_logout_redirect_uris: string[] | null;
   @ApiProperty({ nullable: true, type: String }) backchannel_logout_uri: string | null;
+  @ApiProperty({ nullable: true, type: String }) caep_receiver_uri: string | null;
   @ApiProperty() session_revocation_api: boolean;
   @ApiProperty() session_management_api: boolean;
   @ApiProperty({ type: JwksDto, nullable: true }) jwks: { keys: object[] } | null;
