@@ -1,6 +1,7 @@
 import type { ClientEntity } from '@app/store';
 
-export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'bearer' | 'jwt-bearer' | 'private_key_jwt';
+/** `none`: a public client naming itself at the token endpoint (authorization code with PKCE). */
+export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'bearer' | 'jwt-bearer' | 'private_key_jwt' | 'none';
 
 /** Who called, set on the request by whichever guard authenticated it (read by controllers and the audit log). */
 export interface RequestAuth {

@@ -6,12 +6,15 @@ export class OAuthErrorDto {
 }
 
 export class TokenRequestDto {
-  @ApiProperty({ enum: ['client_credentials', 'password', 'refresh_token'] }) grant_type: string;
+  @ApiProperty({ enum: ['client_credentials', 'password', 'refresh_token', 'authorization_code'] }) grant_type: string;
   @ApiPropertyOptional({ example: 'openid profile' }) scope?: string;
   @ApiPropertyOptional({ description: 'password grant: the user\'s uid' }) username?: string;
   @ApiPropertyOptional({ description: 'password grant' }) password?: string;
   @ApiPropertyOptional({ description: 'refresh_token grant' }) refresh_token?: string;
-  @ApiPropertyOptional({ description: 'client_secret_post only' }) client_id?: string;
+  @ApiPropertyOptional({ description: 'authorization_code grant: the code from /authorize' }) code?: string;
+  @ApiPropertyOptional({ description: 'authorization_code grant: the redirect_uri of the authorization request' }) redirect_uri?: string;
+  @ApiPropertyOptional({ description: 'authorization_code grant: the PKCE code verifier (RFC 7636)' }) code_verifier?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post, or a public client (token_endpoint_auth_method none) naming itself' }) client_id?: string;
   @ApiPropertyOptional({ description: 'client_secret_post only' }) client_secret?: string;
 }
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AuthenticateClient, CurrentAuth, RequestAuth } from '@app/auth';
+import { CurrentAuth, CustomAuth, RequestAuth } from '@app/auth';
 import { formParams } from '../form-params';
 import { OAuthErrorDto, TokenRequestDto, TokenResponseDto } from '../dto/oauth.dto';
 import { TokenResponse } from './token-issuer.service';
+import { TokenClientAuthGuard } from './token-client-auth.guard';
 import { TOKEN_PARAMS, TokenService } from './token.service';
 
 @ApiTags('OAuth')
@@ -14,10 +15,14 @@ export class TokenController {
 
   @Post('token')
   @HttpCode(200)
-  @AuthenticateClient()
+  @CustomAuth()
+  @UseGuards(TokenClientAuthGuard)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  @ApiOperation({ summary: 'Token endpoint (RFC 6749)', description: 'client_credentials, password (creates a user session) and refresh_token (rotating).' })
+  @ApiOperation({
+    summary: 'Token endpoint (RFC 6749)',
+    description: 'client_credentials, password (creates a user session), refresh_token (rotating) and authorization_code (from /authorize; PKCE S256, required of public clients, which send only client_id).',
+  })
   @ApiBasicAuth('basic')
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenRequestDto })

@@ -4,9 +4,12 @@ import { APP_CONFIG, AppConfig, idleTimeoutFor, invalidGrant, invalidScope, unau
 import { newOpaqueToken, newTokenId, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
 import { ClientEntity, SessionRepository, TokenRepository, Transactor, UserRepository } from '@app/store';
 import { parseScope, requireParam } from '../form-params';
+import { AuthorizationCodeService } from '../authorization-code/authorization-code.service';
 import { TokenIssuer, TokenResponse } from './token-issuer.service';
 
-export const TOKEN_PARAMS = ['grant_type', 'scope', 'username', 'password', 'refresh_token', 'client_id', 'client_secret'] as const;
+export const TOKEN_PARAMS = [
+  'grant_type', 'scope', 'username', 'password', 'refresh_token', 'client_id', 'client_secret', 'code', 'redirect_uri', 'code_verifier',
+] as const;
 export type TokenParams = Partial<Record<(typeof TOKEN_PARAMS)[number], string>>;
 
 /** Scopes that are never granted implicitly through client_credentials. */
@@ -23,11 +26,12 @@ export class TokenService {
     private readonly tokens: TokenRepository,
     private readonly status: TokenStatusService,
     private readonly tx: Transactor,
+    private readonly codes: AuthorizationCodeService,
   ) {}
 
   async exchange(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string } = {}): Promise<TokenResponse> {
     const grantType = requireParam(params, 'grant_type');
-    if (!['client_credentials', 'password', 'refresh_token'].includes(grantType)) {
+    if (!['client_credentials', 'password', 'refresh_token', 'authorization_code'].includes(grantType)) {
       throw unsupportedGrantType(`The grant type ${grantType} is not supported.`);
     }
     if (!client.grantTypes.includes(grantType)) throw unauthorizedClient(`This client may not use the ${grantType} grant.`);
@@ -36,6 +40,8 @@ export class TokenService {
         return this.clientCredentials(client, params);
       case 'password':
         return this.password(client, params, meta);
+      case 'authorization_code':
+        return this.codes.exchange(client, params);
       default:
         return this.refresh(client, params);
     }

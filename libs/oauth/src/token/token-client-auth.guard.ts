@@ -1,0 +1,27 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthenticatedRequest, ClientAuthGuard } from '@app/auth';
+import { ClientRepository } from '@app/store';
+
+/**
+ * Client authentication at the token endpoint. Confidential clients authenticate as at every
+ * other endpoint (ClientAuthGuard). A public client (`token_endpoint_auth_method: none`,
+ * RFC 6749 §2.1) has no secret: it names itself with `client_id` alone (§4.1.3), and PKCE,
+ * which /authorize requires of it, proves it is the client that asked for the code.
+ */
+@Injectable()
+export class TokenClientAuthGuard implements CanActivate {
+  constructor(private readonly clientAuth: ClientAuthGuard, private readonly clients: ClientRepository) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    if (req.headers.authorization === undefined && body.client_secret === undefined && typeof body.client_id === 'string' && body.client_id.length <= 255) {
+      const client = await this.clients.findById(body.client_id);
+      if (client?.tokenEndpointAuthMethod === 'none') {
+        req.auth = { method: 'none', clientId: client.clientId, scopes: client.scopes, client };
+        return true;
+      }
+    }
+    return (await this.clientAuth.canActivate(ctx)) as boolean;
+  }
+}
