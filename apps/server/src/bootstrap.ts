@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,6 +11,26 @@ export interface CreateAppOptions {
   logger?: LoggerService | false;
 }
 
+/**
+ * Security headers on every answer (@fastify/helmet). The API answers JSON; the one HTML page is
+ * Swagger UI at /docs, which loads its scripts from this server and needs inline styles.
+ * No upgrade-insecure-requests: a plain-http deployment behind a TLS proxy serves /docs too.
+ */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      upgradeInsecureRequests: null,
+    },
+  },
+};
+
 /** Builds the Fastify-based Nest application; main.ts and the e2e tests share it. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const base = { ...loadAppConfig(), ...options.config };
@@ -20,8 +41,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // Duplicate JSON keys and prototype pollution attempts are refused while parsing.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    requestTimeout: 30_000,
-    connectionTimeout: 30_000,
+    // Slow clients: a request must arrive whole within REQUEST_TIMEOUT, and an idle connection is
+    // closed after it. Node checks request deadlines every connectionsCheckingInterval (30 s by default).
+    requestTimeout: base.requestTimeout * 1000,
+    connectionTimeout: base.requestTimeout * 1000,
+    http: {
+      requestTimeout: base.requestTimeout * 1000,
+      headersTimeout: base.requestTimeout * 1000,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, base.requestTimeout * 250)),
+    },
     // Fastify answers 414 past 100 characters; path parameters carry SRIs (255) and URL-encoded user keys (1024).
     routerOptions: { maxParamLength: 4096 },
   });
@@ -31,6 +59,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     abortOnError: false,
   });
   app.enableShutdownHooks();
+  await app.register(helmet, HELMET_OPTIONS);
+  // No CORS unless configured: without the headers, browsers refuse cross-origin calls.
+  if (base.corsOrigins.length > 0) {
+    app.enableCors({ origin: base.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-XSRF-HEADER'], maxAge: 600 });
+  }
   setupSwagger(app, app.get<AppConfig>(APP_CONFIG));
   return app;
 }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AuthFailureLimiter } from './client-auth/auth-failure-limiter.service';
 import { ClientAuthenticator } from './client-auth/client-authenticator.service';
 import { AuthPolicyGuard } from './guards/auth-policy.guard';
 import { BearerTokenGuard } from './guards/bearer-token.guard';
@@ -18,7 +19,7 @@ const EXPORTED = [ClientAuthenticator, ClientAuthGuard, BearerTokenGuard, Signin
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [...EXPORTED, ClientBasicStrategy, { provide: APP_GUARD, useClass: AuthPolicyGuard }],
-  exports: EXPORTED,
+  providers: [...EXPORTED, AuthFailureLimiter, ClientBasicStrategy, { provide: APP_GUARD, useClass: AuthPolicyGuard }],
+  exports: [...EXPORTED, AuthFailureLimiter],
 })
 export class AuthModule {}

@@ -1,0 +1,264 @@
+import { randomBytes } from 'node:crypto';
+import { connect, Socket } from 'node:net';
+import { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
+import request from 'supertest';
+import { ClientFixture, seedClient } from '../support/fixtures';
+import { TcpProxy } from '../support/tcp-proxy';
+import { startTestApp, TestApp } from '../support/test-app';
+
+jest.setTimeout(60_000);
+
+const REDIS_PORT = 6379;
+const VICTIM: ClientFixture = { client_id: 'victim', client_secret: 'victim-secret-Q7', scopes: ['openid'] };
+const OTHER: ClientFixture = { client_id: 'bystander', client_secret: 'bystander-secret-Q7', scopes: ['openid'] };
+const PF: ClientFixture = { client_id: 'pf-client', client_secret: 'pf-secret-Q7', session_revocation_api: true };
+
+/** A per-test key prefix, so runs sharing the machine's Redis never see each other's counters. */
+const redisPrefix = () => `test:${randomBytes(6).toString('hex')}:`;
+
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis({ port: REDIS_PORT, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function redisKeyCount(prefix: string): Promise<number> {
+  const redis = new Redis({ port: REDIS_PORT, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    return (await redis.keys(`${prefix}*`)).length;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const introspect = (t: TestApp, id: string, secret: string, ip?: string) => {
+  const req = request(t.server).post('/introspect').auth(id, secret).type('form');
+  if (ip) req.set('X-Forwarded-For', ip);
+  return req.send({ token: 'not-a-token' });
+};
+
+function expectTooMany(res: request.Response): void {
+  expect(res.status).toBe(429);
+  expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  expect(res.headers['content-type']).toMatch(/^application\/json/);
+}
+
+describe('Failed client authentication limits', () => {
+  describe('on one instance', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ authFailuresPerClient: 5, authFailuresPerIp: 12, authFailureWindow: 60, trustProxy: ['127.0.0.1', '::ffff:127.0.0.1'] });
+      for (const c of [VICTIM, OTHER, PF]) await seedClient(t, c);
+    });
+    afterAll(() => t.close());
+
+    it('per client id: after 5 failures even the right secret is refused with 429, other clients carry on', async () => {
+      for (let i = 0; i < 5; i++) expect((await introspect(t, VICTIM.client_id, `guess-${i}`, '10.0.0.1')).status).toBe(401);
+      // From another address too: the limit is on the client id.
+      const blocked = await introspect(t, VICTIM.client_id, VICTIM.client_secret, '10.0.0.2');
+      expectTooMany(blocked);
+      expect(blocked.body).toEqual({ error: 'too_many_requests', error_description: expect.stringMatching(/retry in \d+ seconds/) });
+      expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // client_secret_post and the token endpoint are guarded alike.
+      const posted = await request(t.server).post('/token').type('form').set('X-Forwarded-For', '10.0.0.3')
+        .send({ grant_type: 'client_credentials', client_id: VICTIM.client_id, client_secret: VICTIM.client_secret });
+      expectTooMany(posted);
+      expect((await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.0.1')).status).toBe(200);
+    });
+
+    it('per address: failures against many client ids from one address block that address only', async () => {
+      for (let i = 0; i < 12; i++) expect((await introspect(t, `unknown-${i}`, 'x', '10.0.1.1')).status).toBe(401);
+      expectTooMany(await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.1.1'));
+      expect((await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.1.2')).status).toBe(200);
+    });
+
+    it('answers in the route\'s error shape: {resultId, message} on the PingFederate API', async () => {
+      for (let i = 0; i < 5; i++) {
+        const res = await request(t.server).get('/pf-ws/rest/sessionMgmt/revokedSris/abc').set('X-XSRF-HEADER', 'x').set('X-Forwarded-For', '10.0.2.1').auth(PF.client_id, `guess-${i}`);
+        expect(res.status).toBe(401);
+      }
+      const res = await request(t.server).get('/pf-ws/rest/sessionMgmt/revokedSris/abc').set('X-XSRF-HEADER', 'x').set('X-Forwarded-For', '10.0.2.9').auth(PF.client_id, PF.client_secret);
+      expectTooMany(res);
+      expect(res.body).toEqual({ resultId: 'too_many_requests', message: expect.stringMatching(/Too many failed client authentications/) });
+    });
+
+    it('does not count requests without credentials, malformed ones, or successes', async () => {
+      for (let i = 0; i < 20; i++) {
+        expect((await request(t.server).post('/introspect').set('X-Forwarded-For', '10.0.3.1').type('form').send({ token: 'x' })).status).toBe(401);
+        expect((await request(t.server).post('/introspect').set('X-Forwarded-For', '10.0.3.1').set('Authorization', 'Basic !!!').type('form').send({ token: 'x' })).status).toBe(400);
+        expect((await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.3.1')).status).toBe(200);
+      }
+    });
+  });
+
+  describe('shared through Redis', () => {
+    const prefix = redisPrefix();
+    let a: TestApp;
+    let b: TestApp;
+    beforeAll(async () => {
+      const config = { redisUrl: `redis://127.0.0.1:${REDIS_PORT}`, redisKeyPrefix: prefix, authFailuresPerClient: 4, authFailuresPerIp: 1000, authFailureWindow: 60 };
+      [a, b] = await Promise.all([startTestApp(config), startTestApp(config)]);
+      for (const t of [a, b]) for (const c of [VICTIM, OTHER]) await seedClient(t, c);
+    });
+    afterAll(async () => {
+      await Promise.all([a?.close(), b?.close()]);
+      await dropRedisKeys(prefix);
+    });
+
+    it('failures on one instance block the client id on the other', async () => {
+      for (let i = 0; i < 2; i++) expect((await introspect(a, VICTIM.client_id, `guess-a${i}`)).status).toBe(401);
+      for (let i = 0; i < 2; i++) expect((await introspect(b, VICTIM.client_id, `guess-b${i}`)).status).toBe(401);
+      expectTooMany(await introspect(a, VICTIM.client_id, VICTIM.client_secret));
+      expectTooMany(await introspect(b, VICTIM.client_id, VICTIM.client_secret));
+      expect((await introspect(b, OTHER.client_id, OTHER.client_secret)).status).toBe(200);
+      expect(await redisKeyCount(prefix)).toBeGreaterThan(0);
+    });
+  });
+
+  describe('while Redis is away', () => {
+    const prefix = redisPrefix();
+    let proxy: TcpProxy;
+    let t: TestApp;
+    beforeAll(async () => {
+      proxy = await TcpProxy.start(REDIS_PORT);
+      t = await startTestApp({ redisUrl: `redis://127.0.0.1:${proxy.port}`, redisKeyPrefix: prefix, authFailuresPerClient: 3, authFailuresPerIp: 1000, authFailureWindow: 60 });
+      for (const c of [VICTIM, OTHER]) await seedClient(t, c);
+    });
+    afterAll(async () => {
+      await t?.close();
+      await proxy?.close();
+      await dropRedisKeys(prefix);
+    });
+
+    it('counts on this instance alone: right answers, local limits, no 5xx; shared again once Redis is back', async () => {
+      await proxy.cut();
+      expect((await introspect(t, OTHER.client_id, OTHER.client_secret)).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await introspect(t, VICTIM.client_id, `guess-${i}`)).status).toBe(401);
+      expectTooMany(await introspect(t, VICTIM.client_id, VICTIM.client_secret));
+      expect((await introspect(t, OTHER.client_id, OTHER.client_secret)).status).toBe(200);
+      expect(await redisKeyCount(prefix)).toBe(0);
+
+      await proxy.restore();
+      // ioredis reconnects with a backoff of at most 2 s; then failures reach Redis again.
+      const deadline = Date.now() + 10_000;
+      let shared = false;
+      for (let i = 0; !shared && Date.now() < deadline; i++) {
+        const res = await introspect(t, `probe-${i}`, 'x');
+        expect(res.status).toBe(401);
+        shared = (await redisKeyCount(prefix)) > 0;
+        if (!shared) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(shared).toBe(true);
+      expect((await introspect(t, OTHER.client_id, OTHER.client_secret)).status).toBe(200);
+    });
+  });
+});
+
+describe('HTTP hardening', () => {
+  describe('defaults', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ requestTimeout: 1 });
+      await seedClient(t, OTHER);
+      await t.app.listen(0, '127.0.0.1');
+    });
+    afterAll(() => t.close());
+
+    it.each([
+      ['a JSON answer', '/.well-known/openid-configuration', 200],
+      ['an error answer', '/no-such-path', 404],
+    ])('sends helmet\'s security headers on %s', async (_what, path, status) => {
+      const res = await request(t.server).get(path);
+      expect(res.status).toBe(status);
+      expect(res.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'strict-transport-security': expect.stringMatching(/max-age=\d+/),
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+      });
+      expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    });
+
+    it('sends no CORS headers unless CORS_ORIGINS is set', async () => {
+      const preflight = await request(t.server).options('/introspect').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+      const get = await request(t.server).get('/jwks').set('Origin', 'https://evil.example');
+      expect(get.status).toBe(200);
+      expect(get.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('refuses a body over BODY_LIMIT with 413 and a JSON body', async () => {
+      const res = await request(t.server).post('/introspect').auth(OTHER.client_id, OTHER.client_secret).type('form').send(`token=${'a'.repeat(70_000)}`);
+      expect(res.status).toBe(413);
+      expect(res.body).toEqual({ error: 'payload_too_large', error_description: expect.any(String) });
+    });
+
+    it('closes a connection that sends nothing, and one that sends its request too slowly (REQUEST_TIMEOUT=1)', async () => {
+      const port = (t.app.getHttpServer().address() as AddressInfo).port;
+      const idle = await openSocket(port);
+      const idleClosed = closedWithin(idle, 5_000);
+      const slow = await openSocket(port);
+      const slowClosed = closedWithin(slow, 5_000);
+      // One header line every 200 ms: never idle for a second, but never done either.
+      slow.write('POST /introspect HTTP/1.1\r\nHost: x\r\n');
+      const drip = setInterval(() => { if (!slow.destroyed) slow.write('X-Slow: 1\r\n'); }, 200);
+      try {
+        expect(await idleClosed).toBeLessThan(5_000);
+        expect(await slowClosed).toBeLessThan(5_000);
+      } finally {
+        clearInterval(drip);
+        idle.destroy();
+        slow.destroy();
+      }
+      // The server is still serving.
+      expect((await request(t.server).get('/jwks')).status).toBe(200);
+    });
+  });
+
+  describe('with CORS_ORIGINS', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ corsOrigins: ['https://admin.example.com'] });
+    });
+    afterAll(() => t.close());
+
+    it('allows the configured origin only', async () => {
+      const ok = await request(t.server).options('/introspect').set('Origin', 'https://admin.example.com').set('Access-Control-Request-Method', 'POST');
+      expect(ok.status).toBeLessThan(300);
+      expect(ok.headers['access-control-allow-origin']).toBe('https://admin.example.com');
+      const other = await request(t.server).get('/jwks').set('Origin', 'https://evil.example');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+});
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
+  });
+}
+
+/** Milliseconds until the server closed the socket; rejects after `ms`. */
+function closedWithin(s: Socket, ms: number): Promise<number> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms);
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(Date.now() - started);
+    });
+    s.resume();
+  });
+}
