@@ -5,7 +5,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiError, APP_CONFIG, AppConfig, notFound } from '@app/common';
+import { ApiError, APP_CONFIG, AppConfig, isStoreUnavailable, notFound, storeUnavailable } from '@app/common';
 import { Audited } from '@app/audit';
 import { CurrentAuth, CustomAuth, RequestAuth } from '@app/auth';
 import { RequireFeature } from '@app/feature-flag';
@@ -68,6 +68,8 @@ export class GlobalTokenRevocationController {
     } catch (err) {
       if (!(err instanceof RevocationIncompleteError)) throw err;
       this.logger.error(err.message);
+      // Nothing was changed either way; a store that is away is worth a retry later (503, Retry-After).
+      if (isStoreUnavailable(err.cause)) throw storeUnavailable();
       throw new ApiError(422, 'revocation_failed', 'The revocation could not be completed; nothing was changed. Retry the request.');
     }
     req.auditNote = `matches=${result.matches}`;

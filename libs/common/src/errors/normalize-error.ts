@@ -15,20 +15,40 @@ const codeForStatus: Record<number, string> = {
   503: OAuthErrorCode.temporarilyUnavailable,
 };
 
-/** Driver error codes that mean "the store cannot be reached", as opposed to a bad query. */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND',
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300',
-  'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL',
-]);
+/** Socket error codes of a store that cannot be reached. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
-export function isStoreUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string }; message?: string } | undefined;
-  if (!e) return false;
+/**
+ * PostgreSQL SQLSTATEs that say "not now" rather than "bad query": class 08 (connection
+ * exception), 53 (insufficient resources: disk full, out of memory, too many connections),
+ * 57 (operator intervention: shutdown, crash recovery, a cancelled statement), and
+ * serialization failures and deadlocks (40001, 40P01), which a retry resolves.
+ */
+const PG_UNAVAILABLE = /^(08|53|57)[0-9A-Z]{3}$|^40001$|^40P01$/;
+
+/**
+ * SQLite result codes, with their extended forms (better-sqlite3 reports SQLITE_BUSY_SNAPSHOT,
+ * SQLITE_IOERR_FSYNC, SQLITE_READONLY_DBMOVED…): the file is locked, unwritable or failing.
+ */
+const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|NOLFS)(_|$)/;
+
+/** Messages of node-postgres, pg-pool and TypeORM for a connection that is gone or never came. */
+const UNAVAILABLE_MESSAGE = new RegExp([
+  'Connection terminated', 'connection timeout', 'timeout exceeded when trying to connect', 'timeout expired', 'Query read timeout',
+  'Client has encountered a connection error', 'Client was closed and is not queryable', 'not connected', 'database is locked',
+  'DataSource is not initialized', 'Cannot use a pool after calling end', 'The database connection is not open',
+].join('|'), 'i');
+
+/** True for an error, or the cause of one, that says the store cannot be reached or written now. */
+export function isStoreUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown; errors?: unknown[]; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object' || depth > 4) return false;
   const code = e.driverError?.code ?? e.code;
-  if (code && UNAVAILABLE_CODES.has(code)) return true;
-  const msg = e.message ?? '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not connected|database is locked|DataSource is not initialized|Cannot use a pool after calling end/i.test(msg);
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || PG_UNAVAILABLE.test(code) || SQLITE_UNAVAILABLE.test(code))) return true;
+  // net's AggregateError of every address tried (IPv4 and IPv6 for "localhost").
+  if (Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => isStoreUnavailable(x, depth + 1))) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  return e.cause !== undefined && isStoreUnavailable(e.cause, depth + 1);
 }
 
 /**
