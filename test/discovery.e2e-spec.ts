@@ -19,8 +19,9 @@ describe('Discovery', () => {
       introspection_endpoint: 'https://idp.example.com/introspect',
       revocation_endpoint: 'https://idp.example.com/revoke',
       jwks_uri: 'https://idp.example.com/jwks',
-      grant_types_supported: ['client_credentials', 'password', 'refresh_token'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      grant_types_supported: ['client_credentials', 'password', 'refresh_token', 'authorization_code'],
+      // none: public clients at the token endpoint (authorization code with PKCE).
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       subject_types_supported: ['public'],

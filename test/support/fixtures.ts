@@ -12,6 +12,10 @@ export interface ClientFixture {
   token_endpoint_auth_method?: ClientEntity['tokenEndpointAuthMethod'];
   session_revocation_api?: boolean;
   session_management_api?: boolean;
+  redirect_uris?: string[];
+  post_logout_redirect_uris?: string[];
+  backchannel_logout_uri?: string;
+  caep_receiver_uri?: string;
 }
 
 /** Registers a client straight through the store's repository (the admin API is tested on its own). */
@@ -22,7 +26,8 @@ export async function seedClient(t: TestApp, f: ClientFixture): Promise<ClientFi
     clientId: f.client_id, clientName: null, secretHash: await hashSecret(f.client_secret),
     tokenEndpointAuthMethod: f.token_endpoint_auth_method ?? 'client_secret_basic',
     grantTypes: f.grant_types ?? ['client_credentials', 'password', 'refresh_token'], scopes: f.scopes ?? ['openid', 'profile'],
-    redirectUris: [], postLogoutRedirectUris: null, backchannelLogoutUri: null,
+    redirectUris: f.redirect_uris ?? [], postLogoutRedirectUris: f.post_logout_redirect_uris ?? null, backchannelLogoutUri: f.backchannel_logout_uri ?? null,
+    caepReceiverUri: f.caep_receiver_uri ?? null,
     sessionRevocationApi: f.session_revocation_api ?? false, sessionManagementApi: f.session_management_api ?? false,
     jwks: null, jwksUri: null, sessionValidation: null, createdAt: now, updatedAt: now,
   }));

@@ -11,6 +11,7 @@ import { OAuthModule } from '@app/oauth';
 import { RevocationModule } from '@app/revocation';
 import { SessionMgmtModule } from '@app/session-mgmt';
 import { SessionNotificationsModule, SessionsCoreModule } from '@app/sessions';
+import { SignInModule } from '@app/sign-in';
 import { StoreModule } from '@app/store';
 import { HealthController } from './health/health.controller';
 
@@ -28,6 +29,7 @@ export class AppModule {
         AuthModule,
         FeatureFlagModule,
         OAuthModule,
+        SignInModule,
         DiscoveryModule,
         AdminModule,
         RevocationModule.forRoot(overrides),

@@ -5,6 +5,7 @@ import { AppConfig } from '@app/common';
 /** One tag per feature module, in the order the UI lists them; controllers use these names in @ApiTags. */
 export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'OAuth', description: 'OAuth 2.0 token service: token endpoint (RFC 6749), introspection (RFC 7662), revocation (RFC 7009), signing keys. Clients authenticate with client_secret_basic or client_secret_post.' },
+  { name: 'Sign-in', description: 'Browser sign-in (authorization code flow with PKCE, single sign-on) and RP-Initiated Logout (/end_session, feature flag END_SESSION). HTML pages, no API authentication.' },
   { name: 'Global Token Revocation', description: 'Janssen Global Token Revocation and the IETF draft: revoke every token and session of one user. The caller needs the global_token_revocation scope: an access token, client_secret_basic, or a global-token-revocation+jwt assertion; feature flag GLOBAL_TOKEN_REVOCATION.' },
   { name: 'Session Management', description: 'PingFederate Session Revocation API (revokedSris) and Session Management API. Client authentication plus the X-XSRF-HEADER header.' },
   { name: 'Admin', description: 'Clients, users, sessions and feature flags. Bearer token with the admin scope.' },

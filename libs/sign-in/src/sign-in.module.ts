@@ -1,0 +1,38 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { DiscoveryRegistry } from '@app/discovery';
+import { FeatureFlagService } from '@app/feature-flag';
+import { OAuthModule } from '@app/oauth';
+import { AuthorizeController } from './authorize/authorize.controller';
+import { AuthorizeService } from './authorize/authorize.service';
+import { BrowserSessionService } from './browser/browser-session.service';
+import { EndSessionController } from './end-session/end-session.controller';
+import { EndSessionService } from './end-session/end-session.service';
+
+/**
+ * Browser sign-in and sign-out: the authorization endpoint with its sign-in form and single
+ * sign-on (OpenID Connect Core 1.0, authorization code flow with PKCE), and RP-Initiated
+ * Logout 1.0 (/end_session). Sessions are the store's user sessions, held by a cookie.
+ */
+@Module({
+  imports: [OAuthModule],
+  controllers: [AuthorizeController, EndSessionController],
+  providers: [AuthorizeService, EndSessionService, BrowserSessionService],
+})
+export class SignInModule implements OnModuleInit {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly discovery: DiscoveryRegistry, private readonly flags: FeatureFlagService) {}
+
+  onModuleInit(): void {
+    const issuer = this.config.issuer;
+    this.discovery.register(() => ({
+      authorization_endpoint: `${issuer}/authorize`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none'],
+      authorization_response_iss_parameter_supported: true,
+      ...(this.flags.isEnabled('END_SESSION') ? { end_session_endpoint: `${issuer}/end_session` } : {}),
+    }));
+  }
+}
