@@ -1,12 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AppConfig, AppConfigModule, OAuthExceptionFilter } from '@app/common';
+import { AppConfig, AppConfigModule, loadAppConfig, OAuthExceptionFilter } from '@app/common';
 import { AdminModule } from '@app/admin';
 import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
 import { DiscoveryModule } from '@app/discovery';
 import { FeatureFlagModule } from '@app/feature-flag';
+import { MetricsModule } from '@app/metrics';
 import { OAuthModule } from '@app/oauth';
 import { RevocationModule } from '@app/revocation';
 import { SessionMgmtModule } from '@app/session-mgmt';
@@ -19,6 +20,8 @@ import { HealthController } from './health/health.controller';
 @Module({})
 export class AppModule {
   static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
+    // Route-shaping settings are fixed when the application is built.
+    const config: AppConfig = { ...loadAppConfig(), ...overrides };
     return {
       module: AppModule,
       imports: [
@@ -35,6 +38,7 @@ export class AppModule {
         RevocationModule.forRoot(overrides),
         SessionMgmtModule,
         SessionNotificationsModule,
+        MetricsModule.forRoot({ enabled: config.metricsEnabled, token: config.metricsToken }),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],

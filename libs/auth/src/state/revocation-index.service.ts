@@ -42,6 +42,10 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
   private lastPrune = 0;
   private readFailing = false;
+  private readonly appliedListeners: ((kind: RevocationEventEntity['kind']) => void)[] = [];
+  private clientHits = 0;
+  private reported = 0;
+  private clientMisses = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -90,11 +94,25 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     return this.listedSris.size;
   }
 
+  /** Called for each feed event applied, whichever instance wrote it (metrics count them by kind). Must not throw. */
+  onEventApplied(listener: (kind: RevocationEventEntity['kind']) => void): void {
+    this.appliedListeners.push(listener);
+  }
+
+  /** Client lookups answered from memory and from the store since start. */
+  clientCacheStats(): { hits: number; misses: number } {
+    return { hits: this.clientHits, misses: this.clientMisses };
+  }
+
   /** The client record, from memory when recently read; dropped on every change to the client. */
   async client(clientId: string): Promise<ClientEntity | null> {
     const now = Date.now();
     const hit = this.clients.get(clientId);
-    if (hit && hit.until > now && this.isFresh(now)) return hit.client;
+    if (hit && hit.until > now && this.isFresh(now)) {
+      this.clientHits++;
+      return hit.client;
+    }
+    this.clientMisses++;
     const client = await this.clientRepo.findById(clientId);
     if (this.clients.size > 10_000) this.clients.clear();
     this.clients.set(clientId, { client, until: now + (client ? CLIENT_TTL_MS : 1000) });
@@ -176,6 +194,11 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     for (const row of rows) {
       const id = Number(row.id);
       await this.apply(row, now);
+      // Events above a gap are read again; each is reported once.
+      if (id > this.reported) {
+        this.reported = id;
+        for (const listener of this.appliedListeners) listener(row.kind);
+      }
       if (id === contiguous + 1) contiguous = id;
       else if (!this.gap || this.gap.at !== contiguous + 1) this.gap = { at: contiguous + 1, since: now };
     }

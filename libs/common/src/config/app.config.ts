@@ -146,6 +146,12 @@ export class EnvironmentVariables {
   @IsOptional()
   @ValidateBy({ name: 'trustProxy', validator: { validate: (v: unknown) => parseTrustProxy(v) !== undefined, defaultMessage: () => 'TRUST_PROXY must be off, true, a hop count, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal' } })
   TRUST_PROXY?: string;
+
+  @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
+  METRICS_ENABLED?: boolean;
+
+  @IsOptional() @Matches(/^[\x21-\x7e]{16,256}$/, { message: 'METRICS_TOKEN must be 16-256 visible ASCII characters' })
+  METRICS_TOKEN?: string;
 }
 
 function toInt(value: unknown): unknown {
@@ -287,6 +293,10 @@ export interface AppConfig {
   authFailuresPerIp: number;
   /** The counting window of failed client authentications, and how long a limited client id or address waits, seconds. */
   authFailureWindow: number;
+  /** Serve GET /metrics (Prometheus text format). */
+  metricsEnabled: boolean;
+  /** When set, GET /metrics requires `Authorization: Bearer <this token>`; unset, it is open to whoever reaches it. */
+  metricsToken?: string;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/revocation.sqlite';
@@ -342,6 +352,8 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     authFailuresPerClient: v.AUTH_FAILURES_PER_CLIENT ?? 20,
     authFailuresPerIp: v.AUTH_FAILURES_PER_IP ?? 100,
     authFailureWindow: v.AUTH_FAILURE_WINDOW ?? 300,
+    metricsEnabled: v.METRICS_ENABLED ?? true,
+    metricsToken: v.METRICS_TOKEN || undefined,
   };
 }
 

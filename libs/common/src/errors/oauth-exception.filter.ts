@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
+import { OAuthErrorCode } from './error-codes';
 import { normalizeError } from './normalize-error';
 
 /**
@@ -11,6 +12,11 @@ import { normalizeError } from './normalize-error';
 export const ERROR_BODY_ROUTE_CONFIG = 'errorBody';
 
 export type ErrorBodyShape = 'oauth' | 'pingfederate';
+
+/** Set on a request answered 503 because the store could not be reached or written (metrics count them). */
+export interface StoreOutageMarked {
+  storeOutage?: boolean;
+}
 
 /** `{"error","error_description"}` (RFC 6749 §5.2). */
 export const oauthErrorBody = (error: ApiError): object => ({ error: error.code, error_description: error.description, ...error.extra });
@@ -31,7 +37,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       const e = exception as Error;
       this.logger.error(`${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`, e?.stack);
     }
-    const shape = this.shapeFor(http.getRequest<FastifyRequest | undefined>());
+    const request = http.getRequest<FastifyRequest | undefined>();
+    if (request && error.status === 503 && error.code === OAuthErrorCode.temporarilyUnavailable) (request as StoreOutageMarked).storeOutage = true;
+    const shape = this.shapeFor(request);
     this.send(reply, error, shape === 'pingfederate' ? pingFederateErrorBody(error) : oauthErrorBody(error));
   }
 

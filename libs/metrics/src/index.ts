@@ -1,0 +1,5 @@
+export * from './metrics-token.guard';
+export * from './metrics.controller';
+export * from './metrics.module';
+export * from './metrics.options';
+export * from './metrics.service';
