@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AppConfig } from '@app/common';
 import { registerClientCommands } from './commands/clients';
 import { registerFlagCommands } from './commands/flags';
+import { registerNotificationCommands } from './commands/notifications';
 import { registerSessionCommands } from './commands/sessions';
 import { registerTransferCommands } from './commands/transfer';
 import { registerUserCommands } from './commands/users';
@@ -46,6 +47,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerUserCommands(program, env);
   registerFlagCommands(program, env);
   registerSessionCommands(program, env);
+  registerNotificationCommands(program, env);
   return program;
 }
 

@@ -8,7 +8,7 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'Sign-in', description: 'Browser sign-in (authorization code flow with PKCE, single sign-on) and RP-Initiated Logout (/end_session, feature flag END_SESSION). HTML pages, no API authentication.' },
   { name: 'Global Token Revocation', description: 'Janssen Global Token Revocation and the IETF draft: revoke every token and session of one user. The caller needs the global_token_revocation scope: an access token, client_secret_basic, or a global-token-revocation+jwt assertion; feature flag GLOBAL_TOKEN_REVOCATION.' },
   { name: 'Session Management', description: 'PingFederate Session Revocation API (revokedSris) and Session Management API. Client authentication plus the X-XSRF-HEADER header.' },
-  { name: 'Admin', description: 'Clients, users, sessions and feature flags. Bearer token with the admin scope.' },
+  { name: 'Admin', description: 'Clients, users, sessions, feature flags and session-ended notifications. Bearer token with the admin scope.' },
   { name: 'Discovery', description: 'OpenID Connect Discovery 1.0 and RFC 8414 metadata, also at the path Janssen clients read.' },
   { name: 'Health', description: 'Liveness and the state of the store.' },
 ];

@@ -3,6 +3,7 @@ import { AdminCoreModule } from './admin-core.module';
 import { ClientsController } from './admin/clients.controller';
 import { FeatureFlagAdminService } from './admin/feature-flag-admin.service';
 import { FeatureFlagsController } from './admin/feature-flags.controller';
+import { NotificationsController } from './admin/notifications.controller';
 import { SessionsController } from './admin/sessions.controller';
 import { UsersController } from './admin/users.controller';
 import { ProvisioningStartup } from './provisioning/provisioning-startup.service';
@@ -10,7 +11,7 @@ import { ProvisioningStartup } from './provisioning/provisioning-startup.service
 /** The admin REST API under /admin (bearer token with the admin scope), and IMPORT_FILE provisioning at start. */
 @Module({
   imports: [AdminCoreModule],
-  controllers: [ClientsController, UsersController, SessionsController, FeatureFlagsController],
+  controllers: [ClientsController, UsersController, SessionsController, FeatureFlagsController, NotificationsController],
   providers: [FeatureFlagAdminService, ProvisioningStartup],
 })
 export class AdminModule {}

@@ -3,6 +3,8 @@ export * from './admin-core.module';
 export * from './admin/client-admin.service';
 export * from './admin/user-admin.service';
 export * from './admin/session-admin.service';
+export * from './admin/notification-admin.service';
+export * from './admin/dto/notification.dto';
 export * from './admin/dto/client.dto';
 export * from './admin/dto/user.dto';
 export * from './provisioning/import-file.dto';
