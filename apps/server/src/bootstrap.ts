@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, APP_CONFIG, loadAppConfig } from '@app/common';
 import { AppModule } from './app.module';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id/request-id';
 import { setupSwagger } from './swagger';
 
 export interface CreateAppOptions {
@@ -52,6 +53,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     },
     // Fastify answers 414 past 100 characters; path parameters carry SRIs (255) and URL-encoded user keys (1024).
     routerOptions: { maxParamLength: 4096 },
+    // request.id: the caller's X-Request-Id when sane, else a UUID; answered in X-Request-Id, in
+    // the log of an unexpected error and in the audit line's request_id field.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+  });
+  // onRequest runs before routing, parsing and guards, so every answer carries the id, errors included.
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options.config), adapter, {
     logger: options.logger === undefined ? undefined : options.logger,

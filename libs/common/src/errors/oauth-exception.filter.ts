@@ -33,11 +33,13 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const { error, unexpected } = normalizeError(exception);
+    const request = http.getRequest<FastifyRequest | undefined>();
     if (unexpected) {
       const e = exception as Error;
-      this.logger.error(`${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`, e?.stack);
+      // The request id is also the answer's X-Request-Id and the audit line's request_id: one id to follow a failure.
+      const id = request?.id === undefined ? '' : `[request_id=${String(request.id)}] `;
+      this.logger.error(`${id}${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`, e?.stack);
     }
-    const request = http.getRequest<FastifyRequest | undefined>();
     if (request && error.status === 503 && error.code === OAuthErrorCode.temporarilyUnavailable) (request as StoreOutageMarked).storeOutage = true;
     const shape = this.shapeFor(request);
     this.send(reply, error, shape === 'pingfederate' ? pingFederateErrorBody(error) : oauthErrorBody(error));
