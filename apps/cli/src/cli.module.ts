@@ -7,7 +7,7 @@ import { FeatureFlagModule } from '@app/feature-flag';
 import { GLOBAL_REVOCATION_INITIATOR, GlobalRevocationService } from '@app/revocation/global-revocation.service';
 import { SessionsCoreModule } from '@app/sessions/sessions-core.module';
 import { SubjectResolver } from '@app/revocation/subject/subject-resolver.service';
-import { StoreModule } from '@app/store';
+import { StoreModule, userDirectoryProvider } from '@app/store';
 
 /**
  * What the admin CLI needs: the validated config, the same store as the server, the admin
@@ -21,7 +21,7 @@ export class CliModule {
       module: CliModule,
       imports: [AppConfigModule.forRoot(overrides), StoreModule, SessionsCoreModule, FeatureFlagModule, AdminCoreModule],
       // A revocation from the CLI is an administrator's: CAEP receivers hear initiating_entity "admin".
-      providers: [FeatureFlagAdminService, ExportService, GlobalRevocationService, SubjectResolver, { provide: GLOBAL_REVOCATION_INITIATOR, useValue: 'admin' }],
+      providers: [FeatureFlagAdminService, ExportService, GlobalRevocationService, SubjectResolver, userDirectoryProvider(), { provide: GLOBAL_REVOCATION_INITIATOR, useValue: 'admin' }],
     };
   }
 }

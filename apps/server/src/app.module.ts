@@ -35,8 +35,9 @@ export class AppModule {
         SignInModule,
         DiscoveryModule,
         AdminModule,
-        RevocationModule.forRoot(overrides),
-        SessionMgmtModule,
+        // Everything else these modules need they read from the server's configuration.
+        RevocationModule.forRoot({ pathPrefix: config.globalTokenRevocationPrefix }),
+        SessionMgmtModule.forRoot(),
         SessionNotificationsModule,
         MetricsModule.forRoot({ enabled: config.metricsEnabled, token: config.metricsToken }),
         TerminusModule.forRoot({ logger: false }),

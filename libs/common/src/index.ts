@@ -8,3 +8,4 @@ export * from './errors/normalize-error';
 export * from './errors/oauth-exception.filter';
 export * from './events/typed-events';
 export * from './logging/app-logger';
+export * from './users/user-directory';

@@ -7,3 +7,5 @@ export * from './revocation.constants';
 export * from './revocation.module';
 export * from './subject/sub-id';
 export * from './subject/subject-resolver.service';
+export * from './revocation.options';
+export * from './subject/sub-id.pipe';

@@ -14,11 +14,14 @@ import { UsedJtiRepository } from './repositories/used-jti.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
 import { Transactor } from './transactor';
+import { StoreUserDirectory } from './users/store-user-directory';
 
 const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
   UsedJtiRepository, NotificationOutboxRepository,
+  // The default UserDirectory; feature modules bind USER_DIRECTORY to it unless the host gives another.
+  StoreUserDirectory,
 ];
 
 /** The store: one TypeORM DataSource (SQLite or PostgreSQL), migrated at start, behind repositories. */

@@ -1,17 +1,6 @@
-import { invalidRequest } from '@app/common';
+import { invalidRequest, SubjectIdentifier } from '@app/common';
 
-/**
- * Who to revoke, as the request names them. RFC 9493 subject identifiers (the IETF draft), or
- * Janssen's `{"format": "<user attribute name>", "id": "<value>"}`.
- */
-export type SubjectIdentifier =
-  | { kind: 'email'; email: string }
-  | { kind: 'phone_number'; phone_number: string }
-  | { kind: 'opaque'; id: string }
-  | { kind: 'iss_sub'; iss: string; sub: string }
-  | { kind: 'account'; uri: string }
-  /** Janssen: the user whose attribute `attribute` equals `value`. */
-  | { kind: 'attribute'; attribute: string; value: string };
+export { parseAcctUri, type SubjectIdentifier } from '@app/common';
 
 /** RFC 9493 §3.2 formats this server resolves, each with the members it requires. */
 const RFC9493_MEMBERS = {
@@ -88,15 +77,4 @@ export function parseSubId(body: unknown): SubjectIdentifier {
   }
   if (rfcMembers.length > 0) throw invalidRequest(`The ${format} format requires the members ${rfcMembers.join(', ')}.`);
   throw invalidRequest(`sub_id.format "${format.slice(0, 64)}" is not supported; use email, phone_number, opaque, iss_sub, account, or a user attribute name with an id.`);
-}
-
-/** The parts of an `acct:` URI (RFC 7565), percent-decoded; undefined when malformed. */
-export function parseAcctUri(uri: string): { user: string; host: string } | undefined {
-  const m = ACCT_URI.exec(uri);
-  if (!m) return undefined;
-  try {
-    return { user: decodeURIComponent(m[1]), host: decodeURIComponent(m[2]).toLowerCase() };
-  } catch {
-    return undefined;
-  }
 }

@@ -1,67 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
-import { UserEntity, UserRepository } from '@app/store';
-import { parseAcctUri, SubjectIdentifier } from './sub-id';
+import { ResolvedSubject, SubjectIdentifier, USER_DIRECTORY, UserDirectory } from '@app/common';
 
-/** User attributes that hold an e-mail address (OpenID Connect `email`, LDAP/Janssen `mail`). */
-export const EMAIL_ATTRIBUTES = ['email', 'mail'];
-/** User attributes that hold a phone number (OpenID Connect `phone_number`, LDAP `mobile` and `telephoneNumber`). */
-export const PHONE_ATTRIBUTES = ['phone_number', 'mobile', 'telephoneNumber'];
-
-export interface ResolvedSubject {
-  /** The user to revoke: the first match, oldest first then by id, so the same one every time. */
-  user: UserEntity | null;
-  /** How many users the sub_id matched (Janssen affects the first one found). */
-  matches: number;
-}
+export { EMAIL_ATTRIBUTES, PHONE_ATTRIBUTES } from '@app/store';
+export type { ResolvedSubject } from '@app/common';
 
 /**
- * Finds the user a sub_id names. Janssen's form looks up the named attribute; the RFC 9493
- * formats map onto this server's users as follows:
- * - `opaque`: the user's subject id (the `sub` of the tokens this server issues);
- * - `email`, `phone_number`: the attributes listed above (e-mail also lower-cased);
- * - `iss_sub`: with this server as `iss`, the subject id; with another issuer (e.g. an Okta org),
- *   the user attribute named by that issuer URL holding `sub`;
- * - `account`: `acct:user@host` is the user whose `uid` is `user` when `host` is this server's
- *   host, otherwise the user whose e-mail is `user@host`.
+ * Finds the user a sub_id names, through the UserDirectory bound to USER_DIRECTORY: the store's
+ * users by default (StoreUserDirectory describes how each format maps), or the host's own.
  */
 @Injectable()
 export class SubjectResolver {
-  private readonly issuerHost: string;
+  constructor(@Inject(USER_DIRECTORY) private readonly directory: UserDirectory) {}
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly users: UserRepository) {
-    this.issuerHost = new URL(config.issuer).host.toLowerCase();
-  }
-
-  async resolve(subject: SubjectIdentifier): Promise<ResolvedSubject> {
-    switch (subject.kind) {
-      case 'attribute':
-        return this.users.firstByAttributes([subject.attribute], [subject.value]);
-      case 'email':
-        return this.byEmail(subject.email);
-      case 'phone_number':
-        return this.users.firstByAttributes(PHONE_ATTRIBUTES, [subject.phone_number]);
-      case 'opaque':
-        return this.bySubjectId(subject.id);
-      case 'iss_sub':
-        if (subject.iss.replace(/\/+$/, '') === this.config.issuer) return this.bySubjectId(subject.sub);
-        return this.users.firstByAttributes([subject.iss], [subject.sub]);
-      case 'account': {
-        const acct = parseAcctUri(subject.uri);
-        if (!acct) return { user: null, matches: 0 };
-        if (acct.host === this.issuerHost) return this.users.firstByAttributes(['uid'], [acct.user]);
-        return this.byEmail(`${acct.user}@${acct.host}`);
-      }
-    }
-  }
-
-  private byEmail(email: string): Promise<ResolvedSubject> {
-    return this.users.firstByAttributes(EMAIL_ATTRIBUTES, [...new Set([email, email.toLowerCase()])]);
-  }
-
-  private async bySubjectId(id: string): Promise<ResolvedSubject> {
-    if (id.length > 64) return { user: null, matches: 0 };
-    const user = await this.users.findById(id);
-    return { user, matches: user ? 1 : 0 };
+  resolve(subject: SubjectIdentifier): Promise<ResolvedSubject> {
+    return this.directory.resolveSubject(subject);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
-import { SessionRepository, UserRepository, UserSessionEntity } from '@app/store';
+import { APP_CONFIG, AppConfig, USER_DIRECTORY, UserDirectory } from '@app/common';
+import { SessionRepository, UserSessionEntity } from '@app/store';
 import { SessionInfoDto } from '../dto/session-info.dto';
 import { UserSessionStatus } from '../dto/user-session-status.dto';
 import { RevocationListService } from '../revoked-sris/revocation-list.service';
@@ -19,7 +19,7 @@ export class SessionMgmtService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionRepository,
-    private readonly users: UserRepository,
+    @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
     private readonly list: RevocationListService,
   ) {}
 
@@ -48,7 +48,7 @@ export class SessionMgmtService {
   }
 
   private async userIdsFor(userKey: string): Promise<string[]> {
-    const users = await this.users.findByAttribute(this.config.sessionUserKeyAttribute, userKey, USERS_PER_KEY);
+    const users = await this.users.findByKey(this.config.sessionUserKeyAttribute, userKey, USERS_PER_KEY);
     return users.map((u) => u.id);
   }
 

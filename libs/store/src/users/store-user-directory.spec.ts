@@ -1,7 +1,7 @@
-import type { AppConfig } from '@app/common';
-import type { UserEntity, UserRepository } from '@app/store';
-import { SubjectIdentifier } from './sub-id';
-import { EMAIL_ATTRIBUTES, PHONE_ATTRIBUTES, SubjectResolver } from './subject-resolver.service';
+import type { AppConfig, SubjectIdentifier } from '@app/common';
+import type { UserEntity } from '../entities';
+import type { UserRepository } from '../repositories/user.repository';
+import { EMAIL_ATTRIBUTES, PHONE_ATTRIBUTES, StoreUserDirectory } from './store-user-directory';
 
 /** Records which lookup the resolver asked the store for; every lookup finds one user. */
 class UsersDouble {
@@ -11,20 +11,24 @@ class UsersDouble {
     this.calls.push(['attributes', names, values]);
     return { user: this.user, matches: 2 };
   }
+  async findByAttribute(name: string, value: string, limit: number) {
+    this.calls.push(['key', name, value, limit]);
+    return [this.user];
+  }
   async findById(id: string) {
     this.calls.push(['id', id]);
     return id === 'u-1' ? this.user : null;
   }
 }
 
-describe('SubjectResolver', () => {
+describe('StoreUserDirectory', () => {
   const config = { issuer: 'https://idp.example.com' } as AppConfig;
   let users: UsersDouble;
-  let resolver: SubjectResolver;
+  let directory: StoreUserDirectory;
 
   beforeEach(() => {
     users = new UsersDouble();
-    resolver = new SubjectResolver(config, users as unknown as UserRepository);
+    directory = new StoreUserDirectory(config, users as unknown as UserRepository);
   });
 
   it.each<[SubjectIdentifier, unknown[]]>([
@@ -39,18 +43,28 @@ describe('SubjectResolver', () => {
     [{ kind: 'account', uri: 'acct:breakfast@IDP.example.com' }, ['attributes', ['uid'], ['breakfast']]],
     [{ kind: 'account', uri: 'acct:carol@example.org' }, ['attributes', EMAIL_ATTRIBUTES, ['carol@example.org']]],
   ])('resolves %j with one lookup', async (subject, call) => {
-    const found = await resolver.resolve(subject);
+    const found = await directory.resolveSubject(subject);
     expect(users.calls).toEqual([call]);
     expect(found.user).toBe(users.user);
   });
 
   it('passes the match count on (Janssen affects the first of several)', async () => {
-    expect(await resolver.resolve({ kind: 'attribute', attribute: 'mail', value: 'x' })).toEqual({ user: users.user, matches: 2 });
+    expect(await directory.resolveSubject({ kind: 'attribute', attribute: 'mail', value: 'x' })).toEqual({ user: users.user, matches: 2 });
   });
 
   it('answers no match for an unknown or over-long subject id without a wider lookup', async () => {
-    expect(await resolver.resolve({ kind: 'opaque', id: 'nobody' })).toEqual({ user: null, matches: 0 });
-    expect(await resolver.resolve({ kind: 'opaque', id: 'x'.repeat(65) })).toEqual({ user: null, matches: 0 });
+    expect(await directory.resolveSubject({ kind: 'opaque', id: 'nobody' })).toEqual({ user: null, matches: 0 });
+    expect(await directory.resolveSubject({ kind: 'opaque', id: 'x'.repeat(65) })).toEqual({ user: null, matches: 0 });
     expect(users.calls).toEqual([['id', 'nobody']]);
+  });
+
+  it('finds users by key with one attribute lookup, passing the limit on', async () => {
+    expect(await directory.findByKey('uid', 'breakfast', 100)).toEqual([users.user]);
+    expect(users.calls).toEqual([['key', 'uid', 'breakfast', 100]]);
+  });
+
+  it('decodes an acct: URI and compares its host without case', async () => {
+    await directory.resolveSubject({ kind: 'account', uri: 'acct:br%65akfast@idp.EXAMPLE.com' });
+    expect(users.calls).toEqual([['attributes', ['uid'], ['breakfast']]]);
   });
 });

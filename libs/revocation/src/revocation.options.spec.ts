@@ -1,0 +1,33 @@
+import type { AppConfig } from '@app/common';
+import { ALL_SUB_ID_FORMATS, normalizePrefix, revocationConfig } from './revocation.options';
+import { SubIdPipe } from './subject/sub-id.pipe';
+
+describe('RevocationModule options', () => {
+  const root = { issuer: 'https://idp.example.com', globalTokenRevocationPrefix: '/jans-auth/restv1', globalTokenRevocationUnknownUserStatus: 204, globalTokenRevocationJwtMaxLifetime: 300, sessionRevocationLifetime: 490 } as AppConfig;
+
+  it('keeps the server configuration for every option left out', () => {
+    expect(revocationConfig(root, {})).toEqual(root);
+  });
+
+  it('applies the options given, and only to the module\'s copy', () => {
+    const c = revocationConfig(root, { pathPrefix: '/api/', unknownUserStatus: 404, assertionMaxLifetime: 60, sessionRevocationLifetime: 10 });
+    expect(c).toMatchObject({ globalTokenRevocationPrefix: '/api', globalTokenRevocationUnknownUserStatus: 404, globalTokenRevocationJwtMaxLifetime: 60, sessionRevocationLifetime: 10 });
+    expect(root.globalTokenRevocationPrefix).toBe('/jans-auth/restv1');
+  });
+
+  it('normalizes the prefix and refuses what is not a path', () => {
+    expect(normalizePrefix('/')).toBe('');
+    expect(normalizePrefix('/a/b/')).toBe('/a/b');
+    for (const bad of ['api', '/a b', '/a//b', '/../x?']) expect(() => normalizePrefix(bad)).toThrow(/pathPrefix/);
+  });
+
+  it('the sub_id pipe refuses formats the module does not accept, with 400 invalid_request', () => {
+    const pipe = new SubIdPipe({ subIdFormats: new Set(['email', 'opaque']) });
+    expect(pipe.transform({ sub_id: { format: 'email', email: 'a@example.com' } })).toEqual({ kind: 'email', email: 'a@example.com' });
+    for (const body of [{ sub_id: { format: 'uid', id: 'x' } }, { sub_id: { format: 'phone_number', phone_number: '+1' } }]) {
+      expect(() => pipe.transform(body)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_request' }));
+    }
+    const all = new SubIdPipe({ subIdFormats: new Set(ALL_SUB_ID_FORMATS) });
+    expect(all.transform({ sub_id: { format: 'uid', id: 'x' } })).toEqual({ kind: 'attribute', attribute: 'uid', value: 'x' });
+  });
+});

@@ -1,0 +1,58 @@
+import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { AppConfig, SubjectIdentifier, UserDirectoryBinding } from '@app/common';
+
+/** The `sub_id` forms a deployment may accept: the RFC 9493 formats, and Janssen's attribute form (`attribute`). */
+export type SubIdFormat = SubjectIdentifier['kind'];
+
+export const ALL_SUB_ID_FORMATS: readonly SubIdFormat[] = ['email', 'phone_number', 'opaque', 'iss_sub', 'account', 'attribute'];
+
+/** Options of RevocationModule.forRoot; each one left out keeps the server's configuration (AppConfig). */
+export interface RevocationModuleOptions {
+  /**
+   * Path before `/global-token-revocation` (GLOBAL_TOKEN_REVOCATION_PREFIX, default
+   * `/jans-auth/restv1`); `''` or `/` serves it at `/global-token-revocation`. Published in discovery
+   * and required as the `aud` of signed assertions, relative to the issuer.
+   */
+  pathPrefix?: string;
+  /** Answer for a sub_id that matches no user (GLOBAL_TOKEN_REVOCATION_UNKNOWN_USER_STATUS): 204 discloses nothing, 404 says so. */
+  unknownUserStatus?: 204 | 404;
+  /** Longest remaining lifetime, seconds, of a global-token-revocation+jwt assertion (GLOBAL_TOKEN_REVOCATION_JWT_MAX_LIFETIME). */
+  assertionMaxLifetime?: number;
+  /** Minutes the SRIs of the revoked sessions stay on the session revocation list (SESSION_REVOCATION_LIFETIME). */
+  sessionRevocationLifetime?: number;
+  /** The sub_id formats accepted; others are refused with 400 invalid_request. Default: all of ALL_SUB_ID_FORMATS. */
+  subIdFormats?: SubIdFormat[];
+  /** How a sub_id resolves to users. Default: the store's users (StoreUserDirectory). */
+  userDirectory?: UserDirectoryBinding;
+}
+
+/** RevocationModule.forRootAsync: options from a factory, except what shapes routes and providers. */
+export interface RevocationModuleAsyncOptions extends Pick<RevocationModuleOptions, 'pathPrefix' | 'userDirectory'> {
+  imports?: DynamicModule['imports'];
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
+  useFactory: (...args: never[]) => Omit<RevocationModuleOptions, 'pathPrefix' | 'userDirectory'> | Promise<Omit<RevocationModuleOptions, 'pathPrefix' | 'userDirectory'>>;
+}
+
+/** The options in effect, every default applied. */
+export interface ResolvedRevocationOptions {
+  subIdFormats: ReadonlySet<SubIdFormat>;
+}
+
+export const REVOCATION_OPTIONS = Symbol('REVOCATION_OPTIONS');
+
+/** The module's view of AppConfig: the server's, with the options given. */
+export function revocationConfig(root: AppConfig, o: Omit<RevocationModuleOptions, 'userDirectory'>): AppConfig {
+  return {
+    ...root,
+    ...(o.pathPrefix !== undefined && { globalTokenRevocationPrefix: normalizePrefix(o.pathPrefix) }),
+    ...(o.unknownUserStatus !== undefined && { globalTokenRevocationUnknownUserStatus: o.unknownUserStatus }),
+    ...(o.assertionMaxLifetime !== undefined && { globalTokenRevocationJwtMaxLifetime: o.assertionMaxLifetime }),
+    ...(o.sessionRevocationLifetime !== undefined && { sessionRevocationLifetime: o.sessionRevocationLifetime }),
+  };
+}
+
+export function normalizePrefix(prefix: string): string {
+  const p = prefix.replace(/\/+$/, '');
+  if (p !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(p)) throw new Error(`RevocationModule: pathPrefix must be a path such as /jans-auth/restv1, got ${prefix}`);
+  return p;
+}

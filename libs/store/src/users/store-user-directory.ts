@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, DirectoryUser, parseAcctUri, ResolvedSubject, SubjectIdentifier, UserDirectory } from '@app/common';
+import { UserRepository } from '../repositories/user.repository';
+
+/** User attributes that hold an e-mail address (OpenID Connect `email`, LDAP/Janssen `mail`). */
+export const EMAIL_ATTRIBUTES = ['email', 'mail'];
+/** User attributes that hold a phone number (OpenID Connect `phone_number`, LDAP `mobile` and `telephoneNumber`). */
+export const PHONE_ATTRIBUTES = ['phone_number', 'mobile', 'telephoneNumber'];
+
+/**
+ * The default UserDirectory: the store's users and their attributes. Janssen's sub_id form looks
+ * up the named attribute; the RFC 9493 formats map onto this server's users as follows:
+ * - `opaque`: the user's subject id (the `sub` of the tokens this server issues);
+ * - `email`, `phone_number`: the attributes listed above (e-mail also lower-cased);
+ * - `iss_sub`: with this server as `iss`, the subject id; with another issuer (e.g. an Okta org),
+ *   the user attribute named by that issuer URL holding `sub`;
+ * - `account`: `acct:user@host` is the user whose `uid` is `user` when `host` is this server's
+ *   host, otherwise the user whose e-mail is `user@host`.
+ * When several users match, the first is the oldest, then by id, so the same one every time.
+ */
+@Injectable()
+export class StoreUserDirectory implements UserDirectory {
+  private readonly issuerHost: string;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly users: UserRepository) {
+    this.issuerHost = new URL(config.issuer).host.toLowerCase();
+  }
+
+  async resolveSubject(subject: SubjectIdentifier): Promise<ResolvedSubject> {
+    switch (subject.kind) {
+      case 'attribute':
+        return this.users.firstByAttributes([subject.attribute], [subject.value]);
+      case 'email':
+        return this.byEmail(subject.email);
+      case 'phone_number':
+        return this.users.firstByAttributes(PHONE_ATTRIBUTES, [subject.phone_number]);
+      case 'opaque':
+        return this.bySubjectId(subject.id);
+      case 'iss_sub':
+        if (subject.iss.replace(/\/+$/, '') === this.config.issuer) return this.bySubjectId(subject.sub);
+        return this.users.firstByAttributes([subject.iss], [subject.sub]);
+      case 'account': {
+        const acct = parseAcctUri(subject.uri);
+        if (!acct) return { user: null, matches: 0 };
+        if (acct.host === this.issuerHost) return this.users.firstByAttributes(['uid'], [acct.user]);
+        return this.byEmail(`${acct.user}@${acct.host}`);
+      }
+    }
+  }
+
+  findByKey(attribute: string, value: string, limit: number): Promise<DirectoryUser[]> {
+    return this.users.findByAttribute(attribute, value, limit);
+  }
+
+  private byEmail(email: string): Promise<ResolvedSubject> {
+    return this.users.firstByAttributes(EMAIL_ATTRIBUTES, [...new Set([email, email.toLowerCase()])]);
+  }
+
+  private async bySubjectId(id: string): Promise<ResolvedSubject> {
+    if (id.length > 64) return { user: null, matches: 0 };
+    const user = await this.users.findById(id);
+    return { user, matches: user ? 1 : 0 };
+  }
+}
