@@ -1,0 +1,52 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AppConfig, AppConfigModule, OAuthExceptionFilter, ROOT_APP_CONFIG } from '@app/common';
+import { AuthModule } from '@app/auth';
+import { FeatureFlagModule } from '@app/feature-flag';
+import { RevocationModule } from '@app/revocation';
+import { SessionMgmtModule } from '@app/session-mgmt';
+import { SessionsCoreModule } from '@app/sessions';
+import { StoreModule } from '@app/store';
+import { HostSessions } from './host-sessions.service';
+import { InMemoryUserDirectory } from './in-memory-user-directory';
+import { SessionEndedSubscriber } from './session-ended.subscriber';
+
+export interface HostAppOptions {
+  /** Configuration of the shared foundation (store, issuer, lifetimes); unset values come from the environment. */
+  config: Partial<AppConfig>;
+  directory: InMemoryUserDirectory;
+}
+
+/**
+ * A host application: the foundation the modules stand on (configuration, store, client
+ * authentication, session ending, feature flags), then Global Token Revocation under the
+ * host's own prefix and the PingFederate session APIs, both resolving users through the host's
+ * directory. No OAuth token endpoint, no admin API, no discovery: a host takes what it needs.
+ */
+@Module({})
+export class HostAppModule {
+  static forRoot({ config, directory }: HostAppOptions): DynamicModule {
+    return {
+      module: HostAppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        StoreModule,
+        SessionsCoreModule,
+        AuthModule,
+        FeatureFlagModule,
+        RevocationModule.forRootAsync({
+          pathPrefix: '/api/v1',
+          userDirectory: directory,
+          inject: [ROOT_APP_CONFIG],
+          useFactory: (root: AppConfig) => ({
+            unknownUserStatus: 404,
+            subIdFormats: ['email', 'opaque', 'attribute'],
+            sessionRevocationLifetime: root.sessionRevocationLifetime,
+          }),
+        }),
+        SessionMgmtModule.forRoot({ userDirectory: directory, userKeyAttribute: 'employeeNumber', revocationLifetime: 60 }),
+      ],
+      providers: [HostSessions, SessionEndedSubscriber, { provide: APP_FILTER, useClass: OAuthExceptionFilter }],
+    };
+  }
+}
