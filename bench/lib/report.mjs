@@ -20,6 +20,8 @@ function throughputRows(cases, order) {
     }
     const notes = [];
     if (c.otherCpu !== null && c.otherCpu !== undefined) notes.push(`other processes: ${fmt(c.otherCpu * 100)}% CPU`);
+    const slowPrimer = Math.max(0, ...c.runs.map((r) => r.primerMs ?? 0));
+    if (slowPrimer >= 250) notes.push(`the lone request before one run took ${fmt(slowPrimer)} ms`);
     if (c.unexpected) notes.push(`${fmt(c.unexpected)} unexpected answers or errors of ${fmt(c.completed)}`);
     const baseline = c.baseline === 'oidc.token' ? ' (vs its /token)' : c.baseline === 'oidc.introspect' ? ' (vs its introspection)' : '';
     rows.push(`| ${c.label} | ${fmt(c.median.rps)} | ${lat(c.median.p50)} | ${lat(c.median.p99)} | ${ratio(c.ratioBare)} | ${c.baseline ? ratio(c.ratioOidc) + baseline : '—'} | ${notes.join('; ')} |`);
@@ -39,7 +41,7 @@ export function writeReports(results, { mdPath, jsonPath, root }) {
   L.push(`| memory | ${m.memoryGiB} GiB |`);
   L.push(`| load average (1, 5, 15 min) | ${m.loadAvgAtStart?.join(', ')} at start; ${m.loadAvgAtEnd?.join(', ')} at the end |`);
   L.push(`| Node.js | ${m.node} (${m.platform}) |`);
-  L.push(`| this server | ${m.server.name} ${m.server.version}, commit ${m.server.commit}${m.server.uncommittedServerChanges ? ' plus uncommitted changes in apps/ or libs/' : ''}; production mode, LOG_LEVEL=warn, every other setting at its default (the audit log goes to a file in the temp directory) |`);
+  L.push(`| this server | ${m.server.name} ${m.server.version}, commit ${m.server.commit}${m.server.ref ? ` (BENCH_REF=${m.server.ref}: exported with git archive and built clean)` : m.server.uncommittedServerChanges ? ' plus uncommitted changes in apps/ or libs/' : ''}; production mode, LOG_LEVEL=warn, every other setting at its default (the audit log goes to a file in the temp directory) |`);
   L.push(`| store | ${m.store}${m.redis ? ' + Redis' : ''} |`);
   L.push(`| oidc-provider | ${m.oidcProvider} (in-memory adapter, one client_secret_basic client, opaque client_credentials tokens) |`);
   L.push(`| autocannon | ${m.autocannon}: ${cfg.connections} connections, ${cfg.durationS} s per run after a ${cfg.warmupS} s warm-up per target, ${cfg.rounds} round(s) interleaved A B A B…, medians |`);
@@ -47,7 +49,7 @@ export function writeReports(results, { mdPath, jsonPath, root }) {
   L.push('');
 
   L.push('## Throughput', '');
-  L.push('Every row ran in each round, in this order, one after the other; req/s, p50 and p99 are medians over the rounds. Each ratio is the median over rounds of the row\'s req/s divided by the reference\'s req/s **in the same round**. Rows of this server are compared with oidc-provider\'s `/token` for issuance and with its introspection for the other checks. Latencies come from autocannon\'s histogram (1 ms resolution). The bare server\'s figure is also bounded by the load generator, which shares the machine. "other processes" is the share of the whole machine (all cores) that processes outside this benchmark used during the row\'s runs (median; on PostgreSQL it includes the database server): when it is high, the figures are disturbed.', '');
+  L.push('Every row ran in each round, in this order, one after the other; req/s, p50 and p99 are medians over the rounds. Each ratio is the median over rounds of the row\'s req/s divided by the reference\'s req/s **in the same round**. Rows of this server are compared with oidc-provider\'s `/token` for issuance and with its introspection for the other checks. Latencies come from autocannon\'s histogram (1 ms resolution). Before every run one request of the same kind is sent alone and its time kept (\`primerMs\` in the JSON); the notes name it when it took 250 ms or more (a cache refilled, or the server busy with earlier work). The bare server\'s figure is also bounded by the load generator, which shares the machine. "other processes" is the share of the whole machine (all cores) that processes outside this benchmark used during the row\'s runs (median; on PostgreSQL it includes the database server): when it is high, the figures are disturbed.', '');
   L.push('| target | req/s | p50 ms | p99 ms | × bare | × oidc-provider | notes |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |');
   L.push(...throughputRows(results.throughput.cases, Object.keys(results.throughput.cases)));
   const big = results.bigList;
