@@ -17,6 +17,8 @@ const VERIFIED_MAX = 10_000;
 @Injectable()
 export class ClientAuthenticator {
   private readonly verified = new Map<string, number>();
+  /** Verifications under way: concurrent requests with the same credentials share one scrypt run. */
+  private readonly pending = new Map<string, Promise<boolean>>();
 
   constructor(private readonly clients: RevocationIndex) {}
 
@@ -37,11 +39,18 @@ export class ClientAuthenticator {
     const until = this.verified.get(key);
     const now = Date.now();
     if (until !== undefined && until > now) return true;
-    const ok = await verifySecret(secret, client.secretHash);
-    if (ok) {
-      if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value as string);
-      this.verified.set(key, now + VERIFIED_TTL_MS);
-    }
-    return ok;
+    const running = this.pending.get(key);
+    if (running) return running;
+    const check = verifySecret(secret, client.secretHash)
+      .then((ok) => {
+        if (ok) {
+          if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value as string);
+          this.verified.set(key, Date.now() + VERIFIED_TTL_MS);
+        }
+        return ok;
+      })
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, check);
+    return check;
   }
 }

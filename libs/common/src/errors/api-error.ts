@@ -6,17 +6,35 @@ import { OAuthErrorCode, OAuthErrorCodeValue } from './error-codes';
  * `{resultId, message}` for PingFederate-style ones.
  */
 export class ApiError extends Error {
+  readonly status: number;
+  readonly code: OAuthErrorCodeValue | string;
+  readonly description: string;
+  readonly headers: Record<string, string>;
+  /** PingFederate-style resultId, when it differs from `code`. */
+  readonly resultId?: string;
+  /** Extra members added to the error body (e.g. the name of a disabled feature flag). */
+  readonly extra: Record<string, string | number | boolean>;
+
   constructor(
-    readonly status: number,
-    readonly code: OAuthErrorCodeValue | string,
-    readonly description: string,
-    readonly headers: Record<string, string> = {},
-    /** PingFederate-style resultId, when it differs from `code`. */
-    readonly resultId?: string,
-    /** Extra members added to the error body (e.g. the name of a disabled feature flag). */
-    readonly extra: Record<string, string | number | boolean> = {},
+    status: number,
+    code: OAuthErrorCodeValue | string,
+    description: string,
+    headers: Record<string, string> = {},
+    resultId?: string,
+    extra: Record<string, string | number | boolean> = {},
   ) {
+    // An expected answer (a 404 "not revoked" is half of all status checks), not a fault: no
+    // stack trace to capture, which is most of an Error's cost.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(description);
+    Error.stackTraceLimit = limit;
+    this.status = status;
+    this.code = code;
+    this.description = description;
+    this.headers = headers;
+    this.resultId = resultId;
+    this.extra = extra;
   }
 }
 
