@@ -30,6 +30,16 @@ async function revokeSessions(t: TestApp, uid: string, sessions = 1): Promise<st
 const sidOf = (r: Received) => decodeJwt(new URLSearchParams(r.body).get('logout_token')!).sid as string;
 const jtiOf = (r: Received) => decodeJwt(new URLSearchParams(r.body).get('logout_token')!).jti as string;
 
+/** Polls (bounded) until `read` gives a value `accept` takes: the receiver has answered before the worker records it. */
+async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (accept(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 async function cli(config: Partial<AppConfig>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -114,7 +124,7 @@ describe('Notification outbox: retries, failures, the admin API and CLI', () => 
     const retried = await request(t.server).post(`/admin/notifications/${id}/retry`).auth(adminToken, { type: 'bearer' }).expect(200);
     expect(retried.body).toMatchObject({ id, status: 'pending', attempts: 0 });
     await receiver.waitFor((rs) => rs.some((r) => jtiOf(r) === id && r.status === 200));
-    const done = await t.app.get(NotificationOutboxRepository).findById(id);
+    const done = await until(() => t.app.get(NotificationOutboxRepository).findById(id), (n) => n?.status === 'delivered');
     expect(done).toMatchObject({ status: 'delivered', attempts: 1 });
     expect((await request(t.server).post(`/admin/notifications/${id}/retry`).auth(adminToken, { type: 'bearer' })).status).toBe(409);
     expect((await request(t.server).post('/admin/notifications/nope/retry').auth(adminToken, { type: 'bearer' })).status).toBe(404);
@@ -155,7 +165,8 @@ describe('Notification outbox: durability and several instances', () => {
       try {
         await receiver.waitFor((rs) => rs.filter((r) => r.status === 200).length === 3);
         expect(receiver.received.map(sidOf).sort()).toEqual([...sids].sort());
-        expect(await b.app.get(NotificationOutboxRepository).countByStatus()).toEqual({ pending: 0, delivered: 3, failed: 0 });
+        const outbox = b.app.get(NotificationOutboxRepository);
+        expect(await until(() => outbox.countByStatus(), (c) => c.delivered === 3)).toEqual({ pending: 0, delivered: 3, failed: 0 });
       } finally {
         await b.close();
       }
