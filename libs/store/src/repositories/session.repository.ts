@@ -64,6 +64,10 @@ export class SessionRepository {
     return (r.affected ?? 0) > 0;
   }
 
+  // Sessions end through SessionTerminator (libs/sessions), which calls the three revoke methods
+  // below and, in the same transaction, queues the notifications of the sessions' clients.
+  // Called from anywhere else, a session would end without anyone being told.
+
   /** Revokes every live session of a user with one UPDATE. Returns how many were live. */
   async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager): Promise<number> {
     const r = await em.update(UserSessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason, revokedBy: by });
