@@ -65,6 +65,18 @@ describe('GET /metrics (open: no METRICS_TOKEN)', () => {
     expect(t.app.get(RevocationIndex).clientCacheStats()).toEqual({ hits, misses });
   });
 
+  it('counts global revocations, with or without live sessions', async () => {
+    await seedClient(t, { client_id: 'gtr', client_secret: 'gtr-secret-5d1e', scopes: ['global_token_revocation'], grant_types: ['client_credentials'] });
+    await seedUser(t, 'gtr-user', 'pw-gtr-1');
+    const before = sampleValue(await scrape(t), `${P}global_revocations_total`);
+    expect(before).toBe(0);
+    for (const id of ['gtr-user', 'gtr-user', 'nobody-at-all']) {
+      await request(t.server).post('/jans-auth/restv1/global-token-revocation').auth('gtr', 'gtr-secret-5d1e').send({ sub_id: { format: 'uid', id } }).expect(204);
+    }
+    // Two revocations of a known user; the unknown one revoked nothing.
+    expect(sampleValue(await scrape(t), `${P}global_revocations_total`)).toBe(2);
+  });
+
   it('reports the notification outbox by status (read at scrape time)', async () => {
     const m = await scrape(t);
     expect(m.types[`${P}notification_outbox`]).toBe('gauge');

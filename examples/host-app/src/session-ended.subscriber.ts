@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { SessionEndedEvent, SessionEvents } from '@app/sessions';
+import { SessionEndedEvent, SessionEvents, UserRevokedEvent } from '@app/sessions';
 
 /**
  * The host's own reaction to a revocation: every ended session, whichever path ended it (a global
@@ -10,19 +10,26 @@ import { SessionEndedEvent, SessionEvents } from '@app/sessions';
 @Injectable()
 export class SessionEndedSubscriber implements OnModuleInit, OnModuleDestroy {
   readonly received: SessionEndedEvent[] = [];
+  /** Global revocations: every token of the user, with or without a live session. */
+  readonly revokedUsers: UserRevokedEvent[] = [];
   private readonly logger = new Logger('HostSessionEnded');
-  private unsubscribe?: () => void;
+  private unsubscribe: (() => void)[] = [];
 
   constructor(private readonly events: SessionEvents) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.events.on('session.ended', (event) => {
-      this.received.push(event);
-      this.logger.log(`${event.sessions.length} session(s) ended (${event.reason}) by ${event.by ?? 'nobody'}`);
-    });
+    this.unsubscribe = [
+      this.events.on('session.ended', (event) => {
+        this.received.push(event);
+        this.logger.log(`${event.sessions.length} session(s) ended (${event.reason}) by ${event.by ?? 'nobody'}`);
+      }),
+      this.events.on('user.revoked', (event) => {
+        this.revokedUsers.push(event);
+      }),
+    ];
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
   }
 }

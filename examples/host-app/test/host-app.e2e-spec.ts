@@ -68,6 +68,7 @@ describe('example host application (examples/host-app)', () => {
       expect(events[0]).toMatchObject({ reason: 'global_token_revocation', by: 'hr-system' });
       expect(events[0].sessions.map((s) => s.id).sort()).toEqual([one.id, two.id].sort());
       expect(events[0].sessions.every((s) => s.userId === 'u-ada')).toBe(true);
+      expect(app.get(SessionEndedSubscriber).revokedUsers.at(-1)).toMatchObject({ userId: 'u-ada', by: 'hr-system', sessionsEnded: 2, reason: 'global_token_revocation' });
     });
 
     it('resolves through the directory only: a user in the store but not in the directory is unknown (404, the host\'s unknown-user answer)', async () => {
@@ -84,7 +85,12 @@ describe('example host application (examples/host-app)', () => {
       const s = await start('u-linus');
       expect((await gtr({ format: 'uid', id: 'linus' })).status).toBe(204);
       expect((await sessionOf(s.id))!.revokedAt).not.toBeNull();
-      expect((await gtr({ format: 'opaque', id: 'u-grace' })).status).toBe(204);
+      // A user without a live session: no session.ended, but the global revocation is published.
+      directory.add({ id: 'u-hedy', email: 'hedy@example.com', employeeNumber: 'E1004' });
+      const ended = received.length;
+      expect((await gtr({ format: 'opaque', id: 'u-hedy' })).status).toBe(204);
+      expect(received.length).toBe(ended);
+      expect(app.get(SessionEndedSubscriber).revokedUsers.at(-1)).toMatchObject({ userId: 'u-hedy', sessionsEnded: 0 });
       const refused = await gtr({ format: 'phone_number', phone_number: '+15551234567' });
       expect(refused.status).toBe(400);
       expect(refused.body.error).toBe('invalid_request');

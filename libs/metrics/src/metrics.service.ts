@@ -45,6 +45,10 @@ export class MetricsService implements OnModuleInit {
     help: 'Revocation feed events applied to this instance\'s revocation index, by kind, whichever instance wrote them (sri: SRI listed, watermark: global revocation, session/user_sessions: sessions ended, token/token_family/client_tokens: tokens revoked).',
     labelNames: ['kind'] as const, registers: [this.registry],
   });
+  private readonly usersRevoked = new Counter({
+    name: `${METRICS_PREFIX}global_revocations_total`, help: 'Global revocations of a user (every token and session) this instance committed.',
+    registers: [this.registry],
+  });
   private readonly sessionsEnded = new Counter({
     name: `${METRICS_PREFIX}sessions_ended_total`, help: 'User sessions this instance ended, by reason (global_token_revocation, end_session, session revocation, admin…).',
     labelNames: ['reason'] as const, registers: [this.registry],
@@ -59,6 +63,7 @@ export class MetricsService implements OnModuleInit {
     collectDefaultMetrics({ register: this.registry, prefix: METRICS_PREFIX });
     index.onEventApplied((kind) => this.feedEvents.inc({ kind }));
     events.on('session.ended', (e) => this.sessionsEnded.inc({ reason: e.reason }, e.sessions.length));
+    events.on('user.revoked', () => this.usersRevoked.inc());
     const { index: idx, outbox: box, logger } = this;
     new Gauge({
       name: `${METRICS_PREFIX}revocation_list_size`, help: 'SRIs on the session revocation list, as this instance\'s index holds them.',

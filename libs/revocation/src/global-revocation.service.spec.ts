@@ -1,5 +1,5 @@
 import type { AppConfig } from '@app/common';
-import type { SessionTerminator } from '@app/sessions';
+import { SessionEvents, type SessionTerminator } from '@app/sessions';
 import type { RevokedSriRepository, Transactor, WatermarkRepository } from '@app/store';
 import type { EntityManager } from 'typeorm';
 import { GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
@@ -29,6 +29,8 @@ function setup(found: { user: { id: string } | null; matches: number }) {
   const revokedSris = { listLiveSessionsOf: jest.fn(async (...a: unknown[]) => void log.push(['list', ...a])) };
   const terminator = { end: jest.fn(async (...a: unknown[]) => (log.push(['sessions', ...a]), [{}, {}, {}])) };
   const resolver = { resolve: jest.fn(async () => found) };
+  const events = new SessionEvents();
+  events.on('user.revoked', (e) => void log.push(['user.revoked', e]));
   const service = new GlobalRevocationService(
     { sessionRevocationLifetime: 490 } as AppConfig,
     resolver as unknown as SubjectResolver,
@@ -36,6 +38,8 @@ function setup(found: { user: { id: string } | null; matches: number }) {
     revokedSris as unknown as RevokedSriRepository,
     terminator as unknown as SessionTerminator,
     tx as unknown as Transactor,
+    undefined,
+    events,
   );
   return { service, log, tx, terminator };
 }
@@ -47,13 +51,15 @@ describe('GlobalRevocationService', () => {
     const result = await service.revoke({ kind: 'attribute', attribute: 'uid', value: 'breakfast' }, 'rp1');
     expect(result).toEqual({ userId: 'u-1', matches: 2, sessionsRevoked: 3 });
     expect(tx.runs).toBe(1);
-    expect(log.map((l) => l[0])).toEqual(['begin', 'raise', 'list', 'sessions', 'commit']);
+    expect(log.map((l) => l[0])).toEqual(['begin', 'raise', 'list', 'sessions', 'commit', 'user.revoked']);
     const [, userId, at, reason, em] = log[1] as [string, string, number, string, EntityManager];
     expect([userId, reason, em]).toEqual(['u-1', 'global_token_revocation by rp1', EM]);
     expect(at).toBeGreaterThanOrEqual(before);
     // One instant for all three: the SRIs live SESSION_REVOCATION_LIFETIME minutes from it.
     expect(log[2]).toEqual(['list', 'u-1', 'rp1', at, at + 490 * 60_000, EM]);
     expect(log[3]).toEqual(['sessions', { userId: 'u-1' }, { reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy' }, EM]);
+    // Published after the commit, with the same instant.
+    expect(log[5]).toEqual(['user.revoked', { userId: 'u-1', reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy', sessionsEnded: 3 }]);
   });
 
   it('touches nothing when no user matches', async () => {
@@ -68,6 +74,7 @@ describe('GlobalRevocationService', () => {
     const err = await service.revoke({ kind: 'opaque', id: 'u-1' }, 'rp1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RevocationIncompleteError);
     expect((err as Error).cause).toEqual(new Error('disk I/O error'));
+    // Rolled back: nothing is published.
     expect(log.at(-1)).toEqual(['rollback']);
   });
 });

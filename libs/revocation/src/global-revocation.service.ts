@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
-import { SessionTerminator } from '@app/sessions';
+import { SessionEvents, SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, Transactor, WatermarkRepository } from '@app/store';
 import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
 import { SubjectIdentifier } from './subject/sub-id';
@@ -47,6 +47,7 @@ export class GlobalRevocationService {
     private readonly terminator: SessionTerminator,
     private readonly tx: Transactor,
     @Optional() @Inject(GLOBAL_REVOCATION_INITIATOR) private readonly initiatingEntity?: InitiatingEntity,
+    @Optional() private readonly events?: SessionEvents,
   ) {}
 
   /** `caller` (a client id) is recorded on the revoked sessions and the SRI list. */
@@ -63,8 +64,9 @@ export class GlobalRevocationService {
     const at = Date.now();
     const sriExpiresAt = at + this.config.sessionRevocationLifetime * 60_000;
     const reason = `${GLOBAL_REVOCATION_REASON} by ${caller}`.slice(0, 255);
+    let sessionsEnded: number;
     try {
-      return await this.tx.run(async (em) => {
+      sessionsEnded = await this.tx.run(async (em) => {
         await this.watermarks.raise(userId, at, reason, em);
         // The SRIs are selected from the sessions still live, so this comes before their update.
         await this.revokedSris.listLiveSessionsOf(userId, caller, at, sriExpiresAt, em);
@@ -74,5 +76,8 @@ export class GlobalRevocationService {
     } catch (err) {
       throw new RevocationIncompleteError(err);
     }
+    // After the commit only; listeners cannot fail or undo it (TypedEvents keeps their errors).
+    this.events?.emit('user.revoked', { userId, reason: GLOBAL_REVOCATION_REASON, by: caller, at, initiatingEntity, sessionsEnded });
+    return sessionsEnded;
   }
 }

@@ -27,9 +27,28 @@ export interface SessionEndedEvent {
   notifications: number;
 }
 
-/** The typed events of user sessions; more may join the map. */
+/**
+ * Published once a global revocation of a user has committed (Global Token Revocation, the CLI's
+ * `users revoke`): every token issued to the user until `at` is revoked, whether or not they had
+ * a live session (the sessions it ended come as a `session.ended` too).
+ */
+export interface UserRevokedEvent {
+  userId: string;
+  /** The `revoked_reason` recorded on the ended sessions (`global_token_revocation`). */
+  reason: string;
+  /** The caller: a client id, or the admin actor. */
+  by: string;
+  /** When, epoch milliseconds: tokens issued before are revoked. */
+  at: number;
+  initiatingEntity: InitiatingEntity;
+  /** Sessions that were live and are now ended. */
+  sessionsEnded: number;
+}
+
+/** The typed events of user sessions and revocations; more may join the map. */
 export interface SessionEventMap {
   'session.ended': SessionEndedEvent;
+  'user.revoked': UserRevokedEvent;
 }
 
 /** In-process session events, published after commit (never for work that rolled back). */
