@@ -33,7 +33,8 @@ export class HostAppModule {
         StoreModule,
         SessionsCoreModule,
         AuthModule,
-        FeatureFlagModule,
+        // This host has no end session endpoint: its flag defaults to off (the store may still turn it on).
+        FeatureFlagModule.forRoot({ defaults: { END_SESSION: false } }),
         RevocationModule.forRootAsync({
           pathPrefix: '/api/v1',
           userDirectory: directory,

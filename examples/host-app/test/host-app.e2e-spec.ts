@@ -2,6 +2,7 @@ import request from 'supertest';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { hashSecret } from '@app/auth';
+import { FeatureFlagService } from '@app/feature-flag';
 import { ClientRepository, RevokedSriEntity, SessionRepository, UserRepository } from '@app/store';
 import { testStoreConfig } from '../../../test/support/test-app';
 import { HostSessions } from '../src/host-sessions.service';
@@ -105,6 +106,12 @@ describe('example host application (examples/host-app)', () => {
       expect((await request(server()).post(GTR).auth('hr-system', 'nope').send({ sub_id: { format: 'opaque', id: 'u-ada' } })).status).toBe(401);
       expect((await request(server()).post(GTR).auth('portal', 'portal-secret-81be').send({ sub_id: { format: 'opaque', id: 'u-ada' } })).status).toBe(403);
     });
+  });
+
+  it('FeatureFlagModule.forRoot: the host\'s flag defaults apply, the others keep theirs', () => {
+    const flags = app.get(FeatureFlagService);
+    expect(flags.isEnabled('END_SESSION')).toBe(false);
+    expect(flags.isEnabled('GLOBAL_TOKEN_REVOCATION')).toBe(true);
   });
 
   describe('SessionMgmtModule.forRoot with the directory and employeeNumber as the user key', () => {

@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { FeatureFlagGuard } from './feature-flag.guard';
 import { FeatureFlagService } from './feature-flag.service';
+import { FEATURE_FLAG_DEFAULTS, FeatureFlagModuleOptions } from './feature-flags';
 
 /** Feature flags kept in the store, cached in memory, enforced by a global guard. */
 @Global()
@@ -9,4 +10,9 @@ import { FeatureFlagService } from './feature-flag.service';
   providers: [FeatureFlagService, { provide: APP_GUARD, useClass: FeatureFlagGuard }],
   exports: [FeatureFlagService],
 })
-export class FeatureFlagModule {}
+export class FeatureFlagModule {
+  /** Imported as is, each flag's documented default applies; forRoot lets a host choose other defaults. */
+  static forRoot(options: FeatureFlagModuleOptions = {}): DynamicModule {
+    return { module: FeatureFlagModule, providers: [{ provide: FEATURE_FLAG_DEFAULTS, useValue: { ...options.defaults } }] };
+  }
+}

@@ -26,4 +26,16 @@ describe('FeatureFlagService', () => {
     expect(flags.isEnabled('END_SESSION')).toBe(false);
     expect(flags.list().find((f) => f.name === 'END_SESSION')).toMatchObject({ enabled: false, default: true });
   });
+
+  it('uses a host\'s defaults (FeatureFlagModule.forRoot) until the store holds a value', async () => {
+    const store = new InMemoryFlags();
+    const flags = new FeatureFlagService(store as unknown as FeatureFlagRepository, { END_SESSION: false });
+    await flags.refresh();
+    expect(flags.isEnabled('END_SESSION')).toBe(false);
+    expect(flags.isEnabled('GLOBAL_TOKEN_REVOCATION')).toBe(true);
+    expect(flags.list().find((f) => f.name === 'END_SESSION')).toMatchObject({ enabled: false, default: false });
+    store.rows.set('END_SESSION', true);
+    await flags.refresh();
+    expect(flags.isEnabled('END_SESSION')).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { FeatureFlagRepository } from '@app/store';
-import { FEATURE_FLAGS, FeatureFlagName } from './feature-flags';
+import { FEATURE_FLAG_DEFAULTS, FEATURE_FLAGS, FeatureFlagName } from './feature-flags';
 
 /** How often each instance re-reads the flags: a change shows everywhere within this. */
 export const FLAG_REFRESH_MS = 500;
@@ -16,7 +16,15 @@ export class FeatureFlagService implements OnModuleInit, OnApplicationShutdown {
   private values = new Map<string, boolean>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly repo: FeatureFlagRepository) {}
+  constructor(
+    private readonly repo: FeatureFlagRepository,
+    @Optional() @Inject(FEATURE_FLAG_DEFAULTS) private readonly defaults: Partial<Record<FeatureFlagName, boolean>> = {},
+  ) {}
+
+  /** The value a flag has until the store holds one: the host's default, else the documented one. */
+  defaultOf(name: FeatureFlagName): boolean {
+    return this.defaults[name] ?? FEATURE_FLAGS[name].default;
+  }
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
@@ -29,13 +37,13 @@ export class FeatureFlagService implements OnModuleInit, OnApplicationShutdown {
   }
 
   isEnabled(name: FeatureFlagName): boolean {
-    return this.values.get(name) ?? FEATURE_FLAGS[name].default;
+    return this.values.get(name) ?? this.defaultOf(name);
   }
 
   /** Every known flag with its effective value. */
   list(): { name: FeatureFlagName; enabled: boolean; default: boolean; description: string }[] {
     return (Object.keys(FEATURE_FLAGS) as FeatureFlagName[]).map((name) => ({
-      name, enabled: this.isEnabled(name), default: FEATURE_FLAGS[name].default, description: FEATURE_FLAGS[name].description,
+      name, enabled: this.isEnabled(name), default: this.defaultOf(name), description: FEATURE_FLAGS[name].description,
     }));
   }
 

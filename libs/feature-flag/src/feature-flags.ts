@@ -12,6 +12,15 @@ export const FEATURE_FLAGS = {
 
 export type FeatureFlagName = keyof typeof FEATURE_FLAGS;
 
+/** Options of FeatureFlagModule.forRoot. */
+export interface FeatureFlagModuleOptions {
+  /** A host's own defaults, used until the store holds a value for the flag (e.g. `{ END_SESSION: false }`). */
+  defaults?: Partial<Record<FeatureFlagName, boolean>>;
+}
+
+/** The host's defaults (FeatureFlagModuleOptions.defaults); absent, each flag's documented one. */
+export const FEATURE_FLAG_DEFAULTS = Symbol('FEATURE_FLAG_DEFAULTS');
+
 export function isFeatureFlagName(name: string): name is FeatureFlagName {
   return Object.prototype.hasOwnProperty.call(FEATURE_FLAGS, name);
 }
