@@ -15,6 +15,8 @@ import { SessionNotificationsModule, SessionsCoreModule } from '@app/sessions';
 import { SignInModule } from '@app/sign-in';
 import { StoreModule } from '@app/store';
 import { HealthController } from './health/health.controller';
+import { TracingModule } from './tracing/tracing.module';
+import { tracingEnabled } from './tracing/tracing';
 
 /** The server is a host of the feature modules; it adds only health and the error filter. */
 @Module({})
@@ -40,6 +42,8 @@ export class AppModule {
         SessionMgmtModule.forRoot(),
         SessionNotificationsModule,
         MetricsModule.forRoot({ enabled: config.metricsEnabled, token: config.metricsToken }),
+        // Spans only when the OTEL_* variables configure an exporter (main.ts registers the SDK then).
+        TracingModule.forRoot({ enabled: tracingEnabled() }),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],

@@ -9,3 +9,4 @@ export * from './errors/oauth-exception.filter';
 export * from './events/typed-events';
 export * from './logging/app-logger';
 export * from './users/user-directory';
+export * from './tracing/tracing';

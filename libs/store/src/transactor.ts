@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { inSpan } from '@app/common';
 
 /**
  * Runs store writes in transactions. TypeORM's better-sqlite3 driver shares one connection,
@@ -27,7 +28,12 @@ export class Transactor {
     this.commitListeners.push(listener);
   }
 
-  async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  /** A `store.transaction` span (OpenTelemetry; a no-op unless tracing is on) covers the wait, the transaction and the commit listeners. */
+  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return inSpan('store.transaction', { attributes: { 'db.system': this.serial ? 'sqlite' : 'postgresql' } }, () => this.runInTransaction(work));
+  }
+
+  private async runInTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     let result: Promise<T>;
     if (!this.serial) {
       result = this.dataSource.transaction(work);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { SpanKind } from '@opentelemetry/api';
+import { APP_CONFIG, AppConfig, inSpan, traceHeaders } from '@app/common';
 import { TokenSigner } from '@app/auth';
 import type { NotificationOutboxEntity } from '@app/store';
 import { logoutTokenClaims, sessionRevokedSetClaims } from './notification-tokens';
@@ -19,7 +20,17 @@ const ERROR_BODY_CHARS = 200;
 export class NotificationSender {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly signer: TokenSigner) {}
 
-  async send(row: NotificationOutboxEntity, stop?: AbortSignal): Promise<DeliveryResult> {
+  /** A CLIENT span per attempt (OpenTelemetry, when on), whose trace context the receiver gets in `traceparent`. */
+  send(row: NotificationOutboxEntity, stop?: AbortSignal): Promise<DeliveryResult> {
+    return inSpan(`POST ${row.kind}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'notification.kind': row.kind, 'notification.attempt': row.attempts + 1 } }, async (span) => {
+      const result = await this.deliver(row, stop);
+      if (result.ok) span.setAttribute('http.response.status_code', result.status);
+      else span.setAttribute('error.type', result.error.slice(0, 100));
+      return result;
+    });
+  }
+
+  private async deliver(row: NotificationOutboxEntity, stop?: AbortSignal): Promise<DeliveryResult> {
     const now = Date.now();
     let body: string;
     let contentType: string;
@@ -36,7 +47,7 @@ export class NotificationSender {
     try {
       const res = await fetch(row.targetUrl, {
         method: 'POST',
-        headers: { 'Content-Type': contentType, Accept: 'application/json', 'Cache-Control': 'no-store' },
+        headers: { 'Content-Type': contentType, Accept: 'application/json', 'Cache-Control': 'no-store', ...traceHeaders() },
         body,
         redirect: 'manual',
         signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
