@@ -18,7 +18,7 @@ import { HealthController } from './health/health.controller';
 import { TracingModule } from './tracing/tracing.module';
 import { tracingEnabled } from './tracing/tracing';
 
-/** The server is a host of the feature modules; it adds only health and the error filter. */
+/** The server is a host of the feature modules, with no shortcut another host lacks; it adds health, request tracing and the error filter. */
 @Module({})
 export class AppModule {
   static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
