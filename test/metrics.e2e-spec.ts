@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { RevocationIndex } from '@app/auth';
+import { ClientAuthenticator, RevocationIndex, TokenSigner } from '@app/auth';
 import { seedUser } from './support/fixtures';
 import { parsePrometheus, sampleValue } from './support/prometheus';
 import { login, REVOKED_SRIS, SEED_AUTHORIZATION, SEED_CLIENT, seedClient } from './support/session-mgmt';
@@ -51,7 +51,9 @@ describe('GET /metrics (open: no METRICS_TOKEN)', () => {
     const listed = sampleValue(before, `${P}revocation_list_size`)!;
     expect(listed).toBe(t.app.get(RevocationIndex).listedCount());
     await seedUser(t, 'metrics-user', 'pw-metrics-1');
-    const { sri } = await login(t, SEED_CLIENT, 'metrics-user', 'pw-metrics-1');
+    const { sri, accessToken } = await login(t, SEED_CLIENT, 'metrics-user', 'pw-metrics-1');
+    // The same access token checked twice: its signature is verified once, then found in the cache.
+    for (let i = 0; i < 2; i++) await request(t.server).post('/introspect').auth(SEED_CLIENT.client_id, SEED_CLIENT.client_secret).type('form').send({ token: accessToken }).expect(200);
     await request(t.server).post(REVOKED_SRIS).set('Authorization', SEED_AUTHORIZATION).set('X-XSRF-HEADER', 'PingFederate')
       .set('Content-Type', 'application/json').send({ id: sri }).expect(201);
     const after = await scrape(t);
@@ -59,10 +61,16 @@ describe('GET /metrics (open: no METRICS_TOKEN)', () => {
     expect(sampleValue(after, `${P}revocation_events_total`, { kind: 'sri' })).toBeGreaterThanOrEqual((sampleValue(before, `${P}revocation_events_total`, { kind: 'sri' }) ?? 0) + 1);
     const ended = Object.fromEntries(after.samples.filter((s) => s.name === `${P}sessions_ended_total`).map((s) => [s.labels.reason, s.value]));
     expect(Object.values(ended).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
-    const hits = sampleValue(after, `${P}client_cache_lookups_total`, { result: 'hit' })!;
-    const misses = sampleValue(after, `${P}client_cache_lookups_total`, { result: 'miss' })!;
-    expect(hits + misses).toBeGreaterThan(0);
-    expect(t.app.get(RevocationIndex).clientCacheStats()).toEqual({ hits, misses });
+    const cache = (name: string, result: string) => sampleValue(after, `${P}cache_lookups_total`, { cache: name, result })!;
+    expect(cache('client_record', 'hit') + cache('client_record', 'miss')).toBeGreaterThan(0);
+    expect(t.app.get(RevocationIndex).clientCacheStats()).toEqual({ hits: cache('client_record', 'hit'), misses: cache('client_record', 'miss') });
+    // The seed client authenticated several times: one scrypt run, then the verified-secret cache.
+    expect(cache('client_secret', 'miss')).toBeGreaterThanOrEqual(1);
+    expect(cache('client_secret', 'hit')).toBeGreaterThanOrEqual(1);
+    expect(t.app.get(ClientAuthenticator).cacheStats()).toEqual({ hits: cache('client_secret', 'hit'), misses: cache('client_secret', 'miss') });
+    expect(cache('access_token', 'hit')).toBeGreaterThanOrEqual(1);
+    expect(cache('access_token', 'miss')).toBeGreaterThanOrEqual(1);
+    expect(t.app.get(TokenSigner).cacheStats()).toEqual({ hits: cache('access_token', 'hit'), misses: cache('access_token', 'miss') });
   });
 
   it('counts global revocations, with or without live sessions', async () => {

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StoreOutageMarked } from '@app/common';
-import { RevocationIndex } from '@app/auth';
+import { ClientAuthenticator, RevocationIndex, TokenSigner } from '@app/auth';
 import { SessionEvents } from '@app/sessions';
 import { NotificationOutboxRepository } from '@app/store';
 
@@ -59,6 +59,8 @@ export class MetricsService implements OnModuleInit {
     private readonly index: RevocationIndex,
     private readonly outbox: NotificationOutboxRepository,
     events: SessionEvents,
+    authenticator: ClientAuthenticator,
+    signer: TokenSigner,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: METRICS_PREFIX });
     index.onEventApplied((kind) => this.feedEvents.inc({ kind }));
@@ -69,14 +71,18 @@ export class MetricsService implements OnModuleInit {
       name: `${METRICS_PREFIX}revocation_list_size`, help: 'SRIs on the session revocation list, as this instance\'s index holds them.',
       registers: [this.registry], collect() { this.set(idx.listedCount()); },
     });
+    const caches = { client_record: () => idx.clientCacheStats(), client_secret: () => authenticator.cacheStats(), access_token: () => signer.cacheStats() };
     new Counter({
-      name: `${METRICS_PREFIX}client_cache_lookups_total`, help: 'Client record lookups by the revocation index, by result (hit: answered from memory, miss: read from the store).',
-      labelNames: ['result'] as const, registers: [this.registry],
+      name: `${METRICS_PREFIX}cache_lookups_total`,
+      help: 'In-memory cache lookups by cache and result: client_record (client records, else read from the store), client_secret (verified client secrets, else scrypt), access_token (verified access-token signatures, else verified anew).',
+      labelNames: ['cache', 'result'] as const, registers: [this.registry],
       collect() {
-        const s = idx.clientCacheStats();
         this.reset();
-        this.inc({ result: 'hit' }, s.hits);
-        this.inc({ result: 'miss' }, s.misses);
+        for (const [cache, stats] of Object.entries(caches)) {
+          const s = stats();
+          this.inc({ cache, result: 'hit' }, s.hits);
+          this.inc({ cache, result: 'miss' }, s.misses);
+        }
       },
     });
     new Gauge({

@@ -19,6 +19,8 @@ export class ClientAuthenticator {
   private readonly verified = new Map<string, number>();
   /** Verifications under way: concurrent requests with the same credentials share one scrypt run. */
   private readonly pending = new Map<string, Promise<boolean>>();
+  private cacheHits = 0;
+  private cacheMisses = 0;
 
   constructor(private readonly clients: RevocationIndex) {}
 
@@ -33,12 +35,21 @@ export class ClientAuthenticator {
     return { method, clientId: client.clientId, scopes: client.scopes, client };
   }
 
+  /** Secret checks answered from the cache and run (or joined) through scrypt, since start. */
+  cacheStats(): { hits: number; misses: number } {
+    return { hits: this.cacheHits, misses: this.cacheMisses };
+  }
+
   private async secretMatches(client: ClientEntity, secret: string): Promise<boolean> {
     if (!client.secretHash) return false;
     const key = createHash('sha256').update(`${client.clientId}\0${secret}\0${client.secretHash}`).digest('base64url');
     const until = this.verified.get(key);
     const now = Date.now();
-    if (until !== undefined && until > now) return true;
+    if (until !== undefined && until > now) {
+      this.cacheHits++;
+      return true;
+    }
+    this.cacheMisses++;
     const running = this.pending.get(key);
     if (running) return running;
     const check = verifySecret(secret, client.secretHash)

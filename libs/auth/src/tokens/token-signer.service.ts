@@ -12,6 +12,8 @@ export type TokenTyp = 'at+jwt' | 'JWT' | 'logout+jwt' | 'secevent+jwt';
 export class TokenSigner {
   /** Verified access tokens by their text: a signature is checked once, expiry on every use. */
   private readonly verified = new Map<string, JWTPayload>();
+  private cacheHits = 0;
+  private cacheMisses = 0;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly keys: SigningKeyService) {}
 
@@ -27,6 +29,8 @@ export class TokenSigner {
   async verify(token: string, typ: TokenTyp): Promise<JWTPayload | undefined> {
     if (typ === 'at+jwt') {
       const hit = this.verified.get(token);
+      if (hit) this.cacheHits++;
+      else this.cacheMisses++;
       if (hit) {
         if (typeof hit.exp === 'number' && hit.exp * 1000 > Date.now()) return hit;
         this.verified.delete(token);
@@ -40,6 +44,11 @@ export class TokenSigner {
       return payload;
     }
     return this.verifyUncached(token, typ);
+  }
+
+  /** Access-token verifications answered from the cache (signature already checked) and checked anew, since start. */
+  cacheStats(): { hits: number; misses: number } {
+    return { hits: this.cacheHits, misses: this.cacheMisses };
   }
 
   private async verifyUncached(token: string, typ: TokenTyp): Promise<JWTPayload | undefined> {
