@@ -11,6 +11,7 @@ export const INDEX_STALE_MS = 2000;
 const GAP_WAIT_MS = 5000;
 const CLIENT_TTL_MS = 60_000;
 const LOAD_PAGE = 50_000;
+const FEED_PAGE = 5000;
 
 interface EventRow { id: number | string; kind: RevocationEventEntity['kind']; subject: string; value: string | null }
 
@@ -167,14 +168,18 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     const waiters = this.waiters;
     this.waiters = [];
     this.polling = this.readFeed()
-      .then(() => {
-        this.lastReadOk = Date.now();
+      .then((caughtUp) => {
+        // Fresh only once every event written so far has been applied, not after a partial page.
+        if (caughtUp) this.lastReadOk = Date.now();
         if (this.readFailing) this.logger.log('Revocation feed readable again');
         this.readFailing = false;
       })
       .catch((err) => {
         if (!this.readFailing) this.logger.warn(`Revocation feed unreadable, answering from the store: ${(err as Error).message}`);
         this.readFailing = true;
+        // Fail closed at once: another instance may be revoking right now, unseen; INDEX_STALE_MS
+        // only bounds a read that hangs.
+        this.lastReadOk = 0;
       })
       .finally(() => {
         this.polling = undefined;
@@ -185,9 +190,10 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     return this.polling;
   }
 
-  private async readFeed(): Promise<void> {
+  /** Applies the next page of the feed; true when it was the last one. */
+  private async readFeed(): Promise<boolean> {
     const rows = await this.query<EventRow>(
-      'SELECT id, kind, subject, value FROM revocation_event WHERE id > :cursor ORDER BY id LIMIT 5000', { cursor: this.cursor },
+      `SELECT id, kind, subject, value FROM revocation_event WHERE id > :cursor ORDER BY id LIMIT ${FEED_PAGE}`, { cursor: this.cursor },
     );
     const now = Date.now();
     let contiguous = this.cursor;
@@ -210,6 +216,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     if (this.gap && contiguous >= this.gap.at) this.gap = undefined;
     this.cursor = contiguous;
     if (now - this.lastPrune > 60_000) this.prune(now);
+    return rows.length < FEED_PAGE;
   }
 
   private async apply(e: EventRow, now: number): Promise<void> {
