@@ -2,7 +2,7 @@ import helmet from '@fastify/helmet';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, APP_CONFIG, loadAppConfig } from '@app/common';
+import { AppConfig, APP_CONFIG, clientErrorHandler, frameworkErrorHandler, loadAppConfig } from '@app/common';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id/request-id';
 import { setupSwagger } from './swagger';
@@ -51,6 +51,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       headersTimeout: base.requestTimeout * 1000,
       connectionsCheckingInterval: Math.min(30_000, Math.max(250, base.requestTimeout * 250)),
     },
+    // Errors raised before routing, and requests Node's HTTP parser refuses, answer JSON in the API's shape.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // Fastify answers 414 past 100 characters; path parameters carry SRIs (255) and URL-encoded user keys (1024).
     routerOptions: { maxParamLength: 4096 },
     // request.id: the caller's X-Request-Id when sane, else a UUID; answered in X-Request-Id, in

@@ -2,7 +2,7 @@ import { All, Controller, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
-import { ApiError, OAuthErrorCode, PingFederateErrors } from '@app/common';
+import { ApiError, OAuthErrorCode, PingFederateErrors, useErrorBodyForPrefix } from '@app/common';
 
 /** The routes of this module, to tell a wrong method (405) from a wrong path (404). */
 const ROUTES: [RegExp, string][] = [
@@ -24,6 +24,12 @@ const PREFIX = '/pf-ws/rest/sessionMgmt';
 @Public()
 @Controller()
 export class SessionMgmtFallbackController {
+  constructor() {
+    // What even this wildcard never sees (a method Nest does not route, an empty path parameter)
+    // still answers {"resultId","message"}.
+    useErrorBodyForPrefix(PREFIX, 'pingfederate');
+  }
+
   @All(`${PREFIX.slice(1)}/*`)
   @PingFederateErrors()
   fallback(@Req() req: FastifyRequest): never {

@@ -17,6 +17,8 @@ export function parseSri(value: unknown): string {
   if (value.length > SRI_MAX_LENGTH) throw SessionMgmtErrors.invalidSri(`it is longer than ${SRI_MAX_LENGTH} characters`);
   if (/\p{Cc}/u.test(value)) throw SessionMgmtErrors.invalidSri('it contains control characters');
   if (LONE_SURROGATE.test(value)) throw SessionMgmtErrors.invalidSri('it is not well-formed Unicode');
+  // RFC 3986 §5.2.4 removes these path segments: GET …/revokedSris/{id} could never ask for them.
+  if (value === '.' || value === '..') throw SessionMgmtErrors.invalidSri('it is a dot-segment, which no URL path can carry');
   return value;
 }
 

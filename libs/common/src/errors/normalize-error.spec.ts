@@ -132,6 +132,14 @@ describe('isStoreUnavailable / normalizeError: 503 for a store that cannot answe
     });
   });
 
+  it('text PostgreSQL cannot hold (NUL: 22021, 22P05) is the request\'s fault: 400, not 500', () => {
+    for (const code of ['22021', '22P05']) {
+      const err = new QueryFailedError('SELECT', [], Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code }));
+      expect(isStoreUnavailable(err)).toBe(false);
+      expect(normalizeError(err)).toMatchObject({ error: { status: 400, code: 'invalid_request' }, unexpected: false });
+    }
+  });
+
   describe('errors that are not outages stay what they are', () => {
     it.each([
       ['a unique violation', Object.assign(new Error('duplicate key'), { code: '23505' })],

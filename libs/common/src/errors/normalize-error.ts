@@ -52,6 +52,17 @@ export function isStoreUnavailable(err: unknown, depth = 0): boolean {
 }
 
 /**
+ * PostgreSQL refusing a value of the request rather than failing: text with a NUL character
+ * (22021, "invalid byte sequence for encoding UTF8: 0x00"), or one the database encoding cannot
+ * represent (22P05). SQLite stores such text, so this only ever comes from PostgreSQL.
+ */
+function isUnstorableText(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  const code = e?.driverError?.code ?? e?.code;
+  return code === '22021' || code === '22P05';
+}
+
+/**
  * Turns anything thrown into an ApiError. Unknown errors become a 500 whose text says
  * nothing about internals; the caller logs the original.
  */
@@ -65,7 +76,7 @@ export function normalizeError(err: unknown): { error: ApiError; unexpected: boo
       const m = (body as { message: unknown }).message;
       description = Array.isArray(m) ? m.join('; ') : String(m);
     }
-    if (status === 404 && /^Cannot (GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)/.test(description)) description = 'No such endpoint.';
+    if (status === 404 && /^Cannot [A-Z-]+ /.test(description)) description = 'No such endpoint.';
     return { error: new ApiError(status, codeForStatus[status] ?? OAuthErrorCode.invalidRequest, description), unexpected: status >= 500 };
   }
   // Errors raised by Fastify before routing (body parsing, size limits, media type).
@@ -75,11 +86,14 @@ export function normalizeError(err: unknown): { error: ApiError; unexpected: boo
     const description =
       status === 413 ? 'The request body is too large.'
       : status === 415 ? 'Unsupported Content-Type.'
+      : status === 414 ? 'The URL is too long.'
+      : fe.code === 'FST_ERR_BAD_URL' ? 'The URL is not correctly encoded.'
       : fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'The JSON body is empty.'
       : status === 400 ? 'The request body is not valid JSON or form data.'
       : 'The request could not be processed.';
     return { error: new ApiError(status, codeForStatus[status] ?? OAuthErrorCode.invalidRequest, description), unexpected: false };
   }
   if (isStoreUnavailable(err)) return { error: storeUnavailable(), unexpected: true };
+  if (isUnstorableText(err)) return { error: new ApiError(400, OAuthErrorCode.invalidRequest, 'A value contains characters that cannot be stored (such as NUL).'), unexpected: false };
   return { error: new ApiError(500, OAuthErrorCode.serverError, 'An unexpected error occurred.'), unexpected: true };
 }

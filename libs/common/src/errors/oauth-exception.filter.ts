@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
@@ -12,6 +13,23 @@ import { normalizeError } from './normalize-error';
 export const ERROR_BODY_ROUTE_CONFIG = 'errorBody';
 
 export type ErrorBodyShape = 'oauth' | 'pingfederate';
+
+/**
+ * Path prefixes whose errors take a shape even when no route matched: a wrong method Nest cannot
+ * route (SEARCH, TRACE…), an empty path parameter, a typo. Route config cannot say it there,
+ * since there is no route. Registered by the module that owns the prefix.
+ */
+const prefixShapes = new Map<string, ErrorBodyShape>();
+
+export function useErrorBodyForPrefix(prefix: string, shape: ErrorBodyShape): void {
+  prefixShapes.set(prefix.replace(/\/+$/, ''), shape);
+}
+
+function shapeForPath(url: string | undefined): ErrorBodyShape | undefined {
+  const path = (url ?? '').split('?')[0];
+  for (const [prefix, shape] of prefixShapes) if (path === prefix || path.startsWith(`${prefix}/`)) return shape;
+  return undefined;
+}
 
 /** Set on a request answered 503 because the store could not be reached or written (metrics count them). */
 export interface StoreOutageMarked {
@@ -47,7 +65,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 
   protected shapeFor(request: FastifyRequest | undefined): ErrorBodyShape {
     const config = request?.routeOptions?.config as Record<string, unknown> | undefined;
-    return config?.[ERROR_BODY_ROUTE_CONFIG] === 'pingfederate' ? 'pingfederate' : 'oauth';
+    if (config?.[ERROR_BODY_ROUTE_CONFIG] === 'pingfederate') return 'pingfederate';
+    return shapeForPath(request?.url) ?? 'oauth';
   }
 
   private send(reply: FastifyReply, error: ApiError, body: object): void {
@@ -66,4 +85,32 @@ export class PingFederateExceptionFilter extends OAuthExceptionFilter {
   protected override shapeFor(): ErrorBodyShape {
     return 'pingfederate';
   }
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL it cannot decode (400) or a path parameter over
+ * maxParamLength (414), raised before routing, hence before Nest's filters. Answered in the
+ * shape of the API the path belongs to, never echoing the URL.
+ */
+export function frameworkErrorHandler(err: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const { error } = normalizeError(err);
+  const body = shapeForPath(request.url) === 'pingfederate' ? pingFederateErrorBody(error) : oauthErrorBody(error);
+  void reply.status(error.status).header('Cache-Control', 'no-store').header('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses (malformed request line
+ * or headers, headers too large, too slow). As Fastify's default, but with the OAuth error body.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, text, description] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'The request took too long to arrive.']
+    : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
+    : [400, 'Bad Request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: 'invalid_request', error_description: description });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
