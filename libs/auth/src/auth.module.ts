@@ -8,8 +8,8 @@ import { BearerTokenGuard } from './guards/bearer-token.guard';
 import { ClientAuthGuard } from './guards/client-auth.guard';
 import { SigningKeyService } from './keys/signing-key.service';
 import { SessionActivityService } from './sessions/session-activity.service';
-import { ClientBasicStrategy } from './strategies/client-basic.strategy';
 import { RevocationIndex } from './state/revocation-index.service';
+import { ClientBasicStrategy } from './strategies/client-basic.strategy';
 import { TokenSigner } from './tokens/token-signer.service';
 import { TokenStatusService } from './tokens/token-status.service';
 

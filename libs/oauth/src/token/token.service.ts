@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, idleTimeoutFor, invalidGrant, invalidScope, unauthorizedClient, unsupportedGrantType } from '@app/common';
 import { newOpaqueToken, newTokenId, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
