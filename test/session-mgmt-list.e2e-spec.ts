@@ -39,8 +39,9 @@ describe('Session revocation list: lifetime and maximum size', () => {
     expect(res.status).toBe(404);
     expect(res.body).toEqual(NOT_REVOKED);
 
+    // This app also purges on a short interval (next test): that purge may have come first.
     const result = await t.app.get(RevocationListPurger).purge();
-    expect(result.expired).toBe(1);
+    expect([0, 1]).toContain(result.expired);
     expect(await listEntry(t, 'short-lived')).toBeNull();
     expect(warn).not.toHaveBeenCalled();
   });
