@@ -19,7 +19,7 @@ jest.setTimeout(600_000);
 
 const MIN_ACKNOWLEDGED = 1000;
 const MIN_KILLS = 4;
-const MAX_ROUNDS = 14;
+const MAX_ROUNDS = 30; // bounded: a busy CI machine acknowledges fewer per round, so it takes more rounds
 const WORKERS = 8;
 const USERS = 16;
 
