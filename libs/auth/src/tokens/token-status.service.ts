@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ClientEntity, ClientRepository, IssuedTokenEntity, RevokedSriRepository, SessionRepository, SessionValidationPolicy, TokenRepository, WatermarkRepository,
+  ClientEntity, IssuedTokenEntity, RevokedSriRepository, SessionRepository, SessionValidationPolicy, TokenRepository, WatermarkRepository,
 } from '@app/store';
 import { SessionActivityService } from '../sessions/session-activity.service';
 import { RevocationIndex } from '../state/revocation-index.service';
@@ -52,7 +52,6 @@ export class TokenStatusService {
     private readonly watermarks: WatermarkRepository,
     private readonly sessions: SessionRepository,
     private readonly revokedSris: RevokedSriRepository,
-    private readonly clients: ClientRepository,
     private readonly activity: SessionActivityService,
     private readonly index: RevocationIndex,
   ) {}
