@@ -19,6 +19,8 @@ describe('Discovery', () => {
       introspection_endpoint: 'https://idp.example.com/introspect',
       revocation_endpoint: 'https://idp.example.com/revoke',
       jwks_uri: 'https://idp.example.com/jwks',
+      // The server serves Swagger UI, and says so through DiscoveryModule's metadata option.
+      service_documentation: 'https://idp.example.com/docs',
       grant_types_supported: ['client_credentials', 'password', 'refresh_token', 'authorization_code'],
       // none: public clients at the token endpoint (authorization code with PKCE).
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -32,6 +32,11 @@ export function testStoreConfig(): Pick<AppConfig, 'databaseUrl' | 'databaseSche
 }
 
 const pendingDrops: Promise<void>[] = [];
+
+/** Resolves once every PostgreSQL schema dropped so far is gone. */
+export async function storeCleanupsSettled(): Promise<void> {
+  await Promise.all(pendingDrops);
+}
 function dropSchemaLater(url: string, schema: string): void {
   pendingDrops.push((async () => {
     const { Client } = await import('pg');

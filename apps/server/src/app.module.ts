@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AppConfig, AppConfigModule, loadAppConfig, OAuthExceptionFilter } from '@app/common';
+import { AppConfig, AppConfigModule, loadAppConfig, OAuthExceptionFilter, ROOT_APP_CONFIG } from '@app/common';
 import { AdminModule } from '@app/admin';
 import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
@@ -33,9 +33,10 @@ export class AppModule {
         SessionsCoreModule,
         AuthModule,
         FeatureFlagModule,
-        OAuthModule,
+        OAuthModule.forRoot(),
         SignInModule,
-        DiscoveryModule,
+        // The server serves Swagger UI at /docs (bootstrap.ts): it says so in discovery.
+        DiscoveryModule.forRootAsync({ inject: [ROOT_APP_CONFIG], useFactory: (root: AppConfig) => ({ metadata: { service_documentation: `${root.issuer}/docs` } }) }),
         AdminModule,
         // Everything else these modules need they read from the server's configuration.
         RevocationModule.forRoot({ pathPrefix: config.globalTokenRevocationPrefix }),

@@ -10,3 +10,4 @@ export * from './events/typed-events';
 export * from './logging/app-logger';
 export * from './users/user-directory';
 export * from './tracing/tracing';
+export * from './routing/path-prefix';

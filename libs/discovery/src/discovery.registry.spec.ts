@@ -4,11 +4,20 @@ import { DiscoveryRegistry, mergeMetadata } from './discovery.registry';
 describe('DiscoveryRegistry', () => {
   const registry = () => new DiscoveryRegistry({ issuer: 'https://idp.example.com' } as AppConfig);
 
-  it('starts with the base document built from the issuer', async () => {
+  it('starts with the base document built from the issuer, naming no endpoint of a module that did not register', async () => {
     const doc = await registry().document();
     expect(doc.issuer).toBe('https://idp.example.com');
-    expect(doc.token_endpoint).toBe('https://idp.example.com/token');
-    expect(doc.jwks_uri).toBe('https://idp.example.com/jwks');
+    expect(doc.subject_types_supported).toEqual(['public']);
+    expect(doc).not.toHaveProperty('token_endpoint');
+    expect(doc).not.toHaveProperty('jwks_uri');
+  });
+
+  it('merges the host\'s static entries after the base, before any module\'s', async () => {
+    const r = new DiscoveryRegistry({ issuer: 'https://idp.example.com' } as AppConfig, { op_policy_uri: 'https://idp.example.com/policy', scopes_supported: ['host_scope'] });
+    r.register(() => ({ op_policy_uri: 'https://idp.example.com/module-policy' }));
+    const doc = await r.document();
+    expect(doc.op_policy_uri).toBe('https://idp.example.com/module-policy');
+    expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'host_scope']));
   });
 
   it('evaluates contributors on every call, so a flag change shows at once', async () => {
@@ -29,10 +38,11 @@ describe('DiscoveryRegistry', () => {
 
   it('unions arrays instead of replacing them, and forgets a removed contributor', async () => {
     const r = registry();
+    r.register(() => ({ grant_types_supported: ['client_credentials', 'refresh_token'] }));
     const remove = r.register(() => ({ grant_types_supported: ['authorization_code', 'refresh_token'] }));
-    expect((await r.document()).grant_types_supported).toEqual(['client_credentials', 'password', 'refresh_token', 'authorization_code']);
+    expect((await r.document()).grant_types_supported).toEqual(['client_credentials', 'refresh_token', 'authorization_code']);
     remove();
-    expect((await r.document()).grant_types_supported).toEqual(['client_credentials', 'password', 'refresh_token']);
+    expect((await r.document()).grant_types_supported).toEqual(['client_credentials', 'refresh_token']);
   });
 
   it('propagates a failing contributor instead of serving a partial document', async () => {

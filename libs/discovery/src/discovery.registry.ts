@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { baseMetadata } from './base-metadata';
+import { DISCOVERY_METADATA } from './discovery.options';
 
 export type DiscoveryMetadata = Record<string, unknown>;
 
@@ -9,7 +10,8 @@ export type DiscoveryContributor = () => DiscoveryMetadata | Promise<DiscoveryMe
 
 /**
  * The discovery document is the merge of every contributor's entries, in registration order;
- * the base document (issuer, OAuth endpoints, algorithms) is always the first. A feature module
+ * the base document (issuer, scopes, claims) is always the first, then the host's static entries
+ * (DiscoveryModule's `metadata` option). A feature module
  * registers in its `onModuleInit`, and returns `{}` while its feature flag is off:
  *
  *   this.discovery.register(() => flags.isEnabled('GLOBAL_TOKEN_REVOCATION')
@@ -22,8 +24,9 @@ export type DiscoveryContributor = () => DiscoveryMetadata | Promise<DiscoveryMe
 export class DiscoveryRegistry {
   private readonly contributors: DiscoveryContributor[] = [];
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() @Inject(DISCOVERY_METADATA) metadata?: DiscoveryMetadata) {
     this.register(() => baseMetadata(config));
+    if (metadata && Object.keys(metadata).length > 0) this.register(() => metadata);
   }
 
   /** Adds a contributor; the returned function removes it again. */

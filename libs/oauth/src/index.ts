@@ -1,4 +1,5 @@
 export * from './oauth.module';
+export * from './oauth.options';
 export * from './authorization-code/authorization-code.service';
 export * from './authorization-code/pkce';
 export * from './form-params';

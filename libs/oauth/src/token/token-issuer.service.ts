@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { newOpaqueToken, newTokenId, sessionValidationPolicy, tokenDigest, TokenSigner } from '@app/auth';
 import { ClientEntity, IssuedTokenEntity, TokenRepository, UserSessionEntity } from '@app/store';
+import { OAUTH_OPTIONS, ResolvedOAuthOptions } from '../oauth.options';
 
 export interface TokenResponse {
   access_token: string;
@@ -30,7 +31,12 @@ export interface IssueRequest {
  */
 @Injectable()
 export class TokenIssuer {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly signer: TokenSigner, private readonly tokens: TokenRepository) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
+    private readonly signer: TokenSigner,
+    private readonly tokens: TokenRepository,
+  ) {}
 
   async issue(req: IssueRequest, em?: EntityManager): Promise<TokenResponse> {
     const now = Date.now();
@@ -41,7 +47,9 @@ export class TokenIssuer {
     const sessionClaims = req.session ? { sid: req.session.id, 'pi.sri': req.session.sri } : {};
     // PingFederate's "include session identifier in access token"; the stored record keeps the binding either way.
     const accessSessionClaims = sessionValidationPolicy(req.client).include_session_id ? sessionClaims : {};
-    const familyId = req.withRefresh ? (req.familyId ?? newTokenId(now)) : req.familyId;
+    // No refresh token where the refresh_token grant is off: nothing could redeem it.
+    const withRefresh = req.withRefresh === true && this.options.grantTypes.has('refresh_token');
+    const familyId = withRefresh ? (req.familyId ?? newTokenId(now)) : req.familyId;
     const accessToken = await this.signer.sign(
       { iss: this.config.issuer, sub, aud: this.config.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.config.accessTokenTtl, ...accessSessionClaims },
       'at+jwt',
@@ -56,7 +64,7 @@ export class TokenIssuer {
         }]
       : [];
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope };
-    if (req.withRefresh) {
+    if (withRefresh) {
       const refreshToken = newOpaqueToken();
       rows.push({
         id: tokenDigest(refreshToken), type: 'refresh_token', clientId: req.client.clientId, userId: req.userId ?? null, sessionId: req.session?.id ?? null,

@@ -1,0 +1,54 @@
+import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { AppConfig } from '@app/common';
+import type { DiscoveryMetadata } from './discovery.registry';
+
+/**
+ * One document at three addresses: OpenID Connect Discovery, RFC 8414, and the path Janssen
+ * clients read (`/jans-auth/.well-known/openid-configuration`, see the Janssen seed).
+ */
+export const DISCOVERY_PATHS: readonly string[] = [
+  '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server',
+  '/jans-auth/.well-known/openid-configuration',
+];
+
+/** Options of DiscoveryModule.forRoot; each one left out keeps the server's behaviour. */
+export interface DiscoveryModuleOptions {
+  /**
+   * The `issuer` entry (default: the server's ISSUER). OpenID clients require it to equal the
+   * `iss` of the tokens, which stays the server's: override it only where this module is
+   * mounted without OAuthModule, for a host known by another identifier.
+   */
+  issuer?: string;
+  /** The paths the document is served at. Default: DISCOVERY_PATHS; `[]` serves none (the host reads DiscoveryRegistry itself). */
+  paths?: string[];
+  /** Static entries (`op_policy_uri`, `service_documentation`…), merged after the base: modules' entries replace them, arrays are unioned. */
+  metadata?: DiscoveryMetadata;
+}
+
+type FactoryOptions = Omit<DiscoveryModuleOptions, 'paths'>;
+
+/** DiscoveryModule.forRootAsync: options from a factory, except the paths, which shape routes. */
+export interface DiscoveryModuleAsyncOptions extends Pick<DiscoveryModuleOptions, 'paths'> {
+  imports?: DynamicModule['imports'];
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
+  useFactory: (...args: never[]) => FactoryOptions | Promise<FactoryOptions>;
+}
+
+/** The static entries the registry merges after the base document. */
+export const DISCOVERY_METADATA = Symbol('DISCOVERY_METADATA');
+
+/** The module's view of AppConfig: the server's, with the issuer given. */
+export function discoveryConfig(root: AppConfig, o: FactoryOptions): AppConfig {
+  if (o.issuer !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.issuer)) throw new Error(`DiscoveryModule: issuer must be an http(s) URL, got ${o.issuer}`);
+  return { ...root, ...(o.issuer !== undefined && { issuer: o.issuer.replace(/\/+$/, '') }) };
+}
+
+/** `.well-known/x` or `/.well-known/x/` → `/.well-known/x`; refuses what is not a path. */
+export function normalizeDiscoveryPaths(paths: readonly string[]): string[] {
+  return paths.map((path) => {
+    const p = `/${path.replace(/^\/+|\/+$/g, '')}`;
+    if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(p)) throw new Error(`DiscoveryModule: each path must be a path such as /.well-known/openid-configuration, got ${path}`);
+    return p;
+  });
+}
