@@ -29,7 +29,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(overrides),
         AuditModule.forRoot(),
-        StoreModule,
+        StoreModule.forRoot(),
         SessionsCoreModule,
         AuthModule,
         FeatureFlagModule,

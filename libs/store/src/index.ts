@@ -2,6 +2,7 @@ export * from './data-source-options';
 export * from './entities';
 export * from './migrations';
 export * from './store.module';
+export * from './store.options';
 export * from './repositories/client.repository';
 export * from './repositories/feature-flag.repository';
 export * from './repositories/notification-outbox.repository';

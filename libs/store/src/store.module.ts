@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { dataSourceOptions, ensurePostgresSchema } from './data-source-options';
@@ -13,6 +13,7 @@ import { TokenRepository } from './repositories/token.repository';
 import { UsedJtiRepository } from './repositories/used-jti.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
+import { resolveStoreOptions, STORE_OPTIONS, StoreModuleAsyncOptions, StoreModuleOptions } from './store.options';
 import { Transactor } from './transactor';
 import { StoreUserDirectory } from './users/store-user-directory';
 
@@ -24,16 +25,21 @@ const REPOSITORIES = [
   StoreUserDirectory,
 ];
 
-/** The store: one TypeORM DataSource (SQLite or PostgreSQL), migrated at start, behind repositories. */
+/**
+ * The store: one TypeORM DataSource (SQLite or PostgreSQL), migrated at start, behind repositories.
+ * Imported as is, it reads the server's configuration (DATABASE_URL, DATABASE_SCHEMA); forRoot
+ * and forRootAsync give other settings. Needs AppConfigModule (global) in the host.
+ */
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => {
-        if (config.databaseSchema) await ensurePostgresSchema(config.databaseUrl, config.databaseSchema);
+      inject: [APP_CONFIG, { token: STORE_OPTIONS, optional: true }],
+      useFactory: async (config: AppConfig, options?: StoreModuleOptions) => {
+        const store = resolveStoreOptions(config, options);
+        if (store.schema) await ensurePostgresSchema(store.databaseUrl, store.schema);
         // A few quick retries: long enough for a store that is starting, short enough for the CLI to fail fast.
-        return { ...dataSourceOptions(config.databaseUrl, config.databaseSchema), migrationsRun: true, retryAttempts: 3, retryDelay: 1000 };
+        return { ...dataSourceOptions(store.databaseUrl, store.schema), migrationsRun: store.migrationsRun, retryAttempts: 3, retryDelay: 1000 };
       },
     }),
     TypeOrmModule.forFeature(ENTITIES),
@@ -41,4 +47,17 @@ const REPOSITORIES = [
   providers: REPOSITORIES,
   exports: [TypeOrmModule, ...REPOSITORIES],
 })
-export class StoreModule {}
+export class StoreModule {
+  static forRoot(options: StoreModuleOptions = {}): DynamicModule {
+    return { module: StoreModule, providers: [{ provide: STORE_OPTIONS, useValue: options }], exports: [STORE_OPTIONS] };
+  }
+
+  static forRootAsync(options: StoreModuleAsyncOptions): DynamicModule {
+    return {
+      module: StoreModule,
+      imports: options.imports ?? [],
+      providers: [{ provide: STORE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
+      exports: [STORE_OPTIONS],
+    };
+  }
+}

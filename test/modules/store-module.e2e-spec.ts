@@ -1,0 +1,96 @@
+import { Injectable, Module } from '@nestjs/common';
+import request from 'supertest';
+import { OAuthModule } from '@app/oauth';
+import { StoreModule } from '@app/store';
+import { seedClient, seedUser } from '../support/fixtures';
+import { startHostApp } from '../support/host-app';
+import { storeCleanupsSettled, TestApp, testStoreConfig } from '../support/test-app';
+
+const RP = { client_id: 'rp', client_secret: 'rp-secret-77aa', grant_types: ['client_credentials', 'password', 'refresh_token'] };
+
+// The server's own configuration names a store nobody listens on: a host that started and
+// answered can only have used the store its StoreModule options name.
+const UNREACHABLE = { databaseUrl: 'postgres://nobody@127.0.0.1:1/unused', databaseSchema: undefined };
+
+describe('StoreModule.forRoot in a host: its own store, migrations on or off', () => {
+  const store = testStoreConfig();
+  const options = { databaseUrl: store.databaseUrl, schema: store.databaseSchema };
+  let refreshToken: string;
+  afterAll(async () => {
+    store.cleanup();
+    await storeCleanupsSettled();
+  });
+
+  it('opens and migrates the store the options name, whatever the server\'s configuration says', async () => {
+    const t = await startHostApp({ config: UNREACHABLE, store: StoreModule.forRoot(options), imports: [OAuthModule.forRoot()] });
+    try {
+      await seedClient(t, RP);
+      await seedUser(t, 'ada', 'ada-password');
+      const res = await request(t.server).post('/token').auth(RP.client_id, RP.client_secret).type('form')
+        .send({ grant_type: 'password', username: 'ada', password: 'ada-password', scope: 'openid' }).expect(200);
+      refreshToken = res.body.refresh_token;
+      expect(refreshToken).toEqual(expect.any(String));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with migrationsRun false, starts on that store as migrated, and finds what the first host wrote', async () => {
+    const t = await startHostApp({ config: UNREACHABLE, store: StoreModule.forRoot({ ...options, migrationsRun: false }), imports: [OAuthModule.forRoot()] });
+    try {
+      const res = await request(t.server).post('/token').auth(RP.client_id, RP.client_secret).type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: refreshToken }).expect(200);
+      expect(res.body.refresh_token).not.toBe(refreshToken);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with migrationsRun false on a store never migrated, refuses to start: the tables are missing', async () => {
+    const fresh = testStoreConfig();
+    try {
+      await expect(startHostApp({ config: UNREACHABLE, store: StoreModule.forRoot({ databaseUrl: fresh.databaseUrl, schema: fresh.databaseSchema, migrationsRun: false }), imports: [] }))
+        .rejects.toThrow(/no such table|does not exist/);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
+  it('refuses a URL that names no store it knows, and a schema that is not an identifier', async () => {
+    for (const bad of [{ databaseUrl: 'mysql://db/x' }, { schema: 'Tenant-A' }]) {
+      await expect(startHostApp({ store: StoreModule.forRoot(bad), imports: [] })).rejects.toThrow(/StoreModule: (databaseUrl|schema) must be/);
+    }
+  });
+});
+
+@Injectable()
+class HostSettings {
+  constructor(readonly databaseUrl: string, readonly schema: string | undefined) {}
+}
+
+describe('StoreModule.forRootAsync: the store from the host\'s own provider', () => {
+  const store = testStoreConfig();
+  let t: TestApp;
+
+  @Module({ providers: [{ provide: HostSettings, useValue: new HostSettings(store.databaseUrl, store.databaseSchema) }], exports: [HostSettings] })
+  class HostSettingsModule {}
+
+  beforeAll(async () => {
+    t = await startHostApp({
+      config: UNREACHABLE,
+      store: StoreModule.forRootAsync({ imports: [HostSettingsModule], inject: [HostSettings], useFactory: (s: HostSettings) => ({ databaseUrl: s.databaseUrl, schema: s.schema }) }),
+      imports: [OAuthModule.forRoot()],
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    store.cleanup();
+    await storeCleanupsSettled();
+  });
+
+  it('serves requests from the factory\'s store', async () => {
+    await seedClient(t, RP);
+    const res = await request(t.server).post('/token').auth(RP.client_id, RP.client_secret).type('form').send({ grant_type: 'client_credentials' }).expect(200);
+    expect(res.body.token_type).toBe('Bearer');
+  });
+});
