@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/common';
 import { DiscoveryRegistry } from '@app/discovery';
 import { FeatureFlagService } from '@app/feature-flag';
 import { REVOKED_SRIS_PATH } from './revoked-sris/revoked-sris.controller';
+import { ResolvedSessionMgmtOptions, SESSION_MGMT_OPTIONS } from './session-mgmt.options';
 import { SESSIONS_PATH } from './sessions/sessions.controller';
 import { USERS_PATH } from './users/users.controller';
 
@@ -16,12 +17,13 @@ export class SessionMgmtDiscovery implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SESSION_MGMT_OPTIONS) private readonly options: ResolvedSessionMgmtOptions,
     private readonly flags: FeatureFlagService,
     @Optional() private readonly registry?: DiscoveryRegistry,
   ) {}
 
   onModuleInit(): void {
-    const base = this.config.issuer;
+    const base = `${this.config.issuer}${this.options.pathPrefix}`;
     this.unregister = this.registry?.register(() => ({
       ...(this.flags.isEnabled('SESSION_REVOCATION_API') ? { ping_revoked_sris_endpoint: `${base}/${REVOKED_SRIS_PATH}` } : {}),
       ...(this.flags.isEnabled('SESSION_MANAGEMENT_API')

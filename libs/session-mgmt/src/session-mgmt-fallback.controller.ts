@@ -1,10 +1,11 @@
-import { All, Controller, Req } from '@nestjs/common';
+import { All, Controller, Inject, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
 import { ApiError, OAuthErrorCode, PingFederateErrors, useErrorBodyForPrefix } from '@app/common';
+import { ResolvedSessionMgmtOptions, SESSION_MGMT_OPTIONS } from './session-mgmt.options';
 
-/** The routes of this module, to tell a wrong method (405) from a wrong path (404). */
+/** The routes of this module below its prefix, to tell a wrong method (405) from a wrong path (404). */
 const ROUTES: [RegExp, string][] = [
   [/^\/revokedSris\/?$/, 'POST'],
   [/^\/revokedSris\/[^/]+$/, 'GET'],
@@ -14,26 +15,25 @@ const ROUTES: [RegExp, string][] = [
   [/^\/users\/[^/]+\/revoke$/, 'POST'],
 ];
 
-const PREFIX = '/pf-ws/rest/sessionMgmt';
-
 /**
- * Any other request under /pf-ws/rest/sessionMgmt: 404 or 405, still in the `{"resultId","message"}`
+ * Any other request under the module's prefix (/pf-ws/rest/sessionMgmt by default): 404 or 405, still in the `{"resultId","message"}`
  * shape a PingFederate client parses. Fastify prefers every declared route to this wildcard.
  */
 @ApiExcludeController()
 @Public()
 @Controller()
 export class SessionMgmtFallbackController {
-  constructor() {
+  constructor(@Inject(SESSION_MGMT_OPTIONS) private readonly options: ResolvedSessionMgmtOptions) {
     // What even this wildcard never sees (a method Nest does not route, an empty path parameter)
     // still answers {"resultId","message"}.
-    useErrorBodyForPrefix(PREFIX, 'pingfederate');
+    useErrorBodyForPrefix(options.pathPrefix, 'pingfederate');
   }
 
-  @All(`${PREFIX.slice(1)}/*`)
+  // Below the module's prefix (RouterModule), as every route of the module.
+  @All('*')
   @PingFederateErrors()
   fallback(@Req() req: FastifyRequest): never {
-    const path = req.url.split('?')[0].slice(PREFIX.length);
+    const path = req.url.split('?')[0].slice(this.options.pathPrefix.length);
     const route = ROUTES.find(([pattern]) => pattern.test(path));
     if (route) {
       throw new ApiError(405, OAuthErrorCode.methodNotAllowed, `Use ${route[1]} on this endpoint.`, { Allow: route[1] }, 'session_mgmt_method_not_allowed');

@@ -1,9 +1,18 @@
 import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
-import type { AppConfig, UserDirectoryBinding } from '@app/common';
+import { AppConfig, normalizePathPrefix, UserDirectoryBinding } from '@app/common';
+
+/** Where PingFederate serves its session APIs, and where its clients call them. */
+export const DEFAULT_SESSION_MGMT_PREFIX = '/pf-ws/rest/sessionMgmt';
 
 /** Options of SessionMgmtModule.forRoot; each one left out keeps the server's configuration (AppConfig). */
 export interface SessionMgmtModuleOptions {
-  /** The user attribute `/pf-ws/rest/sessionMgmt/users/{userKey}` matches (SESSION_USER_KEY_ATTRIBUTE, default `uid`). */
+  /**
+   * Path before `/revokedSris`, `/sessions` and `/users` (default `/pf-ws/rest/sessionMgmt`, where
+   * PingFederate clients call them); published in discovery. Not empty: every other path below it
+   * answers 404 or 405 in PingFederate's error shape.
+   */
+  pathPrefix?: string;
+  /** The user attribute `{pathPrefix}/users/{userKey}` matches (SESSION_USER_KEY_ATTRIBUTE, default `uid`). */
   userKeyAttribute?: string;
   /** Minutes an SRI stays on the session revocation list (SESSION_REVOCATION_LIFETIME, PingFederate's default 490). */
   revocationLifetime?: number;
@@ -15,13 +24,27 @@ export interface SessionMgmtModuleOptions {
   userDirectory?: UserDirectoryBinding;
 }
 
-type FactoryOptions = Omit<SessionMgmtModuleOptions, 'userDirectory'>;
+type FactoryOptions = Omit<SessionMgmtModuleOptions, 'pathPrefix' | 'userDirectory'>;
 
-/** SessionMgmtModule.forRootAsync: options from a factory, except the directory, which shapes providers. */
-export interface SessionMgmtModuleAsyncOptions extends Pick<SessionMgmtModuleOptions, 'userDirectory'> {
+/** SessionMgmtModule.forRootAsync: options from a factory, except the path prefix and the directory, which shape routes and providers. */
+export interface SessionMgmtModuleAsyncOptions extends Pick<SessionMgmtModuleOptions, 'pathPrefix' | 'userDirectory'> {
   imports?: DynamicModule['imports'];
   inject?: (InjectionToken | OptionalFactoryDependency)[];
   useFactory: (...args: never[]) => FactoryOptions | Promise<FactoryOptions>;
+}
+
+/** The options in effect that AppConfig does not hold. */
+export interface ResolvedSessionMgmtOptions {
+  pathPrefix: string;
+}
+
+export const SESSION_MGMT_OPTIONS = Symbol('SESSION_MGMT_OPTIONS');
+
+/** The prefix as routes take it; refused when empty, since the module answers every path below it. */
+export function sessionMgmtPrefix(pathPrefix: string | undefined): string {
+  const p = normalizePathPrefix(pathPrefix ?? DEFAULT_SESSION_MGMT_PREFIX, 'SessionMgmtModule', DEFAULT_SESSION_MGMT_PREFIX);
+  if (p === '') throw new Error('SessionMgmtModule: pathPrefix must not be empty: every path below it answers 404 or 405');
+  return p;
 }
 
 /** The module's view of AppConfig: the server's, with the options given. */

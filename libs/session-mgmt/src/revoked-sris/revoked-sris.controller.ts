@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Audited } from '@app/audit';
@@ -8,10 +8,12 @@ import { PingFederateErrorDto } from '../dto/ping-federate-error.dto';
 import { RevokedSriDto } from '../dto/revoked-sri.dto';
 import { SessionMgmtEndpoint } from '../session-mgmt-endpoint.decorator';
 import { SessionMgmtErrors } from '../session-mgmt.errors';
+import { ResolvedSessionMgmtOptions, SESSION_MGMT_OPTIONS } from '../session-mgmt.options';
 import { parseSri, parseUpdateActivityTime } from '../sri';
 import { RevocationListService } from './revocation-list.service';
 
-export const REVOKED_SRIS_PATH = 'pf-ws/rest/sessionMgmt/revokedSris';
+/** Below the module's path prefix. */
+export const REVOKED_SRIS_PATH = 'revokedSris';
 
 /** PingFederate's Session Revocation API: ../shared/seeds/pingfederate-session-revocation-api.txt. */
 @ApiTags('Session Management')
@@ -19,7 +21,7 @@ export const REVOKED_SRIS_PATH = 'pf-ws/rest/sessionMgmt/revokedSris';
 @RequireFeature('SESSION_REVOCATION_API')
 @Controller(REVOKED_SRIS_PATH)
 export class RevokedSrisController {
-  constructor(private readonly list: RevocationListService) {}
+  constructor(private readonly list: RevocationListService, @Inject(SESSION_MGMT_OPTIONS) private readonly options: ResolvedSessionMgmtOptions) {}
 
   @Post()
   @HttpCode(201)
@@ -34,7 +36,7 @@ export class RevokedSrisController {
   async add(@Body() body: unknown, @CurrentAuth() auth: RequestAuth, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const sri = parseSri(idOf(body));
     await this.list.revoke(sri, auth.clientId);
-    reply.header('Location', `/${REVOKED_SRIS_PATH}/${encodeURIComponent(sri)}`);
+    reply.header('Location', `${this.options.pathPrefix}/${REVOKED_SRIS_PATH}/${encodeURIComponent(sri)}`);
   }
 
   @Get(':id')

@@ -10,7 +10,8 @@ import { SessionMgmtEndpoint } from '../session-mgmt-endpoint.decorator';
 import { parseSri } from '../sri';
 import { SessionMgmtService } from './session-mgmt.service';
 
-export const SESSIONS_PATH = 'pf-ws/rest/sessionMgmt/sessions';
+/** Below the module's path prefix. */
+export const SESSIONS_PATH = 'sessions';
 
 /** PingFederate's Session Management API by session identifier (10.3 and later). */
 @ApiTags('Session Management')

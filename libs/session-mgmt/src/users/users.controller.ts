@@ -8,7 +8,8 @@ import { SessionMgmtService } from '../sessions/session-mgmt.service';
 import { SessionMgmtEndpoint } from '../session-mgmt-endpoint.decorator';
 import { parseUserKey } from '../user-key';
 
-export const USERS_PATH = 'pf-ws/rest/sessionMgmt/users';
+/** Below the module's path prefix. */
+export const USERS_PATH = 'users';
 
 /** PingFederate's Session Management API by user identifier (10.3 and later). */
 @ApiTags('Session Management')
