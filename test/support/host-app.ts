@@ -18,6 +18,8 @@ export interface HostOptions {
   imports: NonNullable<DynamicModule['imports']>;
   /** Replaces the default StoreModule on the test store (a test of StoreModule.forRoot mounts its own). */
   store?: DynamicModule;
+  /** Replaces FeatureFlagModule imported as is. */
+  featureFlags?: DynamicModule;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function startHostApp(options: HostOptions): Promise<TestApp> {
 
   const root: DynamicModule = {
     module: TestHostModule,
-    imports: [AppConfigModule.forRoot(config), options.store ?? StoreModule, SessionsCoreModule, AuthModule, FeatureFlagModule, ...options.imports],
+    imports: [AppConfigModule.forRoot(config), options.store ?? StoreModule, SessionsCoreModule, AuthModule, options.featureFlags ?? FeatureFlagModule, ...options.imports],
     providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
   };
   let app: NestFastifyApplication | undefined;

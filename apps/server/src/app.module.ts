@@ -32,7 +32,7 @@ export class AppModule {
         StoreModule.forRoot(),
         SessionsCoreModule,
         AuthModule,
-        FeatureFlagModule,
+        FeatureFlagModule.forRoot(),
         OAuthModule.forRoot(),
         SignInModule,
         // The server serves Swagger UI at /docs (bootstrap.ts): it says so in discovery.

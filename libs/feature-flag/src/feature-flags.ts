@@ -1,3 +1,5 @@
+import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+
 /** The feature flags this server knows, each with its default (used until the store says otherwise). */
 export const FEATURE_FLAGS = {
   /** Janssen's Global Token Revocation endpoint. */
@@ -16,6 +18,13 @@ export type FeatureFlagName = keyof typeof FEATURE_FLAGS;
 export interface FeatureFlagModuleOptions {
   /** A host's own defaults, used until the store holds a value for the flag (e.g. `{ END_SESSION: false }`). */
   defaults?: Partial<Record<FeatureFlagName, boolean>>;
+}
+
+/** FeatureFlagModule.forRootAsync: the options from a factory. */
+export interface FeatureFlagModuleAsyncOptions {
+  imports?: DynamicModule['imports'];
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
+  useFactory: (...args: never[]) => FeatureFlagModuleOptions | Promise<FeatureFlagModuleOptions>;
 }
 
 /** The host's defaults (FeatureFlagModuleOptions.defaults); absent, each flag's documented one. */
