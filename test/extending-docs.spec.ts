@@ -25,9 +25,14 @@ describe('module options documentation (docs/extending.md)', () => {
   it.each([
     ['### RevocationModule', 'libs/revocation/src/revocation.options.ts', 'RevocationModuleOptions'],
     ['### SessionMgmtModule', 'libs/session-mgmt/src/session-mgmt.options.ts', 'SessionMgmtModuleOptions'],
+    ['### OAuthModule', 'libs/oauth/src/oauth.options.ts', 'OAuthModuleOptions'],
+    ['### DiscoveryModule', 'libs/discovery/src/discovery.options.ts', 'DiscoveryModuleOptions'],
+    ['### StoreModule', 'libs/store/src/store.options.ts', 'StoreModuleOptions'],
+    ['### FeatureFlagModule', 'libs/feature-flag/src/feature-flags.ts', 'FeatureFlagModuleOptions'],
   ])('%s: the table lists every option, and nothing else', (heading, file, name) => {
     const options = optionNames(file, name);
-    expect(options.length).toBeGreaterThan(2);
+    // Guards the reading itself: an interface read as empty would match an empty table.
+    expect(options.length).toBeGreaterThan(0);
     expect(documented(heading).sort()).toEqual([...options].sort());
   });
 });
