@@ -1,10 +1,11 @@
-import helmet from '@fastify/helmet';
+import type { HelmetOptions } from 'helmet';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, APP_CONFIG, clientErrorHandler, frameworkErrorHandler, loadAppConfig } from '@app/common';
 import { AppModule } from './app.module';
-import { REQUEST_ID_HEADER, requestIdOf } from './request-id/request-id';
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id/request-id';
+import { securityHeaders } from './http/security-headers';
 import { setupSwagger } from './swagger';
 
 export interface CreateAppOptions {
@@ -13,11 +14,11 @@ export interface CreateAppOptions {
 }
 
 /**
- * Security headers on every answer (@fastify/helmet). The API answers JSON; the one HTML page is
+ * Security headers on every answer (helmet's, computed once: see securityHeaders). The API answers JSON; the one HTML page is
  * Swagger UI at /docs, which loads its scripts from this server and needs inline styles.
  * No upgrade-insecure-requests: a plain-http deployment behind a TLS proxy serves /docs too.
  */
-const HELMET_OPTIONS = {
+const HELMET_OPTIONS: HelmetOptions = {
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],
@@ -61,8 +62,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     requestIdHeader: false,
     genReqId: requestIdOf,
   });
-  // onRequest runs before routing, parsing and guards, so every answer carries the id, errors included.
+  // onRequest runs before routing, parsing and guards, so every answer carries these, errors included.
+  const headers = Object.entries(securityHeaders(HELMET_OPTIONS));
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    for (const [name, value] of headers) reply.header(name, value);
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
@@ -72,7 +75,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     abortOnError: false,
   });
   app.enableShutdownHooks();
-  await app.register(helmet, HELMET_OPTIONS);
   // No CORS unless configured: without the headers, browsers refuse cross-origin calls.
   if (base.corsOrigins.length > 0) {
     app.enableCors({ origin: base.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-XSRF-HEADER'], maxAge: 600 });

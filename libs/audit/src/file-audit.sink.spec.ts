@@ -71,7 +71,11 @@ describe('FileAuditSink', () => {
     const file = join(dir, 'runtime-api.log');
     const sink = new FileAuditSink(config(file, { auditLogRotateSize: '300B', auditLogRotateInterval: '1d' }));
     sink.onModuleInit();
-    for (let i = 0; i < 20; i++) sink.write(record());
+    // One write per turn of the event loop: lines of one turn share a write, and so a file.
+    for (let i = 0; i < 20; i++) {
+      sink.write(record());
+      await new Promise((r) => setImmediate(r));
+    }
     await waitFor(() => readdirSync(dir).filter((f) => /^runtime-api\.\d{8}T\d{6}Z\.\d+\.log$/.test(f)), (f) => f.length >= 2);
     await sink.onApplicationShutdown();
     const all = readdirSync(dir).filter((f) => f.endsWith('.log')).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean));

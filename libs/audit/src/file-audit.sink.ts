@@ -27,6 +27,10 @@ export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShut
   private trouble = false;
   private dropped = 0;
   private closed = false;
+  /** Lines waiting for the next flush (at most one turn of the event loop). */
+  private batch = '';
+  private batchLines = 0;
+  private flushScheduled = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.file = resolve(config.auditLogFile);
@@ -41,14 +45,36 @@ export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShut
     if (this.closed) return;
     const stream = this.stream ?? (Date.now() - this.failedAt >= RETRY_AFTER_MS ? this.open() : undefined);
     if (!stream) return this.drop();
-    if (stream.writableLength > MAX_BACKLOG_BYTES) return this.drop(`more than ${MAX_BACKLOG_BYTES} bytes are waiting for the disk`);
-    const line = formatAuditLine(record, this.config.auditExtraFields) + '\n';
+    if (stream.writableLength + this.batch.length > MAX_BACKLOG_BYTES) return this.drop(`more than ${MAX_BACKLOG_BYTES} bytes are waiting for the disk`);
+    this.batch += formatAuditLine(record, this.config.auditExtraFields) + '\n';
+    this.batchLines++;
+    // Lines written in one turn of the event loop go to the file in one write: under load, one
+    // write per answer cost more than the answer itself.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const chunk = this.batch;
+    const lines = this.batchLines;
+    this.batch = '';
+    this.batchLines = 0;
+    if (!chunk) return;
+    const stream = this.stream;
+    if (!stream) {
+      for (let i = 0; i < lines; i++) this.drop();
+      return;
+    }
     // Only while recovering: the callback tells that lines reach the file again.
-    if (this.trouble) stream.write(line, (err) => { if (!err) this.recovered(); });
-    else stream.write(line);
+    if (this.trouble) stream.write(chunk, (err) => { if (!err) this.recovered(); });
+    else stream.write(chunk);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.flush();
     this.closed = true;
     const stream = this.stream;
     this.stream = undefined;
