@@ -174,19 +174,36 @@ describe('HTTP hardening', () => {
     it.each([
       ['a JSON answer', '/.well-known/openid-configuration', 200],
       ['an error answer', '/no-such-path', 404],
-    ])('sends helmet\'s security headers on %s', async (_what, path, status) => {
+    ])('sends the API security headers on %s, and none of the browser-page ones', async (_what, path, status) => {
       const res = await request(t.server).get(path);
       expect(res.status).toBe(status);
       expect(res.headers).toMatchObject({
         'x-content-type-options': 'nosniff',
-        'x-frame-options': 'SAMEORIGIN',
+        'x-frame-options': 'DENY',
         'strict-transport-security': expect.stringMatching(/max-age=\d+/),
         'referrer-policy': 'no-referrer',
-        'cross-origin-opener-policy': 'same-origin',
-        'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
       });
-      expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+      expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
       expect(res.headers['x-powered-by']).toBeUndefined();
+    });
+
+    it("sends helmet's headers on Swagger UI's page, and keeps the sign-in page's own CSP", async () => {
+      const docs = await request(t.server).get('/docs');
+      expect(docs.status).toBe(200);
+      expect(docs.headers['content-type']).toMatch(/^text\/html/);
+      expect(docs.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'cross-origin-opener-policy': 'same-origin',
+        'content-security-policy': expect.stringContaining("script-src 'self'"),
+      });
+      expect(docs.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(docs.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+      const signIn = await request(t.server).get('/authorize').query({ client_id: 'nobody', response_type: 'code', redirect_uri: 'https://rp.example/cb' });
+      expect(signIn.headers['content-type']).toMatch(/^text\/html/);
+      expect(signIn.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+      expect(signIn.headers['cross-origin-opener-policy']).toBe('same-origin');
     });
 
     it('sends no CORS headers unless CORS_ORIGINS is set', async () => {

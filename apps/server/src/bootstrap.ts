@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppConfig, APP_CONFIG, clientErrorHandler, frameworkErrorHandler, loadAppConfig } from '@app/common';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id/request-id';
-import { securityHeaders } from './http/security-headers';
+import { API_SECURITY_HEADERS, htmlSecurityHeaders, upgradeToHtmlHeaders } from './http/security-headers';
 import { setupSwagger } from './swagger';
 
 export interface CreateAppOptions {
@@ -14,9 +14,10 @@ export interface CreateAppOptions {
 }
 
 /**
- * Security headers on every answer (helmet's, computed once: see securityHeaders). The API answers JSON; the one HTML page is
- * Swagger UI at /docs, which loads its scripts from this server and needs inline styles.
- * No upgrade-insecure-requests: a plain-http deployment behind a TLS proxy serves /docs too.
+ * Helmet's headers for the HTML pages (JSON answers carry API_SECURITY_HEADERS). Swagger UI at
+ * /docs loads its scripts from this server and needs inline styles; the sign-in pages set a
+ * stricter CSP of their own. No upgrade-insecure-requests: a plain-http deployment behind a
+ * TLS proxy serves /docs too.
  */
 const HELMET_OPTIONS: HelmetOptions = {
   contentSecurityPolicy: {
@@ -63,11 +64,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     genReqId: requestIdOf,
   });
   // onRequest runs before routing, parsing and guards, so every answer carries these, errors included.
-  const headers = Object.entries(securityHeaders(HELMET_OPTIONS));
+  const apiHeaders = Object.entries(API_SECURITY_HEADERS);
+  const htmlHeaders = htmlSecurityHeaders(HELMET_OPTIONS);
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
-    for (const [name, value] of headers) reply.header(name, value);
+    for (const [name, value] of apiHeaders) reply.header(name, value);
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
+  });
+  adapter.getInstance().addHook('onSend', (_request, reply, payload, done) => {
+    upgradeToHtmlHeaders(reply, htmlHeaders);
+    done(null, payload);
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options.config), adapter, {
     logger: options.logger === undefined ? undefined : options.logger,
