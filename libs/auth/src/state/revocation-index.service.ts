@@ -248,6 +248,18 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
         )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
         break;
       case 'user_sessions':
+        if (e.value !== null) {
+          // The sessions one revocation ended at this instant and their SRIs, in one read.
+          for (const [id, reason, sri, expiresAt] of await this.rows<[string, string | null, string, string | number | null]>(
+            `SELECT s.id, s.revoked_reason, s.sri, r.expires_at FROM user_session s LEFT JOIN revoked_sri r ON r.sri = s.sri
+             WHERE s.user_id = :userId AND s.revoked_at = :at`, { userId: e.subject, at: Number(e.value) },
+          )) {
+            this.endedSessions.set(id, reason ?? 'revoked');
+            if (expiresAt !== null) this.listedSris.set(sri, Number(expiresAt));
+          }
+          break;
+        }
+        // Written without an instant (an earlier version): every ended session of the user.
         for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
           'SELECT id, revoked_reason FROM user_session WHERE user_id = :userId AND revoked_at IS NOT NULL', { userId: e.subject },
         )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
