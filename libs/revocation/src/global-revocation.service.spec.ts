@@ -26,7 +26,7 @@ function setup(found: { user: { id: string } | null; matches: number }) {
     },
   };
   const watermarks = { raise: jest.fn(async (...a: unknown[]) => void log.push(['raise', ...a])) };
-  const revokedSris = { listLiveSessionsOf: jest.fn(async (...a: unknown[]) => void log.push(['list', ...a])) };
+  const revokedSris = { listSessionsEndedAt: jest.fn(async (...a: unknown[]) => void log.push(['list', ...a])) };
   const terminator = { end: jest.fn(async (...a: unknown[]) => (log.push(['sessions', ...a]), [{}, {}, {}])) };
   const resolver = { resolve: jest.fn(async () => found) };
   const events = new SessionEvents();
@@ -45,19 +45,19 @@ function setup(found: { user: { id: string } | null; matches: number }) {
 }
 
 describe('GlobalRevocationService', () => {
-  it('raises the watermark, lists the live sessions\' SRIs, then ends the sessions: three steps in one transaction', async () => {
+  it('raises the watermark, ends the sessions, then lists the SRIs of those it ended: three steps in one transaction', async () => {
     const { service, log, tx } = setup({ user: { id: 'u-1' }, matches: 2 });
     const before = Date.now();
     const result = await service.revoke({ kind: 'attribute', attribute: 'uid', value: 'breakfast' }, 'rp1');
     expect(result).toEqual({ userId: 'u-1', matches: 2, sessionsRevoked: 3 });
     expect(tx.runs).toBe(1);
-    expect(log.map((l) => l[0])).toEqual(['begin', 'raise', 'list', 'sessions', 'commit', 'user.revoked']);
+    expect(log.map((l) => l[0])).toEqual(['begin', 'raise', 'sessions', 'list', 'commit', 'user.revoked']);
     const [, userId, at, reason, em] = log[1] as [string, string, number, string, EntityManager];
     expect([userId, reason, em]).toEqual(['u-1', 'global_token_revocation by rp1', EM]);
     expect(at).toBeGreaterThanOrEqual(before);
     // One instant for all three: the SRIs live SESSION_REVOCATION_LIFETIME minutes from it.
-    expect(log[2]).toEqual(['list', 'u-1', 'rp1', at, at + 490 * 60_000, EM]);
-    expect(log[3]).toEqual(['sessions', { userId: 'u-1' }, { reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy' }, EM]);
+    expect(log[3]).toEqual(['list', 'u-1', at, 'rp1', at + 490 * 60_000, EM]);
+    expect(log[2]).toEqual(['sessions', { userId: 'u-1' }, { reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy' }, EM]);
     // Published after the commit, with the same instant.
     expect(log[5]).toEqual(['user.revoked', { userId: 'u-1', reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy', sessionsEnded: 3 }]);
   });

@@ -34,7 +34,7 @@ export class RevocationIncompleteError extends Error {
  * in one transaction it raises the user's "valid after" watermark (every access token, refresh
  * token and code issued until now fails at introspection and refresh), lists the SRI of each
  * live session on the session revocation list, and ends those sessions (SessionTerminator: one
- * UPDATE, and the notifications of their clients queued in the same transaction). It returns
+ * UPDATE … RETURNING, and the notifications of their clients queued in the same transaction). It returns
  * only after the commit, so an answer sent afterwards is durable.
  */
 @Injectable()
@@ -68,9 +68,9 @@ export class GlobalRevocationService {
     try {
       sessionsEnded = await this.tx.run(async (em) => {
         await this.watermarks.raise(userId, at, reason, em);
-        // The SRIs are selected from the sessions still live, so this comes before their update.
-        await this.revokedSris.listLiveSessionsOf(userId, caller, at, sriExpiresAt, em);
         const ended = await this.terminator.end({ userId }, { reason: GLOBAL_REVOCATION_REASON, by: caller, at, initiatingEntity }, em);
+        // The SRIs of exactly the sessions just ended (revoked at `at`), so this comes after.
+        await this.revokedSris.listSessionsEndedAt(userId, at, caller, sriExpiresAt, em);
         return ended.length;
       });
     } catch (err) {

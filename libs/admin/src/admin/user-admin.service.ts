@@ -60,8 +60,8 @@ export class UserAdminService {
     await this.require(sub);
     const now = Date.now();
     const deleted = await this.tx.run(async (em) => {
-      await this.revokedSris.listLiveSessionsOf(sub, actor, now, now + this.config.sessionRevocationLifetime * 60_000, em);
       await this.terminator.end({ userId: sub }, { reason: 'user_deleted', by: actor, at: now, initiatingEntity: 'admin' }, em);
+      await this.revokedSris.listSessionsEndedAt(sub, now, actor, now + this.config.sessionRevocationLifetime * 60_000, em);
       await this.watermarks.raise(sub, now, 'user_deleted', em);
       return this.users.delete(sub, em);
     });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { ClientEntity, ClientRepository, RevocationEventEntity, Transactor } from '@app/store';
+import { SriExpiryTable } from './sri-expiry-table';
 
 /** How often each instance reads the revocation feed; bounds the propagation delay between instances. */
 export const INDEX_POLL_MS = 50;
@@ -10,8 +11,12 @@ export const INDEX_STALE_MS = 2000;
 /** How long a gap in event ids is waited for (a concurrent transaction still committing) before it is skipped. */
 const GAP_WAIT_MS = 5000;
 const CLIENT_TTL_MS = 60_000;
-const LOAD_PAGE = 50_000;
+// Small pages, with a turn of the event loop between them: on SQLite every read blocks, and
+// /health and the store fallback must keep answering while a large list loads.
+const LOAD_PAGE = 10_000;
 const FEED_PAGE = 5000;
+
+interface SqliteConnection { prepare(sql: string): { raw(on: boolean): { all(...params: unknown[]): unknown[] } } }
 
 interface EventRow { id: number | string; kind: RevocationEventEntity['kind']; subject: string; value: string | null }
 
@@ -27,7 +32,7 @@ interface EventRow { id: number | string; kind: RevocationEventEntity['kind']; s
 @Injectable()
 export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RevocationIndex');
-  private readonly listedSris = new Map<string, number>();
+  private readonly listedSris = new SriExpiryTable();
   private readonly watermarks = new Map<string, number>();
   private readonly endedSessions = new Map<string, string>();
   private readonly revokedTokens = new Map<string, number>();
@@ -133,14 +138,17 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     const recent = now - this.recentWindowMs();
     let last = '';
+    const [{ n }] = await this.query<{ n: string | number }>('SELECT COUNT(*) AS n FROM revoked_sri WHERE expires_at > :now', { now });
+    this.listedSris.reserve(Number(n) + 1024);
     for (;;) {
-      const page = await this.query<{ sri: string; expires_at: string | number }>(
+      const page = await this.rows<[string, string | number]>(
         'SELECT sri, expires_at FROM revoked_sri WHERE expires_at > :now AND sri > :last ORDER BY sri LIMIT :limit',
         { now, last, limit: LOAD_PAGE },
       );
-      for (const r of page) this.listedSris.set(r.sri, Number(r.expires_at));
+      for (const [sri, expiresAt] of page) this.listedSris.set(sri, Number(expiresAt));
       if (page.length < LOAD_PAGE) break;
-      last = page[page.length - 1].sri;
+      last = page[page.length - 1][0];
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     for (const r of await this.query<{ user_id: string; valid_after: string | number }>(
       'SELECT user_id, valid_after FROM user_token_watermark WHERE valid_after > :recent', { recent },
@@ -240,6 +248,18 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
         )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
         break;
       case 'user_sessions':
+        if (e.value !== null) {
+          // The sessions one revocation ended at this instant and their SRIs, in one read.
+          for (const [id, reason, sri, expiresAt] of await this.rows<[string, string | null, string, string | number | null]>(
+            `SELECT s.id, s.revoked_reason, s.sri, r.expires_at FROM user_session s LEFT JOIN revoked_sri r ON r.sri = s.sri
+             WHERE s.user_id = :userId AND s.revoked_at = :at`, { userId: e.subject, at: Number(e.value) },
+          )) {
+            this.endedSessions.set(id, reason ?? 'revoked');
+            if (expiresAt !== null) this.listedSris.set(sri, Number(expiresAt));
+          }
+          break;
+        }
+        // Written without an instant (an earlier version): every ended session of the user.
         for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
           'SELECT id, revoked_reason FROM user_session WHERE user_id = :userId AND revoked_at IS NOT NULL', { userId: e.subject },
         )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
@@ -266,7 +286,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   private prune(now: number): void {
     this.lastPrune = now;
     const recent = now - this.recentWindowMs();
-    for (const [k, until] of this.listedSris) if (until <= now) this.listedSris.delete(k);
+    this.listedSris.deleteExpired(now);
     for (const [k, until] of this.revokedTokens) if (until <= now) this.revokedTokens.delete(k);
     for (const [k, at] of this.watermarks) if (at <= recent) this.watermarks.delete(k);
     // Ended sessions carry no time here: they are re-read at the next start; keep them (bounded by revocations).
@@ -275,6 +295,18 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   /** Tokens issued before this window have expired, so older revocations no longer matter to access tokens. */
   private recentWindowMs(): number {
     return (Math.max(this.config.accessTokenTtl, this.config.idTokenTtl) + 120) * 1000;
+  }
+
+  /**
+   * Rows as arrays of column values. On SQLite straight from better-sqlite3 (synchronous
+   * anyway), without TypeORM's row objects: a million-entry load then leaves far less garbage.
+   */
+  private async rows<T extends unknown[]>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    const [text, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
+    const sqlite = this.dataSource.options.type === 'better-sqlite3' ? (this.dataSource.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection : undefined;
+    if (sqlite) return sqlite.prepare(text).raw(true).all(...values) as T[];
+    const objects = (await this.dataSource.query(text, values)) as Record<string, unknown>[];
+    return objects.map((o) => Object.values(o) as T);
   }
 
   private query<T>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {

@@ -42,8 +42,8 @@ export class RevocationListService {
     const ended = await this.tx.run(async (em) => {
       let count = 0;
       for (const userId of userIds) {
-        await this.list.listLiveSessionsOf(userId, revokedBy, now, this.expiresAt(now), em);
         count += (await this.terminator.end({ userId }, { reason: SESSION_ENDED_BY_SRI_LIST, by: revokedBy, at: now, initiatingEntity }, em)).length;
+        await this.list.listSessionsEndedAt(userId, now, revokedBy, this.expiresAt(now), em);
       }
       return count;
     });

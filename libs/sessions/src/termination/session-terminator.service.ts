@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ClientRepository, NotificationOutboxRepository, SessionRepository, UserSessionEntity } from '@app/store';
+import { ClientRepository, EndedSessionRow, NotificationOutboxRepository, SessionRepository } from '@app/store';
 import { EndedSession, SessionEvents } from '../events/session-events';
 import { planNotifications } from '../notifications/notification-plan';
 import { AfterCommit } from './after-commit';
@@ -35,11 +35,9 @@ export class SessionTerminator {
     return ended;
   }
 
-  private async revoke(selector: SessionSelector, { reason, by, at }: SessionEnding, em: EntityManager): Promise<UserSessionEntity[]> {
-    if ('userId' in selector) {
-      const count = await this.sessions.revokeAllOfUser(selector.userId, reason, by, at, em);
-      return count > 0 ? this.sessions.listEndedIn({ userId: selector.userId, at, reason }, em) : [];
-    }
+  private async revoke(selector: SessionSelector, { reason, by, at }: SessionEnding, em: EntityManager): Promise<EndedSessionRow[]> {
+    // Every session of a user: the UPDATE returns them (a user may hold thousands).
+    if ('userId' in selector) return this.sessions.revokeAllOfUser(selector.userId, reason, by, at, em);
     if ('sri' in selector) {
       return (await this.sessions.revokeBySri(selector.sri, reason, by, at, em)) ? this.sessions.listEndedIn({ sri: selector.sri }, em) : [];
     }
@@ -47,4 +45,4 @@ export class SessionTerminator {
   }
 }
 
-const toEnded = (s: UserSessionEntity): EndedSession => ({ id: s.id, sri: s.sri, userId: s.userId, clientIds: [...s.clientIds] });
+const toEnded = (s: EndedSessionRow): EndedSession => ({ id: s.id, sri: s.sri, userId: s.userId, clientIds: [...s.clientIds] });

@@ -15,23 +15,23 @@ export class RevokedSriRepository {
   }
 
   /**
-   * Lists the SRI of every live (not yet revoked) session of a user: one INSERT … SELECT,
-   * however many sessions. An SRI already listed is renewed as add() renews it (the later
-   * expiry wins and it counts as new). Run it before the sessions are marked revoked, in the
-   * same transaction.
+   * Lists the SRI of every session of a user that ended at the instant `at`: one INSERT …
+   * SELECT, however many sessions. Run it in the transaction that has just ended them
+   * (SessionTerminator.end({ userId }) at `at`); that ending's `user_sessions` event, which
+   * carries `at`, is what makes every instance's index read these entries. An SRI already
+   * listed is renewed as add() renews it (the later expiry wins and it counts as new).
    */
-  async listLiveSessionsOf(userId: string, revokedBy: string | null, at: number, expiresAt: number, em: EntityManager): Promise<void> {
+  async listSessionsEndedAt(userId: string, at: number, revokedBy: string | null, expiresAt: number, em: EntityManager): Promise<void> {
     // Parameters in a SELECT list have no type on PostgreSQL: the casts give them one.
     const [sql, params] = em.connection.driver.escapeQueryWithParameters(
       `INSERT INTO revoked_sri (sri, created_at, expires_at, revoked_by)
        SELECT s.sri, CAST(:at AS BIGINT), CAST(:expiresAt AS BIGINT), CAST(:revokedBy AS VARCHAR(255))
-       FROM user_session s WHERE s.user_id = :userId AND s.revoked_at IS NULL
+       FROM user_session s WHERE s.user_id = :userId AND s.revoked_at = :at
        ON CONFLICT (sri) DO UPDATE SET created_at = excluded.created_at, expires_at = excluded.expires_at, revoked_by = excluded.revoked_by
        WHERE revoked_sri.expires_at < excluded.expires_at`,
       { userId, revokedBy, at, expiresAt },
     );
     await em.query(sql, params);
-    await appendRevocationEvents(em, [{ kind: 'user_sessions', subject: userId }]);
   }
 
   /**

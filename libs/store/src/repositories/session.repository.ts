@@ -5,6 +5,24 @@ import { UserSessionEntity } from '../entities';
 import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
 
+/** A session as a revocation ended it. */
+export interface EndedSessionRow {
+  id: string;
+  sri: string;
+  userId: string;
+  clientIds: string[];
+}
+
+/** The rows of a statement (with RETURNING on an UPDATE, too), in the caller's transaction. */
+async function records<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const runner = em.queryRunner ?? em.connection.createQueryRunner();
+  try {
+    return ((await runner.query(sql, params, true)) as { records?: T[] }).records ?? [];
+  } finally {
+    if (!em.queryRunner) await runner.release();
+  }
+}
+
 @Injectable()
 export class SessionRepository {
   constructor(@InjectRepository(UserSessionEntity) private readonly repo: Repository<UserSessionEntity>, private readonly tx: Transactor) {}
@@ -68,11 +86,37 @@ export class SessionRepository {
   // below and, in the same transaction, queues the notifications of the sessions' clients.
   // Called from anywhere else, a session would end without anyone being told.
 
-  /** Revokes every live session of a user with one UPDATE. Returns how many were live. */
-  async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager): Promise<number> {
-    const r = await em.update(UserSessionEntity, { userId, revokedAt: IsNull() }, { revokedAt: at, revokedReason: reason, revokedBy: by });
-    await appendRevocationEvents(em, [{ kind: 'user_sessions', subject: userId }]);
-    return r.affected ?? 0;
+  /**
+   * Revokes every live session of a user with one UPDATE and returns the sessions it ended
+   * (id, SRI, clients only, not whole entities: a user may hold thousands). On PostgreSQL the
+   * UPDATE returns them (of two concurrent revocations, each gets exactly those it changed).
+   * Its `user_sessions` event carries `at`, so the indexes read only these sessions.
+   */
+  async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager): Promise<EndedSessionRow[]> {
+    const values = { at, reason, by, userId };
+    const [update, params] = em.connection.driver.escapeQueryWithParameters(
+      `UPDATE user_session SET revoked_at = :at, revoked_reason = :reason, revoked_by = :by WHERE user_id = :userId AND revoked_at IS NULL`, values,
+    );
+    let rows: { id: string; sri: string; client_ids: string }[];
+    if (em.connection.options.type === 'better-sqlite3') {
+      // SQLite's RETURNING costs more than reading the rows back, and its writers are serialized
+      // (one transaction at a time): what this UPDATE marked is what the SELECT finds.
+      await em.query(update, params);
+      const [select, selectParams] = em.connection.driver.escapeQueryWithParameters(
+        'SELECT id, sri, client_ids FROM user_session WHERE user_id = :userId AND revoked_at = :at AND revoked_reason = :reason', values,
+      );
+      rows = await em.query(select, selectParams);
+    } else {
+      rows = await records(em, `${update} RETURNING id, sri, client_ids`, params);
+    }
+    await appendRevocationEvents(em, [{ kind: 'user_sessions', subject: userId, value: at }]);
+    // Sessions of one user mostly share their client list: parse each distinct one once.
+    const parsed = new Map<string, string[]>();
+    return rows.map((r) => {
+      let clientIds = parsed.get(r.client_ids);
+      if (!clientIds) parsed.set(r.client_ids, (clientIds = JSON.parse(r.client_ids) as string[]));
+      return { id: r.id, sri: r.sri, userId, clientIds: [...clientIds] };
+    });
   }
 
   /** Revokes one session (set-based, idempotent). Returns whether a live session was revoked. */
