@@ -8,6 +8,8 @@ export const ABSENT = '-';
 // the Unicode line and paragraph separators, and the bidi overrides that can make a line read
 // differently from what it holds.
 const UNSAFE = /[\\|\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The same set, for a quick test: most fields need no escaping. */
+const HAS_UNSAFE = /[\\|\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const NAMED: Record<string, string> = { '\\': '\\\\', '|': '\\|', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
@@ -19,6 +21,7 @@ export function escapeField(value: string | number | undefined | null): string {
   if (value === undefined || value === null || value === '') return ABSENT;
   const s = String(value);
   if (s === ABSENT) return '\\-';
+  if (!HAS_UNSAFE.test(s)) return s;
   return s.replace(UNSAFE, (c) => {
     const named = NAMED[c];
     if (named) return named;

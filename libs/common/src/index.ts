@@ -11,3 +11,4 @@ export * from './logging/app-logger';
 export * from './users/user-directory';
 export * from './tracing/tracing';
 export * from './routing/path-prefix';
+export * from './routing/route-metadata';

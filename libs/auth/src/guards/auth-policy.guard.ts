@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiError } from '@app/common';
+import { ApiError, routeMetadata } from '@app/common';
 import { AUTH_POLICY, AuthPolicy } from '../decorators/auth-policy.decorators';
 
 /**
@@ -12,7 +12,7 @@ export class AuthPolicyGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(ctx: ExecutionContext): boolean {
-    const policy = this.reflector.getAllAndOverride<AuthPolicy | undefined>(AUTH_POLICY, [ctx.getHandler(), ctx.getClass()]);
+    const policy = routeMetadata<AuthPolicy>(this.reflector, AUTH_POLICY, ctx);
     if (!policy) throw new ApiError(403, 'access_denied', 'This endpoint declares no authentication policy.');
     return true;
   }

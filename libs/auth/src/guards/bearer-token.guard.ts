@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { insufficientScope, invalidToken } from '@app/common';
+import { insufficientScope, invalidToken, routeMetadata } from '@app/common';
 import { REQUIRED_SCOPES } from '../decorators/auth-policy.decorators';
 import { TokenSigner } from '../tokens/token-signer.service';
 import { TokenStatusService } from '../tokens/token-status.service';
@@ -25,7 +25,7 @@ export class BearerTokenGuard implements CanActivate {
     if (!state.active) throw invalidToken('The access token is no longer active.');
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
     req.auth = { method: 'bearer', clientId: String(claims.client_id), scopes, sub: claims.sub, claims };
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [ctx.getHandler(), ctx.getClass()]) ?? [];
+    const required = routeMetadata<string[]>(this.reflector, REQUIRED_SCOPES, ctx) ?? [];
     const missing = required.find((s) => !scopes.includes(s));
     if (missing) throw insufficientScope(missing);
     return true;

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { routeMetadata } from '@app/common';
 import type { AuthenticatedRequest } from '@app/auth';
 import type { ClientEntity } from '@app/store';
 import { SessionMgmtErrors } from '../session-mgmt.errors';
@@ -26,7 +27,7 @@ export class SessionApiPermissionGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(ctx: ExecutionContext): boolean {
-    const permission = this.reflector.getAllAndOverride<SessionApiPermission | undefined>(SESSION_API_PERMISSION, [ctx.getHandler(), ctx.getClass()]);
+    const permission = routeMetadata<SessionApiPermission>(this.reflector, SESSION_API_PERMISSION, ctx);
     const client = ctx.switchToHttp().getRequest<AuthenticatedRequest>().auth?.client;
     const rule = permission ? PERMISSIONS[permission] : undefined;
     if (!rule) throw SessionMgmtErrors.permissionDenied('session APIs');
