@@ -194,7 +194,7 @@ describe('HTTP hardening', () => {
       expect(docs.headers['content-type']).toMatch(/^text\/html/);
       expect(docs.headers).toMatchObject({
         'x-content-type-options': 'nosniff',
-        'x-frame-options': 'SAMEORIGIN',
+        'x-frame-options': 'DENY',
         'cross-origin-opener-policy': 'same-origin',
         'content-security-policy': expect.stringContaining("script-src 'self'"),
       });

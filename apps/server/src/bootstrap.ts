@@ -2,6 +2,7 @@ import type { HelmetOptions } from 'helmet';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, APP_CONFIG, clientErrorHandler, frameworkErrorHandler, loadAppConfig } from '@app/common';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id/request-id';
@@ -20,6 +21,8 @@ export interface CreateAppOptions {
  * TLS proxy serves /docs too.
  */
 const HELMET_OPTIONS: HelmetOptions = {
+  // No page of this server is meant to be framed (clickjacking of the sign-in form).
+  frameguard: { action: 'deny' },
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],
@@ -40,7 +43,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const adapter = new FastifyAdapter({
     bodyLimit: base.bodyLimit,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (request.ip, the audit log).
-    trustProxy: base.trustProxy ?? false,
+    trustProxy: trustProxyOption(base.trustProxy),
     // Duplicate JSON keys and prototype pollution attempts are refused while parsing.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -54,7 +57,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       connectionsCheckingInterval: Math.min(30_000, Math.max(250, base.requestTimeout * 250)),
     },
     // Errors raised before routing, and requests Node's HTTP parser refuses, answer JSON in the API's shape.
-    frameworkErrors: frameworkErrorHandler,
+    frameworkErrors: (err: Error, request: unknown, reply: unknown) => frameworkErrorHandler(err, request as FastifyRequest, reply as FastifyReply),
     clientErrorHandler,
     // Fastify answers 414 past 100 characters; path parameters carry SRIs (255) and URL-encoded user keys (1024).
     routerOptions: { maxParamLength: 4096 },
@@ -87,6 +90,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   }
   setupSwagger(app, app.get<AppConfig>(APP_CONFIG));
   return app;
+}
+
+/**
+ * A hop count means "the last N addresses are our proxies" (proxy-addr's meaning). Fastify 5.12
+ * refuses numbers (a direct client can spoof hops), so the count is given as the function
+ * older versions built from it; TRUST_PROXY documents that it is only for a proxy that
+ * overwrites X-Forwarded-For.
+ */
+function trustProxyOption(setting: AppConfig['trustProxy'] | undefined): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting ?? false;
 }
 
 export type App = INestApplication;

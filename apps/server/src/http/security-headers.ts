@@ -42,14 +42,13 @@ interface HeaderReply {
 
 /**
  * For an HTML answer (Swagger UI, the sign-in pages): adds helmet's headers over the API ones.
- * A page that chose its own Content-Security-Policy keeps it.
+ * A header the page set itself (a value other than the API default) is kept.
  */
 export function upgradeToHtmlHeaders(reply: HeaderReply, html: Readonly<Record<string, string>>): void {
   const type = reply.getHeader('content-type');
   if (typeof type !== 'string' || !type.startsWith('text/html')) return;
-  const ownCsp = reply.getHeader('content-security-policy') !== API_SECURITY_HEADERS['content-security-policy'];
   for (const [name, value] of Object.entries(html)) {
-    if (name === 'content-security-policy' && ownCsp) continue;
-    reply.header(name, value);
+    const current = reply.getHeader(name);
+    if (current === undefined || current === API_SECURITY_HEADERS[name]) reply.header(name, value);
   }
 }

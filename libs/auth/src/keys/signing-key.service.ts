@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, JWK } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { SigningKeyRepository } from '@app/store';
+import { CompactSigner, compactSigner } from '../tokens/compact-jws';
 
 export const SIGNING_ALG = 'ES256';
 
@@ -12,6 +13,8 @@ interface LoadedKey {
   kid: string;
   alg: string;
   privateKey: KeyLike;
+  /** node:crypto's synchronous signer for this key, when its algorithm has one (compactSigner). */
+  compact?: CompactSigner;
   publicKey: KeyLike;
   publicJwk: JWK;
 }
@@ -77,6 +80,9 @@ export class SigningKeyService implements OnModuleInit {
   private async load(privateJwk: JWK, kid: string, alg: string): Promise<LoadedKey> {
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = privateJwk;
     const publicJwk: JWK = { ...pub, kid, alg, use: 'sig' };
-    return { kid, alg, privateKey: await importJWK(privateJwk, alg), publicKey: await importJWK(publicJwk, alg), publicJwk };
+    return {
+      kid, alg, privateKey: await importJWK(privateJwk, alg), publicKey: await importJWK(publicJwk, alg), publicJwk,
+      compact: compactSigner(privateJwk, alg),
+    };
   }
 }

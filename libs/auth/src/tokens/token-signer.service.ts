@@ -19,7 +19,9 @@ export class TokenSigner {
 
   async sign(claims: JWTPayload & Record<string, unknown>, typ: TokenTyp): Promise<string> {
     const key = this.keys.current();
-    return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ }).sign(key.privateKey);
+    const header = { alg: key.alg, kid: key.kid, typ };
+    if (key.compact) return key.compact(header, claims);
+    return new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
   }
 
   /**
