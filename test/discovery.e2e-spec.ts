@@ -22,13 +22,16 @@ describe('Discovery', () => {
       // The server serves Swagger UI, and says so through DiscoveryModule's metadata option.
       service_documentation: 'https://idp.example.com/docs',
       grant_types_supported: ['client_credentials', 'password', 'refresh_token', 'authorization_code'],
-      // none: public clients at the token endpoint (authorization code with PKCE).
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      // The registered client authentication methods; none: public clients at the token endpoint (authorization code with PKCE).
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      // private_key_jwt: asymmetric algorithms only.
+      token_endpoint_auth_signing_alg_values_supported: expect.arrayContaining(['RS256', 'PS256', 'ES256', 'EdDSA']),
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256'],
     });
+    expect(res.body.token_endpoint_auth_signing_alg_values_supported.filter((a: string) => /^HS/.test(a) || a === 'none')).toEqual([]);
     expect(Array.isArray(res.body.response_types_supported)).toBe(true);
     expect(res.body.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access', 'admin', 'global_token_revocation']));
     expect(res.body.claims_supported).toEqual(expect.arrayContaining(['sub', 'iss', 'aud', 'exp', 'iat', 'sid', 'pi.sri']));

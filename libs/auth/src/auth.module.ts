@@ -1,25 +1,35 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AuthFailureLimiter } from './client-auth/auth-failure-limiter.service';
+import { ClientAuthMethods } from './client-auth/client-auth-methods.service';
 import { ClientAuthenticator } from './client-auth/client-authenticator.service';
+import { ClientKeySets } from './client-auth/client-key-sets.service';
+import { ClientSecretBasic } from './client-auth/methods/client-secret-basic.method';
+import { ClientSecretPost } from './client-auth/methods/client-secret-post.method';
+import { PrivateKeyJwt } from './client-auth/methods/private-key-jwt.method';
 import { AuthPolicyGuard } from './guards/auth-policy.guard';
 import { BearerTokenGuard } from './guards/bearer-token.guard';
 import { ClientAuthGuard } from './guards/client-auth.guard';
 import { SigningKeyService } from './keys/signing-key.service';
 import { SessionActivityService } from './sessions/session-activity.service';
 import { RevocationIndex } from './state/revocation-index.service';
-import { ClientBasicStrategy } from './strategies/client-basic.strategy';
 import { TokenSigner } from './tokens/token-signer.service';
 import { TokenStatusService } from './tokens/token-status.service';
 
-const EXPORTED = [ClientAuthenticator, ClientAuthGuard, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService, SessionActivityService, RevocationIndex];
+const EXPORTED = [
+  ClientAuthenticator, ClientAuthGuard, ClientAuthMethods, ClientKeySets, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService,
+  SessionActivityService, RevocationIndex,
+];
 
-/** Client authentication, bearer tokens, signing keys and token status; every route must declare its policy. */
+/**
+ * Client authentication, bearer tokens, signing keys and token status; every route must declare
+ * its policy. The built-in client authentication methods are providers like a host's own
+ * (`@ClientAuthenticationMethod()`), found by ClientAuthMethods through Nest's DiscoveryService.
+ */
 @Global()
 @Module({
-  imports: [PassportModule.register({ session: false })],
-  providers: [...EXPORTED, AuthFailureLimiter, ClientBasicStrategy, { provide: APP_GUARD, useClass: AuthPolicyGuard }],
+  imports: [DiscoveryModule],
+  providers: [...EXPORTED, AuthFailureLimiter, ClientSecretBasic, ClientSecretPost, PrivateKeyJwt, { provide: APP_GUARD, useClass: AuthPolicyGuard }],
   exports: [...EXPORTED, AuthFailureLimiter],
 })
 export class AuthModule {}

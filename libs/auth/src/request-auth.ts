@@ -1,7 +1,10 @@
 import type { ClientEntity } from '@app/store';
 
-/** `none`: a public client naming itself at the token endpoint (authorization code with PKCE). */
-export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'bearer' | 'jwt-bearer' | 'private_key_jwt' | 'none';
+/**
+ * `none`: a public client naming itself at the token endpoint (authorization code with PKCE).
+ * Any other string: the name of a host's client authentication method (ClientAuthMethod).
+ */
+export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'bearer' | 'jwt-bearer' | 'private_key_jwt' | 'none' | (string & {});
 
 /** Who called, set on the request by whichever guard authenticated it (read by controllers and the audit log). */
 export interface RequestAuth {

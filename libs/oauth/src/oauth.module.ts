@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
+import { TOKEN_ENDPOINT_URL } from '@app/auth';
 import { APP_CONFIG, AppConfig, normalizePathPrefix, ROOT_APP_CONFIG } from '@app/common';
 import { AuthorizationCodeService } from './authorization-code/authorization-code.service';
 import { IntrospectionController } from './introspection/introspection.controller';
@@ -50,9 +51,11 @@ export class OAuthModule {
           provide: OAUTH_OPTIONS, inject: [FACTORY_OPTIONS],
           useFactory: (o: FactoryOptions): ResolvedOAuthOptions => ({ pathPrefix: prefix, grantTypes: resolveGrantTypes(o.grantTypes) }),
         },
+        // A private_key_jwt assertion's aud may name the token endpoint (AuthModule reads it; this module is global).
+        { provide: TOKEN_ENDPOINT_URL, inject: [APP_CONFIG], useFactory: (config: AppConfig) => `${config.issuer}${prefix}/token` },
         TokenIssuer, TokenService, IntrospectionService, TokenRevocationService, AuthorizationCodeService, TokenClientAuthGuard, OAuthDiscovery,
       ],
-      exports: [TokenIssuer, TokenService, IntrospectionService, AuthorizationCodeService, OAUTH_OPTIONS],
+      exports: [TokenIssuer, TokenService, IntrospectionService, AuthorizationCodeService, OAUTH_OPTIONS, TOKEN_ENDPOINT_URL],
     };
   }
 }

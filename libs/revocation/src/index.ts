@@ -1,4 +1,3 @@
-export * from './auth/client-key-sets.service';
 export * from './auth/global-revocation-auth.guard';
 export * from './auth/json-content-type.guard';
 export * from './auth/revocation-assertion.verifier';

@@ -2,7 +2,6 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { APP_CONFIG, AppConfig, loadAppConfig, ROOT_APP_CONFIG } from '@app/common';
 import { userDirectoryProvider } from '@app/store';
-import { ClientKeySets } from './auth/client-key-sets.service';
 import { GlobalRevocationAuthGuard } from './auth/global-revocation-auth.guard';
 import { JsonContentTypeGuard } from './auth/json-content-type.guard';
 import { RevocationAssertionVerifier } from './auth/revocation-assertion.verifier';
@@ -58,7 +57,7 @@ export class RevocationModule {
           useFactory: (o: FactoryOptions): ResolvedRevocationOptions => ({ subIdFormats: new Set(o.subIdFormats ?? ALL_SUB_ID_FORMATS) }),
         },
         userDirectoryProvider(fixed.userDirectory),
-        GlobalRevocationService, SubjectResolver, ClientKeySets, RevocationAssertionVerifier,
+        GlobalRevocationService, SubjectResolver, RevocationAssertionVerifier,
         JsonContentTypeGuard, GlobalRevocationAuthGuard, RevocationDiscovery,
       ],
       exports: [GlobalRevocationService],

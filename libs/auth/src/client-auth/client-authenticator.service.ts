@@ -26,13 +26,22 @@ export class ClientAuthenticator {
 
   async authenticate(clientId: string, secret: string, method: AuthMethod): Promise<RequestAuth> {
     if (!clientId || clientId.length > 255 || secret.length > 1024) throw invalidClient('Unknown client or bad credentials.');
+    const client = await this.registeredClient(clientId, method);
+    if (!(await this.secretMatches(client, secret))) throw invalidClient('Bad client secret.');
+    return { method, clientId: client.clientId, scopes: client.scopes, client };
+  }
+
+  /**
+   * The stored client, which must be registered with `method`: every client authentication
+   * method checks this before its credentials, so a client cannot pick a weaker method than its own.
+   */
+  async registeredClient(clientId: string, method: AuthMethod): Promise<ClientEntity> {
     const client = await this.clients.client(clientId);
     if (!client) throw invalidClient('Unknown client.');
     if (client.tokenEndpointAuthMethod !== method) {
       throw invalidClient(`The authentication method ${method} is not allowed for this client.`);
     }
-    if (!(await this.secretMatches(client, secret))) throw invalidClient('Bad client secret.');
-    return { method, clientId: client.clientId, scopes: client.scopes, client };
+    return client;
   }
 
   /** Secret checks answered from the cache and run (or joined) through scrypt, since start. */

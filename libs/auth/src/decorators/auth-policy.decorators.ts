@@ -14,7 +14,7 @@ export const Public = () => SetMetadata(AUTH_POLICY, 'public' satisfies AuthPoli
 /** The route's own guards authenticate the caller (for endpoints with several accepted schemes). */
 export const CustomAuth = () => SetMetadata(AUTH_POLICY, 'custom' satisfies AuthPolicy);
 
-/** The caller is an OAuth client: client_secret_basic (passport-http) or client_secret_post. */
+/** The caller is an OAuth client, authenticated by one of the registered client authentication methods (ClientAuthMethods). */
 export const AuthenticateClient = () => applyDecorators(SetMetadata(AUTH_POLICY, 'client' satisfies AuthPolicy), UseGuards(ClientAuthGuard));
 
 /** Scopes a bearer token must carry (403 insufficient_scope otherwise). */

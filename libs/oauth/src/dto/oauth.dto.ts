@@ -14,8 +14,10 @@ export class TokenRequestDto {
   @ApiPropertyOptional({ description: 'authorization_code grant: the code from /authorize' }) code?: string;
   @ApiPropertyOptional({ description: 'authorization_code grant: the redirect_uri of the authorization request' }) redirect_uri?: string;
   @ApiPropertyOptional({ description: 'authorization_code grant: the PKCE code verifier (RFC 7636)' }) code_verifier?: string;
-  @ApiPropertyOptional({ description: 'client_secret_post, or a public client (token_endpoint_auth_method none) naming itself' }) client_id?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post, private_key_jwt (optional, must match the assertion), or a public client (token_endpoint_auth_method none) naming itself' }) client_id?: string;
   @ApiPropertyOptional({ description: 'client_secret_post only' }) client_secret?: string;
+  @ApiPropertyOptional({ description: 'private_key_jwt only', enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'] }) client_assertion_type?: string;
+  @ApiPropertyOptional({ description: 'private_key_jwt only: a JWT signed with a key of the client\'s jwks or jwks_uri (RFC 7523)' }) client_assertion?: string;
 }
 
 export class TokenResponseDto {
@@ -30,8 +32,10 @@ export class TokenResponseDto {
 export class TokenParamDto {
   @ApiProperty({ description: 'The token to introspect or revoke' }) token: string;
   @ApiPropertyOptional({ enum: ['access_token', 'refresh_token'] }) token_type_hint?: string;
-  @ApiPropertyOptional({ description: 'client_secret_post only' }) client_id?: string;
+  @ApiPropertyOptional({ description: 'client_secret_post; optional with private_key_jwt' }) client_id?: string;
   @ApiPropertyOptional({ description: 'client_secret_post only' }) client_secret?: string;
+  @ApiPropertyOptional({ description: 'private_key_jwt only', enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'] }) client_assertion_type?: string;
+  @ApiPropertyOptional({ description: 'private_key_jwt only: a JWT signed with a key of the client\'s jwks or jwks_uri (RFC 7523)' }) client_assertion?: string;
 }
 
 export class IntrospectionResponseDto {

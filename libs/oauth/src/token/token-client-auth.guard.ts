@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthenticatedRequest, ClientAuthGuard } from '@app/auth';
+import { AuthenticatedRequest, ClientAuthGuard, ClientAuthMethods } from '@app/auth';
 import { ClientRepository } from '@app/store';
 
 /**
@@ -7,15 +7,18 @@ import { ClientRepository } from '@app/store';
  * other endpoint (ClientAuthGuard). A public client (`token_endpoint_auth_method: none`,
  * RFC 6749 §2.1) has no secret: it names itself with `client_id` alone (§4.1.3), and PKCE,
  * which /authorize requires of it, proves it is the client that asked for the code.
+ *
+ * `none` is not a registered ClientAuthMethod: it authenticates nothing, is valid only here,
+ * and is "presented" exactly when no method is, which the registry's one-method rule cannot express.
  */
 @Injectable()
 export class TokenClientAuthGuard implements CanActivate {
-  constructor(private readonly clientAuth: ClientAuthGuard, private readonly clients: ClientRepository) {}
+  constructor(private readonly clientAuth: ClientAuthGuard, private readonly methods: ClientAuthMethods, private readonly clients: ClientRepository) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    if (req.headers.authorization === undefined && body.client_secret === undefined && typeof body.client_id === 'string' && body.client_id.length <= 255) {
+    if (req.headers.authorization === undefined && typeof body.client_id === 'string' && body.client_id.length <= 255 && !this.methods.anyPresented(req)) {
       const client = await this.clients.findById(body.client_id);
       if (client?.tokenEndpointAuthMethod === 'none') {
         req.auth = { method: 'none', clientId: client.clientId, scopes: client.scopes, client };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ApiError, AppConfig } from '@app/common';
 import type { ClientEntity, ClientRepository, UsedJtiRepository } from '@app/store';
-import { ClientKeySets } from './client-key-sets.service';
+import { ClientKeySets } from '@app/auth';
 import { isRevocationAssertion, RevocationAssertionVerifier } from './revocation-assertion.verifier';
 
 const CONFIG = { issuer: 'https://as.example.com', globalTokenRevocationPrefix: '/jans-auth/restv1', globalTokenRevocationJwtMaxLifetime: 300 } as AppConfig;

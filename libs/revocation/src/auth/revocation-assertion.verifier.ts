@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify } from 'jose';
 import { APP_CONFIG, AppConfig, invalidToken } from '@app/common';
-import type { RequestAuth } from '@app/auth';
 import { ClientEntity, ClientRepository, UsedJtiRepository } from '@app/store';
 import { globalTokenRevocationUrl, REVOCATION_ASSERTION_TYP } from '../revocation.constants';
-import { ClientKeySets } from './client-key-sets.service';
+import { ASYMMETRIC_JWS_ALGORITHMS, ClientKeySets, type RequestAuth } from '@app/auth';
 
 /** Asymmetric algorithms only: the keys are the client's public keys, never a shared secret. */
-export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+export const ASSERTION_ALGORITHMS = ASYMMETRIC_JWS_ALGORITHMS;
 
 /** Clock difference tolerated between the caller and this server, in seconds. */
 export const ASSERTION_CLOCK_SKEW_S = 60;

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, JSONWebKeySet } from 'jose';
 import type { ClientEntity } from '@app/store';
 
+/** What a client's registered public keys may verify: asymmetric algorithms only, never a shared secret. */
+export const ASYMMETRIC_JWS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
 export type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
 
 const MAX_CACHED = 1000;
@@ -11,7 +14,8 @@ const REMOTE_TIMEOUT_MS = 5_000;
 
 /**
  * The public keys a client registered to sign its JWTs: the inline `jwks`, else the keys
- * published at its `jwks_uri` (fetched by jose, cached, refreshed on key rotation).
+ * published at its `jwks_uri` (fetched by jose, cached, refreshed on key rotation). Shared by
+ * private_key_jwt client authentication and the global-token-revocation+jwt assertions.
  */
 @Injectable()
 export class ClientKeySets {

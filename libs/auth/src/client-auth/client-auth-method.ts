@@ -1,0 +1,39 @@
+import { DiscoveryService } from '@nestjs/core';
+import type { AuthenticatedRequest, RequestAuth } from '../request-auth';
+
+/** The request as a client authentication method sees it: headers, the parsed body, and the client's address. */
+export interface ClientAuthRequest extends AuthenticatedRequest {
+  ip?: string;
+}
+
+/**
+ * One way an OAuth client authenticates (RFC 6749 §2.3, RFC 7591 `token_endpoint_auth_method`).
+ * ClientAuthGuard asks every registered method whether the request carries its credentials:
+ * none is a 401, more than one a 400 (§2.3: a client uses one method per request); the one
+ * presented authenticates the request. The built-ins (client_secret_basic, client_secret_post,
+ * private_key_jwt) are registered exactly as a host's method is: an injectable provider with the
+ * `@ClientAuthenticationMethod()` decorator, in any module of the application.
+ */
+export interface ClientAuthMethod {
+  /** The `token_endpoint_auth_method` value; clients registered with it authenticate this way. Published in discovery. */
+  readonly name: string;
+  /** JWS algorithms the method accepts, for methods that verify signatures (discovery's `*_auth_signing_alg_values_supported`). */
+  readonly signingAlgorithms?: readonly string[];
+  /** Whether the request carries this method's credentials, well-formed or not. Runs on every request: keep it cheap and free of I/O. */
+  presentedBy(req: ClientAuthRequest): boolean;
+  /** The client id the credentials claim, before any check (counted by the failure limiter); undefined when unreadable. */
+  presentedClientId(req: ClientAuthRequest): string | undefined;
+  /**
+   * Verifies the credentials and returns who called, with `client` set to the stored client,
+   * which must be registered with this method (ClientAuthenticator.registeredClient does both
+   * checks). Throws `invalidClient` (401) for refused credentials, which count as failures, and
+   * `invalidRequest` (400) for malformed ones, which do not.
+   */
+  authenticate(req: ClientAuthRequest): Promise<RequestAuth>;
+}
+
+/**
+ * Registers a provider as a client authentication method. A host's method named like a built-in
+ * replaces the built-in; two methods of one name otherwise stop the application at start.
+ */
+export const ClientAuthenticationMethod = DiscoveryService.createDecorator<void>();
