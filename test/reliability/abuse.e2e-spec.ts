@@ -75,8 +75,21 @@ describe('Failed client authentication limits', () => {
 
     it('per address: failures against many client ids from one address block that address only', async () => {
       for (let i = 0; i < 12; i++) expect((await introspect(t, `unknown-${i}`, 'x', '10.0.1.1')).status).toBe(401);
-      expectTooMany(await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.1.1'));
+      // From the blocked address, anything that could be a guess is refused before its secret is
+      // checked: a wrong secret, and even the right one of a client not verified lately.
+      expectTooMany(await introspect(t, OTHER.client_id, 'another-guess', '10.0.1.1'));
+      expectTooMany(await introspect(t, 'unknown-13', 'x', '10.0.1.1'));
+      expectTooMany(await introspect(t, PF.client_id, PF.client_secret, '10.0.1.1'));
+      // Credentials verified in the last minute (OTHER's, in the test above) are not a guess: they carry on.
+      expect((await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.1.1')).status).toBe(200);
       expect((await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.1.2')).status).toBe(200);
+    });
+
+    it('per client id: a lockout by guesses does not stop the callers already verified with the right secret', async () => {
+      expect((await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.4.1')).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await introspect(t, OTHER.client_id, `guess-${i}`, '10.0.4.2')).status).toBe(401);
+      expectTooMany(await introspect(t, OTHER.client_id, 'guess-5', '10.0.4.3'));
+      expect((await introspect(t, OTHER.client_id, OTHER.client_secret, '10.0.4.1')).status).toBe(200);
     });
 
     it('answers in the route\'s error shape: {resultId, message} on the PingFederate API', async () => {

@@ -19,6 +19,12 @@ export interface ClientAuthMethod {
   readonly name: string;
   /** JWS algorithms the method accepts, for methods that verify signatures (discovery's `*_auth_signing_alg_values_supported`). */
   readonly signingAlgorithms?: readonly string[];
+  /**
+   * True when the method asks AuthFailureLimiter itself, just before each check an attacker could
+   * learn from (the secret methods: only when the credentials are not among those verified in the
+   * last minute). Otherwise the guard asks before authenticate().
+   */
+  readonly checksFailureLimit?: boolean;
   /** Whether the request carries this method's credentials, well-formed or not. Runs on every request: keep it cheap and free of I/O. */
   presentedBy(req: ClientAuthRequest): boolean;
   /** The client id the credentials claim, before any check (counted by the failure limiter); undefined when unreadable. */

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { invalidClient } from '@app/common';
 import { ClientEntity } from '@app/store';
 import { RevocationIndex } from '../state/revocation-index.service';
+import { AuthFailureLimiter } from './auth-failure-limiter.service';
 import { verifySecret } from '../secrets/secret-hasher';
 import type { AuthMethod, RequestAuth } from '../request-auth';
 
@@ -22,12 +23,25 @@ export class ClientAuthenticator {
   private cacheHits = 0;
   private cacheMisses = 0;
 
-  constructor(private readonly clients: RevocationIndex) {}
+  constructor(private readonly clients: RevocationIndex, private readonly failures: AuthFailureLimiter) {}
 
-  async authenticate(clientId: string, secret: string, method: AuthMethod): Promise<RequestAuth> {
-    if (!clientId || clientId.length > 255 || secret.length > 1024) throw invalidClient('Unknown client or bad credentials.');
-    const client = await this.registeredClient(clientId, method);
-    if (!(await this.secretMatches(client, secret))) throw invalidClient('Bad client secret.');
+  /**
+   * `ip` is the caller's address: credentials not verified in the last minute are a possible
+   * guess, and AuthFailureLimiter may refuse them (429) before the secret is checked.
+   */
+  async authenticate(clientId: string, secret: string, method: AuthMethod, ip?: string): Promise<RequestAuth> {
+    if (!clientId || clientId.length > 255 || secret.length > 1024) {
+      await this.failures.assertAllowed(clientId || undefined, ip);
+      throw invalidClient('Unknown client or bad credentials.');
+    }
+    let client: ClientEntity;
+    try {
+      client = await this.registeredClient(clientId, method);
+    } catch (err) {
+      await this.failures.assertAllowed(clientId, ip);
+      throw err;
+    }
+    if (!(await this.secretMatches(client, secret, ip))) throw invalidClient('Bad client secret.');
     return { method, clientId: client.clientId, scopes: client.scopes, client };
   }
 
@@ -49,7 +63,7 @@ export class ClientAuthenticator {
     return { hits: this.cacheHits, misses: this.cacheMisses };
   }
 
-  private async secretMatches(client: ClientEntity, secret: string): Promise<boolean> {
+  private async secretMatches(client: ClientEntity, secret: string, ip: string | undefined): Promise<boolean> {
     if (!client.secretHash) return false;
     const key = createHash('sha256').update(`${client.clientId}\0${secret}\0${client.secretHash}`).digest('base64url');
     const until = this.verified.get(key);
@@ -59,6 +73,7 @@ export class ClientAuthenticator {
       return true;
     }
     this.cacheMisses++;
+    await this.failures.assertAllowed(client.clientId, ip);
     const running = this.pending.get(key);
     if (running) return running;
     const check = verifySecret(secret, client.secretHash)

@@ -39,6 +39,7 @@ function formDecode(s: string): string {
 @Injectable()
 @ClientAuthenticationMethod()
 export class ClientSecretBasic implements ClientAuthMethod {
+  readonly checksFailureLimit = true;
   readonly name = 'client_secret_basic';
 
   constructor(private readonly authenticator: ClientAuthenticator) {}
@@ -75,6 +76,6 @@ export class ClientSecretBasic implements ClientAuthMethod {
     } catch {
       throw invalidRequest('The Basic credentials are not correctly form-urlencoded.');
     }
-    return this.authenticator.authenticate(clientId, secret, this.name);
+    return this.authenticator.authenticate(clientId, secret, this.name, req.ip);
   }
 }

@@ -9,6 +9,7 @@ import { bodyParams } from './form-body';
 @Injectable()
 @ClientAuthenticationMethod()
 export class ClientSecretPost implements ClientAuthMethod {
+  readonly checksFailureLimit = true;
   readonly name = 'client_secret_post';
 
   constructor(private readonly authenticator: ClientAuthenticator) {}
@@ -25,6 +26,6 @@ export class ClientSecretPost implements ClientAuthMethod {
   authenticate(req: ClientAuthRequest): Promise<RequestAuth> {
     const { client_id: clientId, client_secret: secret } = bodyParams(req);
     if (typeof clientId !== 'string' || typeof secret !== 'string') throw invalidRequest('client_id and client_secret must each appear once.');
-    return this.authenticator.authenticate(clientId, secret, this.name);
+    return this.authenticator.authenticate(clientId, secret, this.name, req.ip);
   }
 }
