@@ -26,14 +26,16 @@ export class ClientAuthGuard implements CanActivate {
       req.auth = registered(await method.authenticate(req), method);
       return true;
     }
-    const clientId = method.presentedClientId(req);
-    if (!method.checksFailureLimit) await this.failures.assertAllowed(clientId, req.ip);
+    if (!method.checksFailureLimit) await this.failures.assertAllowed(method.presentedClientId(req), req.ip);
     try {
       req.auth = registered(await method.authenticate(req), method);
       return true;
     } catch (err) {
       // Only a refused credential counts: not a malformed request (400), not a store outage (503).
-      if (clientId !== undefined && err instanceof ApiError && err.status === 401) await this.failures.recordFailure(clientId, req.ip);
+      if (err instanceof ApiError && err.status === 401) {
+        const clientId = method.presentedClientId(req);
+        if (clientId !== undefined) await this.failures.recordFailure(clientId, req.ip);
+      }
       throw err;
     }
   }
