@@ -54,6 +54,24 @@ describe('Two instances on one store (scale-out)', () => {
     await eventually(async () => !(await introspect(a, rp, login.body.access_token)).active);
   });
 
+  it('an instance started later loads the revocation list from the store, in several pages', async () => {
+    const listed = Array.from({ length: 2_500 }, (_, i) => `loaded-at-start-${i}`);
+    for (let i = 0; i < listed.length; i += 250) {
+      await Promise.all(listed.slice(i, i + 250).map((id) => request(a.server).post('/pf-ws/rest/sessionMgmt/revokedSris').auth('rp', 'rp-secret-1')
+        .set('X-XSRF-HEADER', 'x').set('Content-Type', 'application/json').send({ id }).expect(201)));
+    }
+    const c = await startTestApp({ databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, metricsEnabled: true });
+    try {
+      const listSize = async () => Number(/^revocation_revocation_list_size (\d+)$/m.exec((await request(c.server).get('/metrics')).text)?.[1]);
+      await eventually(async () => (await listSize()) >= listed.length, 10_000);
+      const status = (id: string) => request(c.server).get(`/pf-ws/rest/sessionMgmt/revokedSris/${id}?updateActivityTime=false`).auth('rp', 'rp-secret-1').set('X-XSRF-HEADER', 'x');
+      for (const id of [listed[0], listed[1999], listed[2000], listed[2499]]) expect((await status(id)).status).toBe(200);
+      expect((await status('never-listed')).status).toBe(404);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('a client_credentials token revoked (RFC 7009) on one instance is inactive on the other', async () => {
     const cc = await request(a.server).post('/token').auth('rp', 'rp-secret-1').type('form').send({ grant_type: 'client_credentials', scope: 'profile' });
     expect(cc.status).toBe(200);
