@@ -392,7 +392,11 @@ describe('Bad input against every public endpoint (fast-check)', () => {
           expect(JSON.parse(body)).toEqual(expect.objectContaining({ error: expect.any(String), error_description: expect.any(String) }));
         }
       }
-    }), { numRuns: 120 });
+    }), {
+      numRuns: 120,
+      // Always: a chunked body answered 415 before its bad chunk arrives (one answer, not two).
+      examples: [[Buffer.from('POST /token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'latin1')]],
+    });
     expect((await request(t.server).get('/health')).status).toBe(200);
   });
 

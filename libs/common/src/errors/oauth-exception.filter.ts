@@ -109,7 +109,11 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
     : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
     : [400, 'Bad Request', 'The request is not valid HTTP.'];
   const body = JSON.stringify({ error: 'invalid_request', error_description: description });
-  if (socket.writable) {
+  // A request answered before its body was refused (415 to a chunked body that then turns out
+  // malformed) already has its answer on this connection: a second one would be read as part
+  // of the first. Node's own handler makes the same check.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
     socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(err);
