@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { ClientEntity, ClientRepository, RevocationEventEntity, Transactor } from '@app/store';
+import { SriCodec } from '../sessions/sri-codec.service';
 import { SriExpiryTable } from './sri-expiry-table';
 
 /** How often each instance reads the revocation feed; bounds the propagation delay between instances. */
@@ -37,6 +38,11 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   private readonly endedSessions = new Map<string, string>();
   private readonly revokedTokens = new Map<string, number>();
   private readonly clients = new Map<string, { client: ClientEntity | null; until: number }>();
+  /**
+   * User tag → watermark, for watermarks whose sessions SessionWatermarkWorker has not marked
+   * yet: a sealed SRI of such a session is listed before its row is (SriCodec).
+   */
+  private readonly pendingTags = new Map<string, number>();
 
   private loaded = false;
   private cursor = 0;
@@ -58,6 +64,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly clientRepo: ClientRepository,
     tx: Transactor,
+    private readonly sris: SriCodec,
   ) {
     tx.onCommit(() => this.sync());
   }
@@ -80,7 +87,13 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
 
   isSriListed(sri: string, now = Date.now()): boolean {
     const until = this.listedSris.get(sri);
-    return until !== undefined && until > now;
+    if (until !== undefined) return until > now;
+    // Only in the moments between a global revocation and the worker listing its sessions' SRIs.
+    if (this.pendingTags.size === 0) return false;
+    const opened = this.sris.open(sri);
+    if (!opened) return false;
+    const watermark = this.pendingTags.get(opened.tag);
+    return watermark !== undefined && opened.createdAt <= watermark && watermark + this.sriLifetimeMs() > now;
   }
 
   watermarkOf(userId: string): number {
@@ -135,6 +148,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async load(): Promise<void> {
+    await this.sris.load();
     const now = Date.now();
     const recent = now - this.recentWindowMs();
     let last = '';
@@ -153,6 +167,10 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     for (const r of await this.query<{ user_id: string; valid_after: string | number }>(
       'SELECT user_id, valid_after FROM user_token_watermark WHERE valid_after > :recent', { recent },
     )) this.watermarks.set(r.user_id, Number(r.valid_after));
+    for (const r of await this.query<{ user_id: string; valid_after: string | number }>(
+      'SELECT user_id, valid_after FROM user_token_watermark WHERE (sessions_ended_at IS NULL OR sessions_ended_at < valid_after) AND valid_after > :since',
+      { since: now - this.sriLifetimeMs() },
+    )) this.pendingTags.set(this.sris.tagOf(r.user_id), Number(r.valid_after));
     for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
       'SELECT id, revoked_reason FROM user_session WHERE revoked_at > :recent', { recent },
     )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
@@ -238,9 +256,12 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
         else this.listedSris.delete(e.subject);
         break;
       }
-      case 'watermark':
+      case 'watermark': {
         this.watermarks.set(e.subject, Math.max(this.watermarkOf(e.subject), Number(e.value)));
+        const tag = this.sris.tagOf(e.subject);
+        this.pendingTags.set(tag, Math.max(this.pendingTags.get(tag) ?? 0, Number(e.value)));
         break;
+      }
       case 'session':
       case 'session_sri':
         for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
@@ -248,6 +269,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
         )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
         break;
       case 'user_sessions':
+      case 'sessions_marked':
         if (e.value !== null) {
           // The sessions one revocation ended at this instant and their SRIs, in one read.
           for (const [id, reason, sri, expiresAt] of await this.rows<[string, string | null, string, string | number | null]>(
@@ -256,6 +278,11 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
           )) {
             this.endedSessions.set(id, reason ?? 'revoked');
             if (expiresAt !== null) this.listedSris.set(sri, Number(expiresAt));
+          }
+          if (e.kind === 'sessions_marked') {
+            // The worker has listed the SRIs up to this watermark: they answer from the table now.
+            const tag = this.sris.tagOf(e.subject);
+            if ((this.pendingTags.get(tag) ?? Infinity) <= Number(e.value)) this.pendingTags.delete(tag);
           }
           break;
         }
@@ -289,7 +316,13 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     this.listedSris.deleteExpired(now);
     for (const [k, until] of this.revokedTokens) if (until <= now) this.revokedTokens.delete(k);
     for (const [k, at] of this.watermarks) if (at <= recent) this.watermarks.delete(k);
+    for (const [k, at] of this.pendingTags) if (at + this.sriLifetimeMs() <= now) this.pendingTags.delete(k);
     // Ended sessions carry no time here: they are re-read at the next start; keep them (bounded by revocations).
+  }
+
+  /** How long an SRI stays listed, counted from its session's revocation. */
+  private sriLifetimeMs(): number {
+    return this.config.sessionRevocationLifetime * 60_000;
   }
 
   /** Tokens issued before this window have expired, so older revocations no longer matter to access tokens. */
