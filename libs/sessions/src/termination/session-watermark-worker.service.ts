@@ -1,0 +1,110 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { InitiatingEntity, PendingWatermark, RevokedSriRepository, Transactor, WatermarkRepository } from '@app/store';
+import { SessionEvents } from '../events/session-events';
+import { SessionTerminator } from './session-terminator.service';
+
+/** How often pending watermarks are looked for, besides right after each global revocation here. */
+export const SESSION_WATERMARK_POLL_MS = 5000;
+/** Sessions marked per transaction: short transactions, so sign-ins and revocations interleave. */
+const BATCH = 1000;
+/** Watermarks read at a time. */
+const USERS = 100;
+
+/**
+ * Turns the sessions a watermark has ended (a global revocation: "every session of this user
+ * started at or before T has ended") into rows, shortly after the revocation answered: marks
+ * them revoked at T with the revocation's reason and caller, lists their SRIs for the session
+ * revocation lifetime counted from T, and queues their back-channel and CAEP notifications
+ * (SessionTerminator, so `session.ended` is published as for any ending), in batches. The
+ * sessions are ended from the moment the watermark commits: every reader honours it
+ * (SessionRepository, TokenStatusService, RevocationIndex for sealed SRIs); this only makes the
+ * ending visible to what reads rows and tells the relying parties.
+ *
+ * Everything it needs is in the store (watermarks whose `sessions_ended_at` is behind), so a
+ * crash before or during a pass is made good by the next pass, on this instance or another.
+ * Several instances may run it at once: each batch ends only sessions still live (conditional
+ * UPDATE), so each session is ended, listed and notified once.
+ */
+@Injectable()
+export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('SessionWatermarks');
+  private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly watermarks: WatermarkRepository,
+    private readonly revokedSris: RevokedSriRepository,
+    private readonly terminator: SessionTerminator,
+    private readonly tx: Transactor,
+    private readonly events: SessionEvents,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.sessionWatermarkWorker) return;
+    this.timer = setInterval(() => this.kick(), SESSION_WATERMARK_POLL_MS);
+    this.timer.unref();
+    // Right after the revocation has answered: its commit is what the event announces.
+    this.unsubscribe = this.events.on('user.revoked', () => void setImmediate(() => this.kick()));
+    this.kick();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.running;
+  }
+
+  /** Starts a pass now, or right after the one running. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Marks every pending watermark's sessions; resolves when none is left (what the tests wait on). */
+  async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const pending = await this.watermarks.listPending(USERS);
+        for (const w of pending) {
+          if (this.stopped) return;
+          await this.materialize(w);
+        }
+        if (pending.length < USERS) return;
+      }
+    } catch (err) {
+      // The store is down or the schema is behind: the next pass tries again.
+      this.logger.warn(`Marking sessions ended by global revocation failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async materialize(w: PendingWatermark): Promise<void> {
+    const ending = { reason: w.reason, by: w.by, at: w.validAfter, initiatingEntity: w.initiatingEntity as InitiatingEntity };
+    const expiresAt = w.validAfter + this.config.sessionRevocationLifetime * 60_000;
+    for (;;) {
+      if (this.stopped) return;
+      const selected = await this.tx.run(async (em) => {
+        const batch = await this.terminator.endUnderWatermark(w.userId, BATCH, ending, em);
+        await this.revokedSris.listSessions(batch.ended.map((s) => s.id), w.validAfter, w.by, expiresAt, em);
+        return batch.selected;
+      });
+      if (selected < BATCH) break;
+    }
+    await this.tx.run((em) => this.watermarks.markSessionsEnded(w.userId, w.validAfter, em));
+  }
+}
