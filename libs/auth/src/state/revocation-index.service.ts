@@ -268,8 +268,20 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
           `SELECT id, revoked_reason FROM user_session WHERE ${e.kind === 'session' ? 'id' : 'sri'} = :key AND revoked_at IS NOT NULL`, { key: e.subject },
         )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
         break;
+      case 'sessions_marked': {
+        // The SRIs SessionWatermarkWorker listed, all at the watermark's instant (any other SRI
+        // listed in that millisecond comes along, with its own expiry: as true). The sessions
+        // themselves need no entry: they started at or before the user's watermark, which ends
+        // their tokens (TokenStatusService) for as long as any token of theirs can be alive.
+        for (const [sri, expiresAt] of await this.rows<[string, string | number]>(
+          'SELECT sri, expires_at FROM revoked_sri WHERE created_at = :at', { at: Number(e.value) },
+        )) this.listedSris.set(sri, Number(expiresAt));
+        // Listed: they answer from the table now.
+        const tag = this.sris.tagOf(e.subject);
+        if ((this.pendingTags.get(tag) ?? Infinity) <= Number(e.value)) this.pendingTags.delete(tag);
+        break;
+      }
       case 'user_sessions':
-      case 'sessions_marked':
         if (e.value !== null) {
           // The sessions one revocation ended at this instant and their SRIs, in one read.
           for (const [id, reason, sri, expiresAt] of await this.rows<[string, string | null, string, string | number | null]>(
@@ -278,11 +290,6 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
           )) {
             this.endedSessions.set(id, reason ?? 'revoked');
             if (expiresAt !== null) this.listedSris.set(sri, Number(expiresAt));
-          }
-          if (e.kind === 'sessions_marked') {
-            // The worker has listed the SRIs up to this watermark: they answer from the table now.
-            const tag = this.sris.tagOf(e.subject);
-            if ((this.pendingTags.get(tag) ?? Infinity) <= Number(e.value)) this.pendingTags.delete(tag);
           }
           break;
         }

@@ -6,8 +6,11 @@ import { SessionTerminator } from './session-terminator.service';
 
 /** How often pending watermarks are looked for, besides right after each global revocation here. */
 export const SESSION_WATERMARK_POLL_MS = 5000;
-/** Sessions marked per transaction: short transactions, so sign-ins and revocations interleave. */
-const BATCH = 1000;
+/**
+ * Sessions marked per transaction: a few milliseconds each, so sign-ins and revocations
+ * interleave (on SQLite every write waits for the one running, and blocks the event loop).
+ */
+const BATCH = 250;
 /** Watermarks read at a time. */
 const USERS = 100;
 

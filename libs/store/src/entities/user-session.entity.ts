@@ -4,7 +4,7 @@ import { epochMsColumn, jsonColumn } from './columns';
 /** A user's authentication session: `sid` for OIDC, `sri` (PingFederate's pi.sri) for the revocation list. */
 @Entity('user_session')
 @Index('IDX_user_session_user', ['userId'])
-@Index('IDX_user_session_user_sealed', ['userId', 'sriSealed'])
+@Index('IDX_user_session_user_live', ['userId', 'revokedAt', 'sriSealed'])
 export class UserSessionEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id: string;

@@ -20,7 +20,9 @@ export class SessionWatermark1764700000000 implements MigrationInterface {
     // Earlier versions ended the sessions in the revocation's own transaction: nothing is pending.
     await q.query('UPDATE user_token_watermark SET sessions_ended_at = valid_after');
     await q.addColumn('user_session', new TableColumn({ name: 'sri_sealed', type: 'boolean', default: false }));
-    await q.createIndex('user_session', new TableIndex({ name: 'IDX_user_session_user_sealed', columnNames: ['user_id', 'sri_sealed'] }));
+    // A user's live sessions, without reading the ended ones: the worker's batches, and (with
+    // sri_sealed) the unsealed ones a global revocation still ends in its transaction.
+    await q.createIndex('user_session', new TableIndex({ name: 'IDX_user_session_user_live', columnNames: ['user_id', 'revoked_at', 'sri_sealed'] }));
     await q.createTable(new Table({
       name: 'server_secret',
       columns: [
@@ -33,7 +35,7 @@ export class SessionWatermark1764700000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('server_secret');
-    await q.dropIndex('user_session', 'IDX_user_session_user_sealed');
+    await q.dropIndex('user_session', 'IDX_user_session_user_live');
     await q.dropColumn('user_session', 'sri_sealed');
     for (const c of ['sessions_ended_at', 'initiating_entity', 'session_ended_by', 'session_reason']) await q.dropColumn('user_token_watermark', c);
   }

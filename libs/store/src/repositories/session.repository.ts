@@ -145,7 +145,7 @@ export class SessionRepository {
    */
   async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager, onlyUnsealed = false): Promise<EndedSessionRow[]> {
     const values = { at, reason, by, userId };
-    // onlyUnsealed: the sessions whose SRI no watermark can answer for (IDX_user_session_user_sealed finds just those).
+    // onlyUnsealed: the sessions whose SRI no watermark can answer for (IDX_user_session_user_live finds just those).
     const [update, params] = em.connection.driver.escapeQueryWithParameters(
       `UPDATE user_session SET revoked_at = :at, revoked_reason = :reason, revoked_by = :by WHERE user_id = :userId AND revoked_at IS NULL${onlyUnsealed ? ' AND sri_sealed = FALSE' : ''}`, values,
     );
@@ -173,7 +173,8 @@ export class SessionRepository {
    */
   async revokeUnderWatermark(userId: string, upTo: number, reason: string, by: string | null, limit: number, em: EntityManager): Promise<{ selected: number; ended: EndedSessionRow[] }> {
     const [select, selectParams] = em.connection.driver.escapeQueryWithParameters(
-      `SELECT id, sri, client_ids FROM user_session WHERE user_id = :userId AND revoked_at IS NULL AND created_at <= :upTo ORDER BY created_at LIMIT ${Math.floor(limit)}`,
+      // Any live ones (IDX_user_session_user_live reads only those): no order to sort the user's sessions into.
+      `SELECT id, sri, client_ids FROM user_session WHERE user_id = :userId AND revoked_at IS NULL AND created_at <= :upTo LIMIT ${Math.floor(limit)}`,
       { userId, upTo },
     );
     const picked: { id: string; sri: string; client_ids: string }[] = await em.query(select, selectParams);
