@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
-import { InitiatingEntity, PendingWatermark, RevokedSriRepository, Transactor, WatermarkRepository } from '@app/store';
+import { InitiatingEntity, PendingWatermark, RevokedSriRepository, toPending, Transactor, WatermarkRepository } from '@app/store';
 import { SessionEvents } from '../events/session-events';
 import { SessionTerminator } from './session-terminator.service';
 
@@ -94,6 +94,13 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
       // The store is down or the schema is behind: the next pass tries again.
       this.logger.warn(`Marking sessions ended by global revocation failed: ${(err as Error).message}`);
     }
+  }
+
+  /** Marks the sessions of one user now, if its watermark has any left (the CLI, which runs no worker, after its revocation). */
+  async markUser(userId: string): Promise<void> {
+    const w = await this.watermarks.find(userId);
+    if (!w || (w.sessionsEndedAt ?? 0) >= w.validAfter) return;
+    await this.materialize(toPending(w));
   }
 
   private async materialize(w: PendingWatermark): Promise<void> {

@@ -18,6 +18,11 @@ export interface PendingWatermark extends WatermarkSessionEnding {
   validAfter: number;
 }
 
+/** A watermark row as the worker reads it: how its sessions end (a watermark raised without saying, e.g. on user deletion, gives its reason). */
+export function toPending(w: UserTokenWatermarkEntity): PendingWatermark {
+  return { userId: w.userId, validAfter: w.validAfter, reason: w.sessionReason ?? w.reason ?? 'revoked', by: w.sessionEndedBy ?? null, initiatingEntity: w.initiatingEntity ?? 'system' };
+}
+
 @Injectable()
 export class WatermarkRepository {
   constructor(@InjectRepository(UserTokenWatermarkEntity) private readonly repo: Repository<UserTokenWatermarkEntity>, private readonly tx: Transactor) {}
@@ -59,9 +64,7 @@ export class WatermarkRepository {
     const rows = await this.repo.createQueryBuilder('w')
       .where('w.sessions_ended_at IS NULL OR w.sessions_ended_at < w.valid_after')
       .orderBy('w.valid_after', 'ASC').take(limit).getMany();
-    return rows.map((w) => ({
-      userId: w.userId, validAfter: w.validAfter, reason: w.sessionReason ?? w.reason ?? 'revoked', by: w.sessionEndedBy ?? null, initiatingEntity: w.initiatingEntity ?? 'system',
-    }));
+    return rows.map(toPending);
   }
 
   /**
