@@ -1,8 +1,9 @@
 import request from 'supertest';
+import { SriCodec } from '@app/auth';
 import { AppConfig } from '@app/common';
 import { SessionWatermarkWorker } from '@app/sessions';
 import {
-  NotificationOutboxEntity, RevocationEventEntity, RevokedSriEntity, SessionRepository, UserSessionEntity, UserTokenWatermarkEntity,
+  NotificationOutboxEntity, RevocationEventEntity, RevokedSriEntity, SessionRepository, Transactor, UserSessionEntity, UserTokenWatermarkEntity,
 } from '@app/store';
 import { ClientFixture, introspect, seedClient, seedUser } from './support/fixtures';
 import { login, REVOKED_SRIS } from './support/session-mgmt';
@@ -102,8 +103,12 @@ describe('Global Token Revocation: sessions ended by the watermark', () => {
     // Both instances stop before having marked anything, as if they had crashed after the commit.
     await b.close();
     await a.close();
-    a = await startTestApp({ databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, notificationWorker: false });
+    // A fresh instance without the worker answers from the watermark, loaded at its start.
     b = await startTestApp({ databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, sessionWatermarkWorker: false, notificationWorker: false });
+    for (const s of before) await eventually(async () => (await status(b, s.sri)).status === 200);
+    expect((await sessionsOf(b)).every((s) => s.revokedAt === null)).toBe(true);
+    // One with the worker marks them as it starts.
+    a = await startTestApp({ databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, notificationWorker: false });
     await a.app.get(SessionWatermarkWorker).drain();
 
     const rows = await sessionsOf(a);
@@ -118,6 +123,9 @@ describe('Global Token Revocation: sessions ended by the watermark', () => {
     expect(outbox.map((r) => [r.kind, r.payload.sid]).sort()).toEqual(
       ended.flatMap((s) => [['backchannel_logout', s.id], ['caep_session_revoked', s.id]]).sort(),
     );
+    // Recorded done once the watermark is older than a sign-in can take to commit.
+    await new Promise((r) => setTimeout(r, Math.max(0, at + 2100 - Date.now())));
+    await a.app.get(SessionWatermarkWorker).drain();
     expect(await a.dataSource.getRepository(UserTokenWatermarkEntity).findOneByOrFail({ userId })).toMatchObject({ sessionsEndedAt: at });
 
     // A second pass (or another instance) finds nothing left: nothing is ended or queued twice.
@@ -153,5 +161,56 @@ describe('Global Token Revocation: the session watermark worker runs right after
       await eventually(async () => (await t.dataSource.getRepository(RevokedSriEntity).countBy({ sri: s.sri })) === 1);
       expect((await request(t.server).get(`${REVOKED_SRIS}/${encodeURIComponent(s.sri)}?updateActivityTime=false`).auth('rp', 'rp-secret-1').set('X-XSRF-HEADER', 'x')).status).toBe(200);
     }
+  });
+});
+
+describe('Global Token Revocation: two instances marking the same sessions at once', () => {
+  let store: ReturnType<typeof testStoreConfig>;
+  let a: TestApp;
+  let b: TestApp;
+  const rp: ClientFixture = {
+    client_id: 'rp', client_secret: 'rp-secret-1', scopes: ['openid', 'profile', 'global_token_revocation'], session_revocation_api: true,
+    backchannel_logout_uri: 'http://127.0.0.1:9/bcl',
+  };
+
+  beforeAll(async () => {
+    store = testStoreConfig();
+    const shared: Partial<AppConfig> = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, sessionWatermarkWorker: false, notificationWorker: false };
+    a = await startTestApp(shared);
+    b = await startTestApp(shared);
+    await seedClient(a, rp);
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+    store.cleanup();
+  });
+
+  it('ends, lists and notifies each session once', async () => {
+    const userId = await seedUser(a, 'erin', 'erin-password');
+    const now = Date.now();
+    const sris = a.app.get(SriCodec);
+    const rows = Array.from({ length: 1200 }, (_, i) => ({
+      id: `erin-${i}`, sri: sris.seal(userId, now - 10_000 + i), sriSealed: true, userId, clientIds: ['rp'], authnSource: 'password', clientIp: null, userAgent: null,
+      createdAt: now - 10_000 + i, lastActivityAt: now, idleTimeout: 3600, maxLifetime: 28_800, revokedAt: null, revokedReason: null, revokedBy: null,
+    }));
+    await a.app.get(Transactor).run(async (em) => {
+      for (let i = 0; i < rows.length; i += 100) await em.insert(UserSessionEntity, rows.slice(i, i + 100));
+    });
+    await request(a.server).post('/jans-auth/restv1/global-token-revocation').auth('rp', 'rp-secret-1')
+      .send({ sub_id: { format: 'uid', id: 'erin' } }).expect(204);
+    // Answered from the watermark before any row is marked.
+    for (const s of [rows[0], rows[rows.length - 1]]) {
+      expect((await request(a.server).get(`${REVOKED_SRIS}/${encodeURIComponent(s.sri)}?updateActivityTime=false`).auth('rp', 'rp-secret-1').set('X-XSRF-HEADER', 'x')).status).toBe(200);
+    }
+    expect(await a.dataSource.getRepository(RevokedSriEntity).countBy({ revokedBy: 'rp' })).toBe(0);
+    await Promise.all([a.app.get(SessionWatermarkWorker).drain(), b.app.get(SessionWatermarkWorker).drain()]);
+
+    const ended = await a.dataSource.getRepository(UserSessionEntity).findBy({ userId, revokedReason: 'global_token_revocation' });
+    expect(ended).toHaveLength(rows.length);
+    expect(await a.dataSource.getRepository(RevokedSriEntity).countBy({ revokedBy: 'rp' })).toBe(rows.length);
+    const outbox = await a.dataSource.getRepository(NotificationOutboxEntity).find();
+    expect(outbox).toHaveLength(rows.length);
+    expect(new Set(outbox.map((r) => r.payload.sid)).size).toBe(rows.length);
   });
 });

@@ -13,6 +13,12 @@ export const SESSION_WATERMARK_POLL_MS = 5000;
 const BATCH = 250;
 /** Watermarks read at a time. */
 const USERS = 100;
+/**
+ * A watermark is recorded as done only once it is this old: a sign-in that took its start
+ * before the revocation may commit its session after a first pass (its login transaction was
+ * still queued or running); the next pass marks it.
+ */
+export const SESSION_WATERMARK_GRACE_MS = 2000;
 
 /**
  * Turns the sessions a watermark has ended (a global revocation: "every session of this user
@@ -79,16 +85,18 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
     });
   }
 
-  /** Marks every pending watermark's sessions; resolves when none is left (what the tests wait on). */
+  /** Marks the sessions of every pending watermark; resolves when all that are live are marked (what the tests wait on). */
   async drain(): Promise<void> {
     try {
       for (;;) {
         const pending = await this.watermarks.listPending(USERS);
+        let done = 0;
         for (const w of pending) {
           if (this.stopped) return;
-          await this.materialize(w);
+          if (await this.materialize(w)) done++;
         }
-        if (pending.length < USERS) return;
+        // A full page all recorded done: there may be more behind it.
+        if (pending.length < USERS || done < pending.length) return;
       }
     } catch (err) {
       // The store is down or the schema is behind: the next pass tries again.
@@ -103,11 +111,12 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
     await this.materialize(toPending(w));
   }
 
-  private async materialize(w: PendingWatermark): Promise<void> {
+  /** Marks the watermark's live sessions; true when it was also recorded done (see SESSION_WATERMARK_GRACE_MS). */
+  private async materialize(w: PendingWatermark): Promise<boolean> {
     const ending = { reason: w.reason, by: w.by, at: w.validAfter, initiatingEntity: w.initiatingEntity as InitiatingEntity };
     const expiresAt = w.validAfter + this.config.sessionRevocationLifetime * 60_000;
     for (;;) {
-      if (this.stopped) return;
+      if (this.stopped) return false;
       const selected = await this.tx.run(async (em) => {
         const batch = await this.terminator.endUnderWatermark(w.userId, BATCH, ending, em);
         await this.revokedSris.listSessions(batch.ended.map((s) => s.id), w.validAfter, w.by, expiresAt, em);
@@ -115,6 +124,8 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
       });
       if (selected < BATCH) break;
     }
+    if (w.validAfter > Date.now() - SESSION_WATERMARK_GRACE_MS) return false;
     await this.tx.run((em) => this.watermarks.markSessionsEnded(w.userId, w.validAfter, em));
+    return true;
   }
 }
