@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
-import { InitiatingEntity, PendingWatermark, RevokedSriRepository, toPending, Transactor, WatermarkRepository } from '@app/store';
+import { InitiatingEntity, PendingWatermark, RevokedSriRepository, SessionRepository, toPending, Transactor, WatermarkRepository } from '@app/store';
 import { SessionEvents } from '../events/session-events';
 import { SessionTerminator } from './session-terminator.service';
 
@@ -43,11 +43,13 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private recent: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly watermarks: WatermarkRepository,
     private readonly revokedSris: RevokedSriRepository,
+    private readonly sessions: SessionRepository,
     private readonly terminator: SessionTerminator,
     private readonly tx: Transactor,
     private readonly events: SessionEvents,
@@ -57,8 +59,11 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
     if (!this.config.sessionWatermarkWorker) return;
     this.timer = setInterval(() => this.kick(), SESSION_WATERMARK_POLL_MS);
     this.timer.unref();
-    // Right after the revocation has answered: its commit is what the event announces.
-    this.unsubscribe = this.events.on('user.revoked', () => void setImmediate(() => this.kick()));
+    // Right after the revocation has answered (its commit is what the event announces): that
+    // user only; older watermarks are the periodic pass's.
+    this.unsubscribe = this.events.on('user.revoked', (e) => void setImmediate(() => {
+      this.recent = this.recent.then(() => this.markUser(e.userId)).catch((err: Error) => this.logger.warn(`Marking sessions ended by global revocation failed: ${err.message}`));
+    }));
     this.kick();
   }
 
@@ -66,7 +71,7 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
-    await this.running;
+    await Promise.all([this.running, this.recent]);
   }
 
   /** Starts a pass now, or right after the one running. */
@@ -115,14 +120,15 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
   private async materialize(w: PendingWatermark): Promise<boolean> {
     const ending = { reason: w.reason, by: w.by, at: w.validAfter, initiatingEntity: w.initiatingEntity as InitiatingEntity };
     const expiresAt = w.validAfter + this.config.sessionRevocationLifetime * 60_000;
-    for (;;) {
+    // A read first: a watermark with nothing left costs no write transaction (each one a commit to wait for).
+    for (let more = await this.sessions.hasLiveUnderWatermark(w.userId, w.validAfter); more;) {
       if (this.stopped) return false;
       const selected = await this.tx.run(async (em) => {
         const batch = await this.terminator.endUnderWatermark(w.userId, BATCH, ending, em);
         await this.revokedSris.listSessions(batch.ended.map((s) => s.id), w.validAfter, w.by, expiresAt, em);
         return batch.selected;
       });
-      if (selected < BATCH) break;
+      more = selected === BATCH;
     }
     if (w.validAfter > Date.now() - SESSION_WATERMARK_GRACE_MS) return false;
     await this.tx.run((em) => this.watermarks.markSessionsEnded(w.userId, w.validAfter, em));

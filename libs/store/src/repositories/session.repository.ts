@@ -165,6 +165,13 @@ export class SessionRepository {
     return toEndedRows(rows, userId);
   }
 
+  /** Whether the user has a live session row started at or before `upTo` (one index probe, IDX_user_session_user_live). */
+  async hasLiveUnderWatermark(userId: string, upTo: number): Promise<boolean> {
+    const rows: unknown[] = await this.repo.createQueryBuilder('user_session').select('user_session.id')
+      .where('user_session.user_id = :userId AND user_session.revoked_at IS NULL AND user_session.created_at <= :upTo', { userId, upTo }).limit(1).getRawMany();
+    return rows.length > 0;
+  }
+
   /**
    * Marks ended up to `limit` live sessions of a user started at or before `upTo` (the user's
    * watermark, which has already ended them): SessionWatermarkWorker's batch. Of two instances
