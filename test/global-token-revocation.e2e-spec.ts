@@ -13,7 +13,7 @@ import { FeatureFlagService } from '@app/feature-flag';
 import {
   IssuedTokenEntity, RevokedSriEntity, RevokedSriRepository, SessionRepository, Transactor, UsedJtiEntity, UserSessionEntity, WatermarkRepository,
 } from '@app/store';
-import { ClientFixture, introspect, passwordLogin, seedClient, seedUser } from './support/fixtures';
+import { ClientFixture, introspect, passwordLogin, seedClient, seedUser, sessionWatermarksSettled } from './support/fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 
 const ISSUER = 'http://localhost:8080';
@@ -125,6 +125,8 @@ describe('Global Token Revocation', () => {
         expect(refresh.body.error).toBe('invalid_grant');
       }
 
+      // Ended with the answer; their rows and SRI listings are written just after.
+      await sessionWatermarksSettled(t);
       const sessions = await t.app.get(SessionRepository).listByUser(id);
       expect(sessions).toHaveLength(2);
       const sris = [decodeJwt(first.access_token)['pi.sri'], decodeJwt(second.access_token)['pi.sri']];
@@ -155,6 +157,7 @@ describe('Global Token Revocation', () => {
       const sris = t.app.get(RevokedSriRepository);
       await sris.add({ sri, createdAt: Date.now() - 60_000, expiresAt: Date.now() + 60_000, revokedBy: 'someone' });
       expect((await revoke({ sub_id: { format: 'uid', id: 'listed-before' } })).status).toBe(204);
+      await sessionWatermarksSettled(t);
       const entry = await sris.findListed(sri);
       expect(entry).toMatchObject({ revokedBy: 'gtr' });
       expect(entry!.expiresAt - entry!.createdAt).toBe(490 * 60_000);
@@ -499,6 +502,7 @@ describe('Global Token Revocation', () => {
 
       expect((await revoke({ sub_id: { format: 'uid', id: 'unlucky' } })).status).toBe(204);
       expect(await active(u.login.access_token)).toBe(false);
+      await sessionWatermarksSettled(t);
       expect(await t.app.get(RevokedSriRepository).findListed(sri)).not.toBeNull();
     });
   });

@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import { runCli } from '../apps/cli/src/cli';
 import { AppConfig } from '@app/common';
 import { NotificationOutboxRepository } from '@app/store';
-import { passwordLogin, seedClient, seedUser } from './support/fixtures';
+import { passwordLogin, seedClient, seedUser, sessionWatermarksSettled } from './support/fixtures';
 import { Received, Receiver } from './support/receiver';
 import { startTestApp, TestApp, testStoreConfig } from './support/test-app';
 
@@ -24,6 +24,8 @@ async function revokeSessions(t: TestApp, uid: string, sessions = 1): Promise<st
   for (let i = 0; i < sessions; i++) sids.push(decodeJwt((await passwordLogin(t, RP, uid, `${uid}-password`)).body.id_token).sid as string);
   const gtr = (await request(t.server).post('/token').auth('gtr', 'gtr-secret').type('form').send({ grant_type: 'client_credentials', scope: 'global_token_revocation' })).body.access_token;
   await request(t.server).post('/jans-auth/restv1/global-token-revocation').auth(gtr, { type: 'bearer' }).send({ sub_id: { format: 'uid', id: uid } }).expect(204);
+  // The sessions end with the answer; their notifications are queued just after.
+  await sessionWatermarksSettled(t);
   return sids;
 }
 

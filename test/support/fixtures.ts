@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { hashSecret } from '@app/auth';
+import { SessionWatermarkWorker } from '@app/sessions';
 import { ClientEntity, ClientRepository, UserRepository } from '@app/store';
 import { TestApp } from './test-app';
 
@@ -48,4 +49,13 @@ export async function introspect(t: TestApp, c: ClientFixture, token: string) {
   const res = await request(t.server).post('/introspect').auth(c.client_id, c.client_secret).type('form').send({ token });
   if (res.status !== 200) throw new Error(`introspect answered ${res.status}: ${res.text}`);
   return res.body as Record<string, unknown> & { active: boolean };
+}
+
+/**
+ * Waits until the sessions that global revocations ended are marked in the store (rows, SRI
+ * listings, queued notifications): SessionWatermarkWorker does it just after the answer, in
+ * the background; this runs a pass and returns once none is left.
+ */
+export async function sessionWatermarksSettled(t: TestApp): Promise<void> {
+  await t.app.get(SessionWatermarkWorker).drain();
 }

@@ -12,13 +12,14 @@ import { BearerTokenGuard } from './guards/bearer-token.guard';
 import { ClientAuthGuard } from './guards/client-auth.guard';
 import { SigningKeyService } from './keys/signing-key.service';
 import { SessionActivityService } from './sessions/session-activity.service';
+import { SriCodec } from './sessions/sri-codec.service';
 import { RevocationIndex } from './state/revocation-index.service';
 import { TokenSigner } from './tokens/token-signer.service';
 import { TokenStatusService } from './tokens/token-status.service';
 
 const EXPORTED = [
   ClientAuthenticator, ClientAuthGuard, ClientAuthMethods, ClientKeySets, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService,
-  SessionActivityService, RevocationIndex,
+  SessionActivityService, RevocationIndex, SriCodec,
 ];
 
 /**

@@ -1,6 +1,6 @@
 import type { AppConfig } from '@app/common';
 import { SessionEvents, type SessionTerminator } from '@app/sessions';
-import type { RevokedSriRepository, Transactor, WatermarkRepository } from '@app/store';
+import type { RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
 import type { EntityManager } from 'typeorm';
 import { GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
 import type { SubjectResolver } from './subject/subject-resolver.service';
@@ -28,6 +28,7 @@ function setup(found: { user: { id: string } | null; matches: number }) {
   const watermarks = { raise: jest.fn(async (...a: unknown[]) => void log.push(['raise', ...a])) };
   const revokedSris = { listSessionsEndedAt: jest.fn(async (...a: unknown[]) => void log.push(['list', ...a])) };
   const terminator = { end: jest.fn(async (...a: unknown[]) => (log.push(['sessions', ...a]), [{}, {}, {}])) };
+  const sessions = { countLiveOfUser: jest.fn(async (...a: unknown[]) => (log.push(['count', ...a]), 7)) };
   const resolver = { resolve: jest.fn(async () => found) };
   const events = new SessionEvents();
   events.on('user.revoked', (e) => void log.push(['user.revoked', e]));
@@ -37,6 +38,7 @@ function setup(found: { user: { id: string } | null; matches: number }) {
     watermarks as unknown as WatermarkRepository,
     revokedSris as unknown as RevokedSriRepository,
     terminator as unknown as SessionTerminator,
+    sessions as unknown as SessionRepository,
     tx as unknown as Transactor,
     undefined,
     events,
@@ -45,21 +47,30 @@ function setup(found: { user: { id: string } | null; matches: number }) {
 }
 
 describe('GlobalRevocationService', () => {
-  it('raises the watermark, ends the sessions, then lists the SRIs of those it ended: three steps in one transaction', async () => {
+  it('raises the watermark (which ends every session), ends the unsealed ones, then lists their SRIs: one transaction', async () => {
     const { service, log, tx } = setup({ user: { id: 'u-1' }, matches: 2 });
     const before = Date.now();
     const result = await service.revoke({ kind: 'attribute', attribute: 'uid', value: 'breakfast' }, 'rp1');
     expect(result).toEqual({ userId: 'u-1', matches: 2, sessionsRevoked: 3 });
     expect(tx.runs).toBe(1);
     expect(log.map((l) => l[0])).toEqual(['begin', 'raise', 'sessions', 'list', 'commit', 'user.revoked']);
-    const [, userId, at, reason, em] = log[1] as [string, string, number, string, EntityManager];
+    const [, userId, at, reason, em, ending] = log[1] as [string, string, number, string, EntityManager, unknown];
     expect([userId, reason, em]).toEqual(['u-1', 'global_token_revocation by rp1', EM]);
+    // How SessionWatermarkWorker records the sessions the watermark ends.
+    expect(ending).toEqual({ reason: 'global_token_revocation', by: 'rp1', initiatingEntity: 'policy' });
     expect(at).toBeGreaterThanOrEqual(before);
     // One instant for all three: the SRIs live SESSION_REVOCATION_LIFETIME minutes from it.
     expect(log[3]).toEqual(['list', 'u-1', at, 'rp1', at + 490 * 60_000, EM]);
-    expect(log[2]).toEqual(['sessions', { userId: 'u-1' }, { reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy' }, EM]);
+    expect(log[2]).toEqual(['sessions', { userId: 'u-1', onlyUnsealed: true }, { reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy' }, EM]);
     // Published after the commit, with the same instant.
     expect(log[5]).toEqual(['user.revoked', { userId: 'u-1', reason: 'global_token_revocation', by: 'rp1', at, initiatingEntity: 'policy', sessionsEnded: 3 }]);
+  });
+
+  it('revokeUser (the CLI) also counts the live sessions, in the transaction', async () => {
+    const { service, log } = setup({ user: { id: 'u-1' }, matches: 1 });
+    expect(await service.revokeUser('u-1', 'admin')).toBe(7);
+    expect(log.map((l) => l[0])).toEqual(['begin', 'count', 'raise', 'sessions', 'list', 'commit', 'user.revoked']);
+    expect(log[6]).toEqual(['user.revoked', expect.objectContaining({ sessionsEnded: 7 })]);
   });
 
   it('touches nothing when no user matches', async () => {

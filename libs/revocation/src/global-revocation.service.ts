@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { SessionEvents, SessionTerminator } from '@app/sessions';
-import { InitiatingEntity, RevokedSriRepository, Transactor, WatermarkRepository } from '@app/store';
+import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
 import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
 import { SubjectIdentifier } from './subject/sub-id';
 import { SubjectResolver } from './subject/subject-resolver.service';
@@ -18,7 +18,11 @@ export interface GlobalRevocationResult {
   userId: string | null;
   /** How many users the sub_id matched; only the first was affected. */
   matches: number;
-  /** Sessions that were live and are now revoked. */
+  /**
+   * Sessions ended in the revocation's own transaction: those whose SRI is not sealed (started by
+   * an earlier version). The others end with the watermark, uncounted (counting them would cost a
+   * read per session); SessionWatermarkWorker marks them just after. revokeUser counts them all.
+   */
   sessionsRevoked: number;
 }
 
@@ -30,12 +34,15 @@ export class RevocationIncompleteError extends Error {
 }
 
 /**
- * Revokes everything a user holds, at a cost that does not grow with the number of tokens:
- * in one transaction it raises the user's "valid after" watermark (every access token, refresh
- * token and code issued until now fails at introspection and refresh), lists the SRI of each
- * live session on the session revocation list, and ends those sessions (SessionTerminator: one
- * UPDATE … RETURNING, and the notifications of their clients queued in the same transaction). It returns
- * only after the commit, so an answer sent afterwards is durable.
+ * Revokes everything a user holds, at a cost that grows neither with the number of tokens nor
+ * with the number of sessions: in one transaction it raises the user's "valid after" watermark,
+ * which ends every access token, refresh token and code issued, and every session started, at
+ * or before now (every reader of tokens and sessions compares with it; a sealed SRI of such a
+ * session answers as listed, RevocationIndex). The session rows are marked, their SRIs listed
+ * and their clients notified right after, by SessionWatermarkWorker, in batches outside the
+ * request. Sessions whose SRI is not sealed (started by an earlier version) are still ended and
+ * listed in the transaction: nothing but their row can answer for them. It returns only after
+ * the commit, so an answer sent afterwards is durable.
  */
 @Injectable()
 export class GlobalRevocationService {
@@ -45,6 +52,7 @@ export class GlobalRevocationService {
     private readonly watermarks: WatermarkRepository,
     private readonly revokedSris: RevokedSriRepository,
     private readonly terminator: SessionTerminator,
+    private readonly sessions: SessionRepository,
     private readonly tx: Transactor,
     @Optional() @Inject(GLOBAL_REVOCATION_INITIATOR) private readonly initiatingEntity?: InitiatingEntity,
     @Optional() private readonly events?: SessionEvents,
@@ -54,12 +62,19 @@ export class GlobalRevocationService {
   async revoke(subject: SubjectIdentifier, caller: string): Promise<GlobalRevocationResult> {
     const { user, matches } = await this.resolver.resolve(subject);
     if (!user) return { userId: null, matches, sessionsRevoked: 0 };
-    const sessionsRevoked = await this.revokeUser(user.id, caller);
+    const sessionsRevoked = await this.apply(user.id, caller, false);
     return { userId: user.id, matches, sessionsRevoked };
   }
 
-  /** Revokes every token and session of `userId`; repeating it is harmless. */
-  async revokeUser(userId: string, caller: string): Promise<number> {
+  /**
+   * Revokes every token and session of `userId`; repeating it is harmless. Returns how many live
+   * sessions it ended, counted in the transaction (the CLI reports it; the endpoint does not pay for it).
+   */
+  revokeUser(userId: string, caller: string): Promise<number> {
+    return this.apply(userId, caller, true);
+  }
+
+  private async apply(userId: string, caller: string, countSessions: boolean): Promise<number> {
     const initiatingEntity = this.initiatingEntity ?? 'policy';
     const at = Date.now();
     const sriExpiresAt = at + this.config.sessionRevocationLifetime * 60_000;
@@ -67,16 +82,21 @@ export class GlobalRevocationService {
     let sessionsEnded: number;
     try {
       sessionsEnded = await this.tx.run(async (em) => {
-        await this.watermarks.raise(userId, at, reason, em);
-        const ended = await this.terminator.end({ userId }, { reason: GLOBAL_REVOCATION_REASON, by: caller, at, initiatingEntity }, em);
+        const live = countSessions ? await this.sessions.countLiveOfUser(userId, em) : 0;
+        await this.watermarks.raise(userId, at, reason, em, { reason: GLOBAL_REVOCATION_REASON, by: caller, initiatingEntity });
+        const ended = await this.terminator.end({ userId, onlyUnsealed: true }, { reason: GLOBAL_REVOCATION_REASON, by: caller, at, initiatingEntity }, em);
         // The SRIs of exactly the sessions just ended (revoked at `at`), so this comes after.
-        await this.revokedSris.listSessionsEndedAt(userId, at, caller, sriExpiresAt, em);
-        return ended.length;
+        if (ended.length > 0) await this.revokedSris.listSessionsEndedAt(userId, at, caller, sriExpiresAt, em);
+        return countSessions ? live : ended.length;
       });
     } catch (err) {
       throw new RevocationIncompleteError(err);
     }
+    // A sign-in after the answer must start after the watermark (sessions and tokens of its
+    // millisecond count as revoked): the answer waits for the clock to pass it, rarely needed.
+    while (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, 1));
     // After the commit only; listeners cannot fail or undo it (TypedEvents keeps their errors).
+    // SessionWatermarkWorker starts marking the sessions on it.
     this.events?.emit('user.revoked', { userId, reason: GLOBAL_REVOCATION_REASON, by: caller, at, initiatingEntity, sessionsEnded });
     return sessionsEnded;
   }

@@ -9,3 +9,4 @@ export * from './sessions-core.module';
 export * from './termination/after-commit';
 export * from './termination/session-ending';
 export * from './termination/session-terminator.service';
+export * from './termination/session-watermark-worker.service';

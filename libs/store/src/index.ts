@@ -7,6 +7,7 @@ export * from './repositories/client.repository';
 export * from './repositories/feature-flag.repository';
 export * from './repositories/notification-outbox.repository';
 export * from './repositories/revoked-sri.repository';
+export * from './repositories/server-secret.repository';
 export * from './repositories/session.repository';
 export * from './repositories/signing-key.repository';
 export * from './repositories/token.repository';

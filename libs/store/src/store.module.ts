@@ -7,6 +7,7 @@ import { ClientRepository } from './repositories/client.repository';
 import { FeatureFlagRepository } from './repositories/feature-flag.repository';
 import { NotificationOutboxRepository } from './repositories/notification-outbox.repository';
 import { RevokedSriRepository } from './repositories/revoked-sri.repository';
+import { ServerSecretRepository } from './repositories/server-secret.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { TokenRepository } from './repositories/token.repository';
@@ -20,7 +21,7 @@ import { StoreUserDirectory } from './users/store-user-directory';
 const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
-  UsedJtiRepository, NotificationOutboxRepository,
+  UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository,
   // The default UserDirectory; feature modules bind USER_DIRECTORY to it unless the host gives another.
   StoreUserDirectory,
 ];

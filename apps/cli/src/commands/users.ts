@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { UserInputDto, UserViewDto } from '@app/admin/admin/dto/user.dto';
 import { MAX_PAGE, UserAdminService } from '@app/admin/admin/user-admin.service';
 import { GlobalRevocationService } from '@app/revocation/global-revocation.service';
+import { SessionWatermarkWorker } from '@app/sessions/termination/session-watermark-worker.service';
 import { UserRepository } from '@app/store';
 import { CommandEnv, readSecret, validated } from '../context';
 import { CliFailure, UsageFailure } from '../errors';
@@ -103,6 +104,8 @@ export function registerUserCommands(program: Command, { io, services }: Command
       const result = await services(async (ctx) => {
         const user = await resolveUser(ctx, sub, opts.uid);
         const sessionsRevoked = await ctx.get(GlobalRevocationService).revokeUser(user.sub, cliActor());
+        // Ended from the commit on; the rows, SRI listings and notifications follow here, not later on a server.
+        await ctx.get(SessionWatermarkWorker).markUser(user.sub);
         return { sub: user.sub, sessions_revoked: sessionsRevoked };
       });
       if (opts.json) return io.stdout(json(result));

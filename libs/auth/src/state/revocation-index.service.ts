@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { ClientEntity, ClientRepository, RevocationEventEntity, Transactor } from '@app/store';
+import { SriCodec } from '../sessions/sri-codec.service';
 import { SriExpiryTable } from './sri-expiry-table';
 
 /** How often each instance reads the revocation feed; bounds the propagation delay between instances. */
@@ -44,6 +45,11 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   private readonly endedSessions = new Map<string, string>();
   private readonly revokedTokens = new Map<string, number>();
   private readonly clients = new Map<string, { client: ClientEntity | null; until: number }>();
+  /**
+   * User tag → watermark, for watermarks whose sessions SessionWatermarkWorker has not marked
+   * yet: a sealed SRI of such a session is listed before its row is (SriCodec).
+   */
+  private readonly pendingTags = new Map<string, number>();
 
   private loaded = false;
   private cursor = 0;
@@ -65,6 +71,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly clientRepo: ClientRepository,
     tx: Transactor,
+    private readonly sris: SriCodec,
   ) {
     tx.onCommit(() => this.sync());
   }
@@ -87,7 +94,13 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
 
   isSriListed(sri: string, now = Date.now()): boolean {
     const until = this.listedSris.get(sri);
-    return until !== undefined && until > now;
+    if (until !== undefined) return until > now;
+    // Only in the moments between a global revocation and the worker listing its sessions' SRIs.
+    if (this.pendingTags.size === 0) return false;
+    const opened = this.sris.open(sri);
+    if (!opened) return false;
+    const watermark = this.pendingTags.get(opened.tag);
+    return watermark !== undefined && opened.createdAt <= watermark && watermark + this.sriLifetimeMs() > now;
   }
 
   watermarkOf(userId: string): number {
@@ -142,6 +155,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async load(): Promise<void> {
+    await this.sris.load();
     const now = Date.now();
     const recent = now - this.recentWindowMs();
     const [{ n }] = await this.query<{ n: string | number }>('SELECT COUNT(*) AS n FROM revoked_sri WHERE expires_at > :now', { now });
@@ -152,6 +166,10 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     for (const r of await this.query<{ user_id: string; valid_after: string | number }>(
       'SELECT user_id, valid_after FROM user_token_watermark WHERE valid_after > :recent', { recent },
     )) this.watermarks.set(r.user_id, Number(r.valid_after));
+    for (const r of await this.query<{ user_id: string; valid_after: string | number }>(
+      'SELECT user_id, valid_after FROM user_token_watermark WHERE (sessions_ended_at IS NULL OR sessions_ended_at < valid_after) AND valid_after > :since',
+      { since: now - this.sriLifetimeMs() },
+    )) this.pendingTags.set(this.sris.tagOf(r.user_id), Number(r.valid_after));
     for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
       'SELECT id, revoked_reason FROM user_session WHERE revoked_at > :recent', { recent },
     )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
@@ -237,15 +255,31 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
         else this.listedSris.delete(e.subject);
         break;
       }
-      case 'watermark':
+      case 'watermark': {
         this.watermarks.set(e.subject, Math.max(this.watermarkOf(e.subject), Number(e.value)));
+        const tag = this.sris.tagOf(e.subject);
+        this.pendingTags.set(tag, Math.max(this.pendingTags.get(tag) ?? 0, Number(e.value)));
         break;
+      }
       case 'session':
       case 'session_sri':
         for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
           `SELECT id, revoked_reason FROM user_session WHERE ${e.kind === 'session' ? 'id' : 'sri'} = :key AND revoked_at IS NOT NULL`, { key: e.subject },
         )) this.endedSessions.set(r.id, r.revoked_reason ?? 'revoked');
         break;
+      case 'sessions_marked': {
+        // The SRIs SessionWatermarkWorker listed, all at the watermark's instant (any other SRI
+        // listed in that millisecond comes along, with its own expiry: as true). The sessions
+        // themselves need no entry: they started at or before the user's watermark, which ends
+        // their tokens (TokenStatusService) for as long as any token of theirs can be alive.
+        for (const [sri, expiresAt] of await this.rows<[string, string | number]>(
+          'SELECT sri, expires_at FROM revoked_sri WHERE created_at = :at', { at: Number(e.value) },
+        )) this.listedSris.set(sri, Number(expiresAt));
+        // Listed: they answer from the table now.
+        const tag = this.sris.tagOf(e.subject);
+        if ((this.pendingTags.get(tag) ?? Infinity) <= Number(e.value)) this.pendingTags.delete(tag);
+        break;
+      }
       case 'user_sessions':
         if (e.value !== null) {
           // The sessions one revocation ended at this instant and their SRIs, in one read.
@@ -288,7 +322,13 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     this.listedSris.deleteExpired(now);
     for (const [k, until] of this.revokedTokens) if (until <= now) this.revokedTokens.delete(k);
     for (const [k, at] of this.watermarks) if (at <= recent) this.watermarks.delete(k);
+    for (const [k, at] of this.pendingTags) if (at + this.sriLifetimeMs() <= now) this.pendingTags.delete(k);
     // Ended sessions carry no time here: they are re-read at the next start; keep them (bounded by revocations).
+  }
+
+  /** How long an SRI stays listed, counted from its session's revocation. */
+  private sriLifetimeMs(): number {
+    return this.config.sessionRevocationLifetime * 60_000;
   }
 
   /** Tokens issued before this window have expired, so older revocations no longer matter to access tokens. */

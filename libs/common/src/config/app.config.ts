@@ -85,6 +85,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
   NOTIFICATION_WORKER?: boolean;
 
+  @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
+  SESSION_WATERMARK_WORKER?: boolean;
+
   @IsOptional() @IsInt() @Min(50) @Max(60000) @Transform(({ value }) => toInt(value))
   NOTIFICATION_POLL_INTERVAL_MS?: number;
 
@@ -254,6 +257,8 @@ export interface AppConfig {
   endSessionRevokeUserSession: boolean;
   /** Whether this instance sends session-ended notifications from the outbox (any instance on the store may). */
   notificationWorker: boolean;
+  /** Whether this instance marks the sessions global revocations ended (lists their SRIs, queues their notifications); any instance on the store may. */
+  sessionWatermarkWorker: boolean;
   /** Milliseconds between two reads of the outbox for due notifications. */
   notificationPollIntervalMs: number;
   /** Attempts per notification, the first included; after the last it is marked failed. */
@@ -332,6 +337,7 @@ export function loadAppConfig(env: Record<string, string | undefined> = process.
     authorizationCodeTtl: v.AUTHORIZATION_CODE_TTL ?? 60,
     endSessionRevokeUserSession: v.END_SESSION_REVOKE_USER_SESSION ?? true,
     notificationWorker: v.NOTIFICATION_WORKER ?? true,
+    sessionWatermarkWorker: v.SESSION_WATERMARK_WORKER ?? true,
     notificationPollIntervalMs: v.NOTIFICATION_POLL_INTERVAL_MS ?? 1000,
     notificationMaxAttempts: v.NOTIFICATION_MAX_ATTEMPTS ?? 10,
     notificationRetryBaseMs: v.NOTIFICATION_RETRY_BASE_MS ?? 5000,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, idleTimeoutFor, invalidGrant, invalidScope, unauthorizedClient, unsupportedGrantType } from '@app/common';
-import { newOpaqueToken, newTokenId, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
+import { newTokenId, SriCodec, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
 import { ClientEntity, SessionRepository, TokenRepository, Transactor, UserRepository } from '@app/store';
 import { parseScope, requireParam } from '../form-params';
 import { AuthorizationCodeService } from '../authorization-code/authorization-code.service';
@@ -28,6 +28,7 @@ export class TokenService {
     private readonly tx: Transactor,
     private readonly codes: AuthorizationCodeService,
     @Inject(OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
+    private readonly sris: SriCodec,
   ) {}
 
   async exchange(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string } = {}): Promise<TokenResponse> {
@@ -68,7 +69,7 @@ export class TokenService {
     if (!user || !ok) throw invalidGrant('The resource owner credentials are invalid.');
     const now = Date.now();
     const session = this.sessions.create({
-      id: newTokenId(now), sri: newOpaqueToken(24), userId: user.id, clientIds: [client.clientId], authnSource: 'password',
+      id: newTokenId(now), sri: this.sris.seal(user.id, now), sriSealed: true, userId: user.id, clientIds: [client.clientId], authnSource: 'password',
       clientIp: meta.ip?.slice(0, 64) ?? null, userAgent: meta.userAgent?.slice(0, 512) ?? null, createdAt: now, lastActivityAt: now,
       idleTimeout: idleTimeoutFor(this.config, 'password'), maxLifetime: this.config.sessionMaxLifetime, revokedAt: null, revokedReason: null, revokedBy: null,
     });

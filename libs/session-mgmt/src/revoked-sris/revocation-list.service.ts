@@ -57,8 +57,11 @@ export class RevocationListService {
    * idle window remains, and an idle-expired session is not revived.
    */
   async isRevoked(sri: string, updateActivityTime: boolean, now = Date.now()): Promise<boolean> {
-    // The hot path: answered from memory while the index is current, from the store otherwise.
-    const listed = this.index.isFresh(now) ? this.index.isSriListed(sri, now) : (await this.list.findListed(sri, now)) !== null;
+    // The hot path: answered from memory while the index is current, from the store otherwise
+    // (where a session a global revocation ended counts as listed before its row is marked).
+    const listed = this.index.isFresh(now)
+      ? this.index.isSriListed(sri, now)
+      : (await this.list.findListed(sri, now)) !== null || (await this.sessions.isEndedByWatermarkOnly(sri));
     if (listed) return true;
     if (updateActivityTime) {
       const session = await this.sessions.findBySri(sri);

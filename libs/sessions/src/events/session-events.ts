@@ -41,7 +41,11 @@ export interface UserRevokedEvent {
   /** When, epoch milliseconds: tokens issued before are revoked. */
   at: number;
   initiatingEntity: InitiatingEntity;
-  /** Sessions that were live and are now ended. */
+  /**
+   * Sessions that were live and are now ended, when counted (the CLI's revocation); from the
+   * endpoint, only those ended in the transaction (unsealed SRIs): the rest end with the
+   * watermark, uncounted, and SessionWatermarkWorker's `session.ended` events count them.
+   */
   sessionsEnded: number;
 }
 

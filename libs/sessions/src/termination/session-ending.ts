@@ -12,5 +12,8 @@ export interface SessionEnding {
   initiatingEntity: InitiatingEntity;
 }
 
-/** Which sessions to end: one by id or SRI, or every live one of a user. */
-export type SessionSelector = { id: string } | { sri: string } | { userId: string };
+/**
+ * Which sessions to end: one by id or SRI, or every live one of a user (`onlyUnsealed`: only
+ * those whose SRI is not sealed, which a watermark cannot answer for; see SriCodec).
+ */
+export type SessionSelector = { id: string } | { sri: string } | { userId: string; onlyUnsealed?: boolean };

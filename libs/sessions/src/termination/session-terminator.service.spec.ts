@@ -35,7 +35,7 @@ describe('SessionTerminator', () => {
     const { terminator, sessions, clients, added, outbox } = setup([session('s1', ['rp1', 'rp2']), session('s2', ['rp1'])]);
     const ended = await terminator.end({ userId: 'u1' }, ending, EM);
     expect(ended.map((s) => s.id)).toEqual(['s1', 's2']);
-    expect(sessions.revokeAllOfUser).toHaveBeenCalledWith('u1', 'global_token_revocation', 'rp9', ending.at, EM);
+    expect(sessions.revokeAllOfUser).toHaveBeenCalledWith('u1', 'global_token_revocation', 'rp9', ending.at, EM, false);
     expect(sessions.listEndedIn).not.toHaveBeenCalled();
     expect(clients.findByIds).toHaveBeenCalledWith(['rp1', 'rp2'], EM);
     expect(outbox.add).toHaveBeenCalledWith(expect.any(Array), EM);

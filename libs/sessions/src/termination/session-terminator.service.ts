@@ -26,7 +26,20 @@ export class SessionTerminator {
 
   /** Ends the live sessions `selector` names, in the caller's transaction `em`; returns those it ended. */
   async end(selector: SessionSelector, ending: SessionEnding, em: EntityManager): Promise<EndedSession[]> {
-    const ended = (await this.revoke(selector, ending, em)).map(toEnded);
+    return this.notify((await this.revoke(selector, ending, em)).map(toEnded), ending, em);
+  }
+
+  /**
+   * Marks ended up to `limit` live sessions of a user that its watermark (`ending.at`) has
+   * already ended, and queues their notifications, in `em`: SessionWatermarkWorker's batch.
+   * `selected` is how many live ones it found (a concurrent worker may have ended some of them).
+   */
+  async endUnderWatermark(userId: string, limit: number, ending: SessionEnding, em: EntityManager): Promise<{ selected: number; ended: EndedSession[] }> {
+    const { selected, ended } = await this.sessions.revokeUnderWatermark(userId, ending.at, ending.reason, ending.by, limit, em);
+    return { selected, ended: await this.notify(ended.map(toEnded), ending, em) };
+  }
+
+  private async notify(ended: EndedSession[], ending: SessionEnding, em: EntityManager): Promise<EndedSession[]> {
     if (ended.length === 0) return ended;
     const clientIds = [...new Set(ended.flatMap((s) => s.clientIds))];
     const rows = planNotifications(ended, await this.clients.findByIds(clientIds, em), ending);
@@ -37,7 +50,7 @@ export class SessionTerminator {
 
   private async revoke(selector: SessionSelector, { reason, by, at }: SessionEnding, em: EntityManager): Promise<EndedSessionRow[]> {
     // Every session of a user: the UPDATE returns them (a user may hold thousands).
-    if ('userId' in selector) return this.sessions.revokeAllOfUser(selector.userId, reason, by, at, em);
+    if ('userId' in selector) return this.sessions.revokeAllOfUser(selector.userId, reason, by, at, em, selector.onlyUnsealed ?? false);
     if ('sri' in selector) {
       return (await this.sessions.revokeBySri(selector.sri, reason, by, at, em)) ? this.sessions.listEndedIn({ sri: selector.sri }, em) : [];
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, idleTimeoutFor } from '@app/common';
-import { newOpaqueToken, newTokenId, SessionActivityService, verifySecret } from '@app/auth';
+import { newTokenId, SessionActivityService, SriCodec, verifySecret } from '@app/auth';
 import { AuthorizationCodeService } from '@app/oauth';
 import { ClientRepository, SessionRepository, Transactor, UserRepository, UserSessionEntity } from '@app/store';
 import { BrowserSessionService } from '../browser/browser-session.service';
@@ -36,6 +36,7 @@ export class AuthorizeService {
     private readonly codes: AuthorizationCodeService,
     private readonly activity: SessionActivityService,
     private readonly tx: Transactor,
+    private readonly sris: SriCodec,
   ) {}
 
   /** GET /authorize. */
@@ -81,7 +82,7 @@ export class AuthorizeService {
     const id = newTokenId(now);
     const key = this.browser.newKey(id);
     const session = this.sessions.create({
-      id, sri: newOpaqueToken(24), userId: user.id, clientIds: [request.client.clientId], authnSource: FORM_AUTHN_SOURCE,
+      id, sri: this.sris.seal(user.id, now), sriSealed: true, userId: user.id, clientIds: [request.client.clientId], authnSource: FORM_AUTHN_SOURCE,
       clientIp: req.ip?.slice(0, 64) ?? null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null, createdAt: now, lastActivityAt: now,
       idleTimeout: idleTimeoutFor(this.config, FORM_AUTHN_SOURCE), maxLifetime: this.config.sessionMaxLifetime,
       revokedAt: null, revokedReason: null, revokedBy: null, browserKeyHash: key.hash,

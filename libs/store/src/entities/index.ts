@@ -4,6 +4,7 @@ import { IssuedTokenEntity } from './issued-token.entity';
 import { NotificationOutboxEntity } from './notification-outbox.entity';
 import { RevocationEventEntity } from './revocation-event.entity';
 import { RevokedSriEntity } from './revoked-sri.entity';
+import { ServerSecretEntity } from './server-secret.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { UsedJtiEntity } from './used-jti.entity';
 import { UserAttributeEntity } from './user-attribute.entity';
@@ -17,6 +18,7 @@ export * from './issued-token.entity';
 export * from './notification-outbox.entity';
 export * from './revocation-event.entity';
 export * from './revoked-sri.entity';
+export * from './server-secret.entity';
 export * from './signing-key.entity';
 export * from './used-jti.entity';
 export * from './user-attribute.entity';
@@ -27,5 +29,5 @@ export * from './user.entity';
 export const ENTITIES = [
   ClientEntity, UserEntity, UserAttributeEntity, UserSessionEntity, IssuedTokenEntity,
   RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity, UsedJtiEntity, NotificationOutboxEntity,
-  RevocationEventEntity,
+  RevocationEventEntity, ServerSecretEntity,
 ];

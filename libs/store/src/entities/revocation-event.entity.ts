@@ -8,6 +8,7 @@ export type RevocationEventKind =
   | 'session' // subject = session id ended
   | 'session_sri' // subject = SRI whose session ended
   | 'user_sessions' // subject = user id whose sessions (and their SRIs) ended (value = the instant they ended; null from earlier versions: all of them)
+  | 'sessions_marked' // subject = user id whose sessions up to its watermark (value) are marked ended and their SRIs listed
   | 'token' // subject = token id revoked (value = expires_at)
   | 'token_family' // subject = family id revoked
   | 'client_tokens' // subject = client id whose tokens were revoked

@@ -4,6 +4,7 @@ import { epochMsColumn, jsonColumn } from './columns';
 /** A user's authentication session: `sid` for OIDC, `sri` (PingFederate's pi.sri) for the revocation list. */
 @Entity('user_session')
 @Index('IDX_user_session_user', ['userId'])
+@Index('IDX_user_session_user_live', ['userId', 'revokedAt', 'sriSealed'])
 export class UserSessionEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id: string;
@@ -58,4 +59,12 @@ export class UserSessionEntity {
    */
   @Column({ name: 'browser_key_hash', type: 'varchar', length: 64, nullable: true })
   browserKeyHash?: string | null;
+
+  /**
+   * Whether `sri` is sealed (SriCodec: it carries the user's tag and the creation time, readable
+   * by the server alone), so a global revocation needs no row of its own to answer it as listed.
+   * False for SRIs of earlier versions, listed in the revocation's transaction as before.
+   */
+  @Column({ name: 'sri_sealed', type: 'boolean', default: false })
+  sriSealed?: boolean;
 }

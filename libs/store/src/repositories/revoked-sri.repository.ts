@@ -35,6 +35,24 @@ export class RevokedSriRepository {
   }
 
   /**
+   * Lists the SRIs of these sessions (SessionWatermarkWorker's batch, just marked ended in this
+   * transaction), with the lifetime counted from `at`, the revocation's instant. The worker's
+   * `sessions_marked` event makes every instance's index read them.
+   */
+  async listSessions(sessionIds: string[], at: number, revokedBy: string | null, expiresAt: number, em: EntityManager): Promise<void> {
+    if (sessionIds.length === 0) return;
+    const [sql, params] = em.connection.driver.escapeQueryWithParameters(
+      `INSERT INTO revoked_sri (sri, created_at, expires_at, revoked_by)
+       SELECT s.sri, CAST(:at AS BIGINT), CAST(:expiresAt AS BIGINT), CAST(:revokedBy AS VARCHAR(255))
+       FROM user_session s WHERE s.id IN (:...ids)
+       ON CONFLICT (sri) DO UPDATE SET created_at = excluded.created_at, expires_at = excluded.expires_at, revoked_by = excluded.revoked_by
+       WHERE revoked_sri.expires_at < excluded.expires_at`,
+      { ids: sessionIds, revokedBy, at, expiresAt },
+    );
+    await em.query(sql, params);
+  }
+
+  /**
    * Lists one SRI. Listing it again while listed renews the entry (a later expiry wins, and it
    * counts as new for the oldest-first purge). One upsert, so two concurrent calls never collide.
    */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
-import { UserSessionEntity } from '../entities';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { UserSessionEntity, UserTokenWatermarkEntity } from '../entities';
 import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
 
@@ -11,6 +11,23 @@ export interface EndedSessionRow {
   sri: string;
   userId: string;
   clientIds: string[];
+}
+
+/**
+ * A session is ended once its user's watermark reaches its start, before SessionWatermarkWorker
+ * marks the row: conditional writes that need a live session add this to their WHERE.
+ */
+const NOT_UNDER_WATERMARK =
+  'NOT EXISTS (SELECT 1 FROM user_token_watermark w WHERE w.user_id = user_session.user_id AND w.valid_after >= user_session.created_at)';
+
+/** Ended sessions from their rows; sessions of one user mostly share their client list, parsed once each. */
+function toEndedRows(rows: { id: string; sri: string; client_ids: string }[], userId: string): EndedSessionRow[] {
+  const parsed = new Map<string, string[]>();
+  return rows.map((r) => {
+    let clientIds = parsed.get(r.client_ids);
+    if (!clientIds) parsed.set(r.client_ids, (clientIds = JSON.parse(r.client_ids) as string[]));
+    return { id: r.id, sri: r.sri, userId, clientIds: [...clientIds] };
+  });
 }
 
 /** The rows of a statement (with RETURNING on an UPDATE, too), in the caller's transaction. */
@@ -27,20 +44,54 @@ async function records<T>(em: EntityManager, sql: string, params: unknown[]): Pr
 export class SessionRepository {
   constructor(@InjectRepository(UserSessionEntity) private readonly repo: Repository<UserSessionEntity>, private readonly tx: Transactor) {}
 
-  findById(id: string): Promise<UserSessionEntity | null> {
-    return this.repo.findOneBy({ id });
+  // Every read shows a session its user's watermark has ended as revoked (at the watermark,
+  // with its reason), whether or not SessionWatermarkWorker has marked the row yet.
+
+  async findById(id: string): Promise<UserSessionEntity | null> {
+    return (await this.withWatermarks(await this.repo.findBy({ id })))[0] ?? null;
   }
 
-  findBySri(sri: string): Promise<UserSessionEntity | null> {
-    return this.repo.findOneBy({ sri });
+  async findBySri(sri: string): Promise<UserSessionEntity | null> {
+    return (await this.withWatermarks(await this.repo.findBy({ sri })))[0] ?? null;
   }
 
-  listByUser(userId: string): Promise<UserSessionEntity[]> {
-    return this.repo.find({ where: { userId }, order: { createdAt: 'ASC' } });
+  async listByUser(userId: string): Promise<UserSessionEntity[]> {
+    return this.withWatermarks(await this.repo.find({ where: { userId }, order: { createdAt: 'ASC' } }));
   }
 
-  listActiveByUser(userId: string): Promise<UserSessionEntity[]> {
-    return this.repo.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+  async listActiveByUser(userId: string): Promise<UserSessionEntity[]> {
+    return (await this.listByUser(userId)).filter((s) => s.revokedAt === null);
+  }
+
+  /** How many sessions of the user are live (not revoked, not under its watermark), read in `em`. */
+  async countLiveOfUser(userId: string, em: EntityManager): Promise<number> {
+    return em.getRepository(UserSessionEntity).createQueryBuilder('user_session')
+      .where(`user_session.user_id = :userId AND user_session.revoked_at IS NULL AND ${NOT_UNDER_WATERMARK}`, { userId }).getCount();
+  }
+
+  /**
+   * Whether the session holding this SRI is ended by its user's watermark and not yet marked
+   * (the revocation list's answer when the in-memory index cannot give it).
+   */
+  async isEndedByWatermarkOnly(sri: string): Promise<boolean> {
+    const rows: unknown[] = await this.repo.createQueryBuilder('user_session').select('user_session.id')
+      .where(`user_session.sri = :sri AND user_session.revoked_at IS NULL AND NOT (${NOT_UNDER_WATERMARK})`, { sri }).limit(1).getRawMany();
+    return rows.length > 0;
+  }
+
+  private async withWatermarks(sessions: UserSessionEntity[]): Promise<UserSessionEntity[]> {
+    const live = sessions.filter((s) => s.revokedAt === null);
+    if (live.length === 0) return sessions;
+    const marks = await this.repo.manager.findBy(UserTokenWatermarkEntity, { userId: In([...new Set(live.map((s) => s.userId))]) });
+    for (const w of marks) {
+      for (const s of live) {
+        if (s.userId !== w.userId || s.createdAt > w.validAfter) continue;
+        s.revokedAt = w.validAfter;
+        s.revokedReason = w.sessionReason ?? w.reason ?? 'revoked';
+        s.revokedBy = w.sessionEndedBy ?? null;
+      }
+    }
+    return sessions;
   }
 
   insert(session: UserSessionEntity, em?: EntityManager): Promise<unknown> {
@@ -77,12 +128,12 @@ export class SessionRepository {
     if (session.clientIds.includes(clientId)) return true;
     const r = await em.createQueryBuilder().update(UserSessionEntity)
       .set({ clientIds: [...session.clientIds, clientId] })
-      .where('id = :id AND revoked_at IS NULL AND client_ids = :seen', { id: session.id, seen: JSON.stringify(session.clientIds) })
+      .where(`id = :id AND revoked_at IS NULL AND client_ids = :seen AND ${NOT_UNDER_WATERMARK}`, { id: session.id, seen: JSON.stringify(session.clientIds) })
       .execute();
     return (r.affected ?? 0) > 0;
   }
 
-  // Sessions end through SessionTerminator (libs/sessions), which calls the three revoke methods
+  // Sessions end through SessionTerminator (libs/sessions), which calls the revoke methods
   // below and, in the same transaction, queues the notifications of the sessions' clients.
   // Called from anywhere else, a session would end without anyone being told.
 
@@ -92,10 +143,11 @@ export class SessionRepository {
    * UPDATE returns them (of two concurrent revocations, each gets exactly those it changed).
    * Its `user_sessions` event carries `at`, so the indexes read only these sessions.
    */
-  async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager): Promise<EndedSessionRow[]> {
+  async revokeAllOfUser(userId: string, reason: string, by: string | null, at: number, em: EntityManager, onlyUnsealed = false): Promise<EndedSessionRow[]> {
     const values = { at, reason, by, userId };
+    // onlyUnsealed: the sessions whose SRI no watermark can answer for (IDX_user_session_user_live finds just those).
     const [update, params] = em.connection.driver.escapeQueryWithParameters(
-      `UPDATE user_session SET revoked_at = :at, revoked_reason = :reason, revoked_by = :by WHERE user_id = :userId AND revoked_at IS NULL`, values,
+      `UPDATE user_session SET revoked_at = :at, revoked_reason = :reason, revoked_by = :by WHERE user_id = :userId AND revoked_at IS NULL${onlyUnsealed ? ' AND sri_sealed = FALSE' : ''}`, values,
     );
     let rows: { id: string; sri: string; client_ids: string }[];
     if (em.connection.options.type === 'better-sqlite3') {
@@ -109,14 +161,40 @@ export class SessionRepository {
     } else {
       rows = await records(em, `${update} RETURNING id, sri, client_ids`, params);
     }
-    await appendRevocationEvents(em, [{ kind: 'user_sessions', subject: userId, value: at }]);
-    // Sessions of one user mostly share their client list: parse each distinct one once.
-    const parsed = new Map<string, string[]>();
-    return rows.map((r) => {
-      let clientIds = parsed.get(r.client_ids);
-      if (!clientIds) parsed.set(r.client_ids, (clientIds = JSON.parse(r.client_ids) as string[]));
-      return { id: r.id, sri: r.sri, userId, clientIds: [...clientIds] };
-    });
+    if (rows.length > 0 || !onlyUnsealed) await appendRevocationEvents(em, [{ kind: 'user_sessions', subject: userId, value: at }]);
+    return toEndedRows(rows, userId);
+  }
+
+  /** Whether the user has a live session row started at or before `upTo` (one index probe, IDX_user_session_user_live). */
+  async hasLiveUnderWatermark(userId: string, upTo: number): Promise<boolean> {
+    const rows: unknown[] = await this.repo.createQueryBuilder('user_session').select('user_session.id')
+      .where('user_session.user_id = :userId AND user_session.revoked_at IS NULL AND user_session.created_at <= :upTo', { userId, upTo }).limit(1).getRawMany();
+    return rows.length > 0;
+  }
+
+  /**
+   * Marks ended up to `limit` live sessions of a user started at or before `upTo` (the user's
+   * watermark, which has already ended them): SessionWatermarkWorker's batch. Of two instances
+   * running it, each gets exactly the sessions it changed. No feed event: the worker appends
+   * one `sessions_marked` event once the user is done.
+   */
+  async revokeUnderWatermark(userId: string, upTo: number, reason: string, by: string | null, limit: number, em: EntityManager): Promise<{ selected: number; ended: EndedSessionRow[] }> {
+    const [select, selectParams] = em.connection.driver.escapeQueryWithParameters(
+      // Any live ones (IDX_user_session_user_live reads only those): no order to sort the user's sessions into.
+      `SELECT id, sri, client_ids FROM user_session WHERE user_id = :userId AND revoked_at IS NULL AND created_at <= :upTo LIMIT ${Math.floor(limit)}`,
+      { userId, upTo },
+    );
+    const picked: { id: string; sri: string; client_ids: string }[] = await em.query(select, selectParams);
+    if (picked.length === 0) return { selected: 0, ended: [] };
+    const [update, params] = em.connection.driver.escapeQueryWithParameters(
+      'UPDATE user_session SET revoked_at = :at, revoked_reason = :reason, revoked_by = :by WHERE id IN (:...ids) AND revoked_at IS NULL',
+      { at: upTo, reason, by, ids: picked.map((r) => r.id) },
+    );
+    let rows = picked;
+    // SQLite's writers are serialized: what the SELECT found live, this UPDATE ends.
+    if (em.connection.options.type === 'better-sqlite3') await em.query(update, params);
+    else rows = await records(em, `${update} RETURNING id, sri, client_ids`, params);
+    return { selected: picked.length, ended: toEndedRows(rows, userId) };
   }
 
   /** Revokes one session (set-based, idempotent). Returns whether a live session was revoked. */
@@ -146,7 +224,8 @@ export class SessionRepository {
    */
   async recordActivity(id: string, seenLastActivityAt: number, at: number, idleTimeout: number, em?: EntityManager): Promise<boolean> {
     const r = await this.tx.with(em, (m) =>
-      m.update(UserSessionEntity, { id, lastActivityAt: seenLastActivityAt, revokedAt: IsNull() }, { lastActivityAt: at, idleTimeout }),
+      m.createQueryBuilder().update(UserSessionEntity).set({ lastActivityAt: at, idleTimeout })
+        .where(`id = :id AND last_activity_at = :seen AND revoked_at IS NULL AND ${NOT_UNDER_WATERMARK}`, { id, seen: seenLastActivityAt }).execute(),
     );
     return (r.affected ?? 0) > 0;
   }
