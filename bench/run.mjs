@@ -586,6 +586,15 @@ async function phaseGlobalRevocation(ctx) {
   }
 }
 
+async function liveSessionsOf(userId) {
+  const s = await openStore(serverEnv(0).DATABASE_URL, schema);
+  try {
+    return Number((await s.query('SELECT COUNT(*) AS n FROM user_session WHERE user_id = ? AND revoked_at IS NULL', [userId]))[0].n);
+  } finally {
+    await s.close();
+  }
+}
+
 /** Milliseconds until no session of `userId` is live in the store (the server's session watermark worker); null past 30 s. */
 async function sessionsMarked(userId) {
   const started = Date.now();
@@ -622,6 +631,7 @@ async function globalRevocationCalls(ctx) {
     out.warmupMs.push(round((await request(primary(), 'POST', GTR, { headers: gtrHeaders(), body: gtrBody(warm.uid) })).ms, 3));
     for (const size of CFG.gtrSizes) {
       const user = USERS.find((u) => u.role === 'gtr' && u.size === size && u.rep === rep);
+      const liveBefore = await liveSessionsOf(user.id);
       const r = await request(primary(), 'POST', GTR, { headers: gtrHeaders(), body: gtrBody(user.uid) });
       // Honesty check: the user's real access token, issued before the call, must now be inactive.
       const after = ctx.gtrTokens.get(user.uid) ? await introspect(ctx.gtrTokens.get(user.uid)) : null;
@@ -629,8 +639,8 @@ async function globalRevocationCalls(ctx) {
       // The answer comes after the watermark commits; the server then writes the sessions' rows
       // in the background. Waited for, so no call is measured while that write holds the store.
       const markedMs = await sessionsMarked(user.id);
-      out.sizes[size].calls[out.sizes[size].calls.length - 1].sessionsMarkedMs = markedMs;
-      log(`global revocation ${String(size).padStart(7)} tokens: ${r.status} in ${r.ms.toFixed(1)} ms${after && after.active !== false ? '  (token still ACTIVE afterwards!)' : ''}; its sessions written ${markedMs ?? '?'} ms later`);
+      Object.assign(out.sizes[size].calls[out.sizes[size].calls.length - 1], { liveSessionsBefore: liveBefore, sessionsMarkedMs: markedMs });
+      log(`global revocation ${String(size).padStart(7)} tokens (${liveBefore} live sessions): ${r.status} in ${r.ms.toFixed(1)} ms${after && after.active !== false ? '  (token still ACTIVE afterwards!)' : ''}; its sessions written ${markedMs ?? '?'} ms later`);
       await sleep(200);
     }
   }
