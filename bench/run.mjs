@@ -341,8 +341,12 @@ async function loadSriCodec() {
   await sriCodec.load();
 }
 
+let sessionSeq = 0;
 function sessionRow(userId, now) {
-  return [randomUUID(), sriCodec.seal(userId, now - 60_000), userId, JSON.stringify([RS.id]), 'password', now - 60_000, now - 1_000, 8 * 3600, 8 * 3600, store.bool(true)];
+  // A sealed SRI holds the start time and 32 random bits: thousands of sessions of one user
+  // started in the same millisecond could collide, as real sign-ins cannot. One ms apart each.
+  const createdAt = now - 60_000 - (sessionSeq++ % 600_000);
+  return [randomUUID(), sriCodec.seal(userId, createdAt), userId, JSON.stringify([RS.id]), 'password', createdAt, now - 1_000, 8 * 3600, 8 * 3600, store.bool(true)];
 }
 
 /** `tokens` tokens (access and refresh, alternately) spread over `sessions` sessions of one user. */
