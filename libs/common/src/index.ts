@@ -12,3 +12,4 @@ export * from './users/user-directory';
 export * from './tracing/tracing';
 export * from './routing/path-prefix';
 export * from './routing/route-metadata';
+export * from './concurrency/serial-passes';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { APP_CONFIG, AppConfig, SerialPasses } from '@app/common';
 import { NotificationOutboxEntity, NotificationOutboxRepository } from '@app/store';
 import { SessionEvents } from '../events/session-events';
 import { NotificationSender } from './notification-sender';
@@ -25,8 +25,7 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
   private readonly stop = new AbortController();
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
-  private running?: Promise<void>;
-  private again = false;
+  private readonly rounds = new SerialPasses(() => this.drain(), () => this.stop.signal.aborted);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,23 +49,12 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     this.stop.abort();
-    await this.running;
+    await this.rounds.current;
   }
 
   /** Starts a round now, or right after the one running. */
   kick(): void {
-    if (this.stop.signal.aborted) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.rounds.kick();
   }
 
   /** One round: everything due now, in batches. */

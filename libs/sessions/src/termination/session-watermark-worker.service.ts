@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { APP_CONFIG, AppConfig, SerialPasses } from '@app/common';
 import { InitiatingEntity, PendingWatermark, RevokedSriRepository, SessionRepository, toPending, Transactor, WatermarkRepository } from '@app/store';
 import { SessionEvents } from '../events/session-events';
 import { SessionTerminator } from './session-terminator.service';
@@ -40,9 +40,8 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
   private readonly logger = new Logger('SessionWatermarks');
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
-  private running?: Promise<void>;
-  private again = false;
   private stopped = false;
+  private readonly passes = new SerialPasses(() => this.drain(), () => this.stopped);
   private recent: Promise<void> = Promise.resolve();
 
   constructor(
@@ -71,23 +70,12 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
-    await Promise.all([this.running, this.recent]);
+    await Promise.all([this.passes.current, this.recent]);
   }
 
   /** Starts a pass now, or right after the one running. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.passes.kick();
   }
 
   /** Marks the sessions of every pending watermark; resolves when all that are live are marked (what the tests wait on). */
