@@ -3,7 +3,7 @@ import { createLocalJWKSet, decodeJwt, JSONWebKeySet, jwtVerify } from 'jose';
 import { runCli } from '../apps/cli/src/cli';
 import { SessionEndedEvent, SessionEvents } from '@app/sessions';
 import { Browser, codeFlow } from './support/browser';
-import { seedClient, seedUser } from './support/fixtures';
+import { seedClient, seedUser, sessionWatermarksSettled } from './support/fixtures';
 import { Received, Receiver } from './support/receiver';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -166,6 +166,8 @@ describe('Session-ended notifications: back-channel logout and CAEP, for every w
     await expectNotified(s, 'system');
     await request(t.server).post('/pf-ws/rest/sessionMgmt/revokedSris').auth('pf', 'pf-secret-123').set(XSRF).send({ id: s.sri }).expect(201);
     await request(t.server).post('/jans-auth/restv1/global-token-revocation').auth(gtrToken, { type: 'bearer' }).send({ sub_id: { format: 'uid', id: s.uid } }).expect(204);
+    // The revocation's session rows and any notification are written in the background: wait for them.
+    await sessionWatermarksSettled(t);
     await new Promise((r) => setTimeout(r, 600));
     expect(forSession(s.sid)(receiver.received)).toHaveLength(3);
   });

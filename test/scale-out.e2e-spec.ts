@@ -2,6 +2,7 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { AppConfig } from '@app/common';
 import { introspect, passwordLogin, seedClient, seedUser, ClientFixture } from './support/fixtures';
+import { parsePrometheus, sampleValue } from './support/prometheus';
 import { startTestApp, testStoreConfig, TestApp } from './support/test-app';
 
 /** Polls until `check` holds, for at most `ms` (each instance reads the revocation feed every 50 ms). */
@@ -62,7 +63,7 @@ describe('Two instances on one store (scale-out)', () => {
     }
     const c = await startTestApp({ databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, metricsEnabled: true });
     try {
-      const listSize = async () => Number(/^revocation_revocation_list_size (\d+)$/m.exec((await request(c.server).get('/metrics')).text)?.[1]);
+      const listSize = async () => sampleValue(parsePrometheus((await request(c.server).get('/metrics')).text), 'revocation_revocation_list_size') ?? 0;
       await eventually(async () => (await listSize()) >= listed.length, 10_000);
       const status = (id: string) => request(c.server).get(`/pf-ws/rest/sessionMgmt/revokedSris/${id}?updateActivityTime=false`).auth('rp', 'rp-secret-1').set('X-XSRF-HEADER', 'x');
       for (const id of [listed[0], listed[1999], listed[2000], listed[2499]]) expect((await status(id)).status).toBe(200);

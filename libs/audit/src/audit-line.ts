@@ -9,7 +9,7 @@ export const ABSENT = '-';
 // differently from what it holds.
 const UNSAFE = /[\\|\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /** The same set, for a quick test: most fields need no escaping. */
-const HAS_UNSAFE = /[\\|\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const HAS_UNSAFE = new RegExp(UNSAFE.source);
 const NAMED: Record<string, string> = { '\\': '\\\\', '|': '\\|', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**

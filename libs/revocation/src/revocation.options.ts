@@ -1,4 +1,5 @@
 import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import { normalizePathPrefix } from '@app/common';
 import type { AppConfig, SubjectIdentifier, UserDirectoryBinding } from '@app/common';
 
 /** The `sub_id` forms a deployment may accept: the RFC 9493 formats, and Janssen's attribute form (`attribute`). */
@@ -52,7 +53,5 @@ export function revocationConfig(root: AppConfig, o: Omit<RevocationModuleOption
 }
 
 export function normalizePrefix(prefix: string): string {
-  const p = prefix.replace(/\/+$/, '');
-  if (p !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(p)) throw new Error(`RevocationModule: pathPrefix must be a path such as /jans-auth/restv1, got ${prefix}`);
-  return p;
+  return normalizePathPrefix(prefix, 'RevocationModule', '/jans-auth/restv1');
 }

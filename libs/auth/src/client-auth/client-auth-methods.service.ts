@@ -57,10 +57,6 @@ export class ClientAuthMethods implements OnModuleInit {
     return this.algorithms;
   }
 
-  get(name: string): ClientAuthMethod | undefined {
-    return this.methods.find((m) => m.name === name);
-  }
-
   /** Whether the request carries any method's credentials. */
   anyPresented(req: ClientAuthRequest): boolean {
     return this.methods.some((m) => m.presentedBy(req));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { invalidClient } from '@app/common';
+import { ApiError, invalidClient } from '@app/common';
 import { ClientEntity } from '@app/store';
 import { RevocationIndex } from '../state/revocation-index.service';
 import { AuthFailureLimiter } from './auth-failure-limiter.service';
@@ -38,7 +38,8 @@ export class ClientAuthenticator {
     try {
       client = await this.registeredClient(clientId, method);
     } catch (err) {
-      await this.failures.assertAllowed(clientId, ip);
+      // A refusal may be a guess (429 past the limit); a store outage is not.
+      if (err instanceof ApiError && err.status === 401) await this.failures.assertAllowed(clientId, ip);
       throw err;
     }
     if (!(await this.secretMatches(client, secret, ip))) throw invalidClient('Bad client secret.');

@@ -31,13 +31,15 @@ export class TokenSigner {
   async verify(token: string, typ: TokenTyp): Promise<JWTPayload | undefined> {
     if (typ === 'at+jwt') {
       const hit = this.verified.get(token);
-      if (hit) this.cacheHits++;
-      else this.cacheMisses++;
       if (hit) {
-        if (typeof hit.exp === 'number' && hit.exp * 1000 > Date.now()) return hit;
+        if (typeof hit.exp === 'number' && hit.exp * 1000 > Date.now()) {
+          this.cacheHits++;
+          return hit;
+        }
         this.verified.delete(token);
         return undefined;
       }
+      this.cacheMisses++;
       const payload = await this.verifyUncached(token, typ);
       if (payload) {
         if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);

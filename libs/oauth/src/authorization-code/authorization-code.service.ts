@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, invalidGrant, invalidRequest } from '@app/common';
+import { APP_CONFIG, AppConfig, invalidGrant } from '@app/common';
+import { requireParam } from '../form-params';
 import { newOpaqueToken, newTokenId, tokenDigest, TokenStatusService } from '@app/auth';
 import { AuthorizationCodeDetails, ClientEntity, SessionRepository, TokenRepository, Transactor, UserSessionEntity } from '@app/store';
 import { TokenIssuer, TokenResponse } from '../token/token-issuer.service';
@@ -42,9 +43,9 @@ export class AuthorizationCodeService {
 
   /** RFC 6749 §4.1.3 and RFC 7636 §4.6, in their order; every failure is invalid_grant. */
   async exchange(client: ClientEntity, params: { code?: string; redirect_uri?: string; code_verifier?: string }): Promise<TokenResponse> {
-    if (params.code === undefined) throw invalidRequest('The parameter code is required.');
-    if (params.redirect_uri === undefined) throw invalidRequest('The parameter redirect_uri is required.');
-    const record = await this.tokens.findById(tokenDigest(params.code));
+    const code = requireParam(params, 'code');
+    const redirectUri = requireParam(params, 'redirect_uri');
+    const record = await this.tokens.findById(tokenDigest(code));
     if (!record || record.type !== 'authorization_code' || record.clientId !== client.clientId) throw invalidGrant('The authorization code is invalid.');
     if (record.consumedAt !== null) {
       // §4.1.2: a code used twice revokes what it was exchanged for.
@@ -54,7 +55,7 @@ export class AuthorizationCodeService {
     const state = await this.status.checkRecord(record);
     if (!state.active) throw invalidGrant('The authorization code is expired or revoked.');
     const details = record.details;
-    if (!details || details.redirect_uri !== params.redirect_uri) throw invalidGrant('The redirect_uri does not match the authorization request.');
+    if (!details || details.redirect_uri !== redirectUri) throw invalidGrant('The redirect_uri does not match the authorization request.');
     if (!pkceMatches(details.code_challenge, params.code_verifier)) {
       throw invalidGrant(details.code_challenge ? 'The code_verifier does not match the code_challenge.' : 'This code was issued without a code_challenge; send no code_verifier.');
     }

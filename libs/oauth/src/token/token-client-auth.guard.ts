@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthenticatedRequest, ClientAuthGuard, ClientAuthMethods } from '@app/auth';
-import { ClientRepository } from '@app/store';
+import { AuthenticatedRequest, ClientAuthGuard, ClientAuthMethods, RevocationIndex } from '@app/auth';
 
 /**
  * Client authentication at the token endpoint. Confidential clients authenticate as at every
@@ -13,13 +12,13 @@ import { ClientRepository } from '@app/store';
  */
 @Injectable()
 export class TokenClientAuthGuard implements CanActivate {
-  constructor(private readonly clientAuth: ClientAuthGuard, private readonly methods: ClientAuthMethods, private readonly clients: ClientRepository) {}
+  constructor(private readonly clientAuth: ClientAuthGuard, private readonly methods: ClientAuthMethods, private readonly clients: RevocationIndex) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     if (req.headers.authorization === undefined && typeof body.client_id === 'string' && body.client_id.length <= 255 && !this.methods.anyPresented(req)) {
-      const client = await this.clients.findById(body.client_id);
+      const client = await this.clients.client(body.client_id);
       if (client?.tokenEndpointAuthMethod === 'none') {
         req.auth = { method: 'none', clientId: client.clientId, scopes: client.scopes, client };
         return true;
