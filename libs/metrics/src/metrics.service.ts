@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { StoreOutageMarked } from '@app/common';
 import { ClientAuthenticator, RevocationIndex, TokenSigner } from '@app/auth';
 import { SessionEvents } from '@app/sessions';
 import { NotificationOutboxRepository } from '@app/store';
+import { HttpRequestMetrics } from './http-request-metrics';
 
 /** Every metric name starts with this. */
 export const METRICS_PREFIX = 'revocation_';
@@ -20,7 +21,7 @@ export const UNMATCHED_ROUTE = '(unmatched)';
  * The application's Prometheus metrics, in a registry of its own (two applications in one
  * process, as in the scale-out test, keep separate counts).
  *
- * Hot paths pay a counter increment and a histogram observation, from a Fastify onResponse hook
+ * Hot paths pay one update of their series (HttpRequestMetrics), from a Fastify onResponse hook
  * that runs after the answer was sent. Gauges that need a query (the outbox) are read at scrape time.
  */
 @Injectable()
@@ -28,14 +29,7 @@ export class MetricsService implements OnModuleInit {
   readonly registry = new Registry();
   private readonly logger = new Logger('Metrics');
 
-  private readonly requests = new Counter({
-    name: `${METRICS_PREFIX}http_requests_total`, help: 'HTTP requests answered, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const, registers: [this.registry],
-  });
-  private readonly latency = new Histogram({
-    name: `${METRICS_PREFIX}http_request_duration_seconds`, help: 'Time from receiving a request to sending its answer, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry],
-  });
+  private readonly requests = new HttpRequestMetrics(LATENCY_BUCKETS);
   private readonly storeErrors = new Counter({
     name: `${METRICS_PREFIX}store_errors_total`, help: 'Requests answered 503 because the store could not be reached or written.',
     registers: [this.registry],
@@ -63,6 +57,11 @@ export class MetricsService implements OnModuleInit {
     signer: TokenSigner,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: METRICS_PREFIX });
+    this.requests.register(
+      this.registry,
+      { name: `${METRICS_PREFIX}http_requests_total`, help: 'HTTP requests answered, by method, route pattern and status.' },
+      { name: `${METRICS_PREFIX}http_request_duration_seconds`, help: 'Time from receiving a request to sending its answer, by method, route pattern and status.' },
+    );
     index.onEventApplied((kind) => this.feedEvents.inc({ kind }));
     events.on('session.ended', (e) => this.sessionsEnded.inc({ reason: e.reason }, e.sessions.length));
     events.on('user.revoked', () => this.usersRevoked.inc());
@@ -110,13 +109,8 @@ export class MetricsService implements OnModuleInit {
   }
 
   observe(request: FastifyRequest, reply: FastifyReply): void {
-    const labels = {
-      method: METHODS.has(request.method) ? request.method : 'OTHER',
-      route: request.routeOptions?.url ?? UNMATCHED_ROUTE,
-      status: String(reply.statusCode),
-    };
-    this.requests.inc(labels);
-    this.latency.observe(labels, reply.elapsedTime / 1000);
+    const method = METHODS.has(request.method) ? request.method : 'OTHER';
+    this.requests.observe(method, request.routeOptions?.url ?? UNMATCHED_ROUTE, reply.statusCode, reply.elapsedTime / 1000);
     if ((request as StoreOutageMarked).storeOutage) this.storeErrors.inc();
   }
 

@@ -33,9 +33,11 @@ export interface ClientAuthMethod {
    * Verifies the credentials and returns who called, with `client` set to the stored client,
    * which must be registered with this method (ClientAuthenticator.registeredClient does both
    * checks). Throws `invalidClient` (401) for refused credentials, which count as failures, and
-   * `invalidRequest` (400) for malformed ones, which do not.
+   * `invalidRequest` (400) for malformed ones, which do not. A method may answer synchronously
+   * when it needs no I/O (the secret methods do for credentials verified in the last minute):
+   * the guard then costs no promise.
    */
-  authenticate(req: ClientAuthRequest): Promise<RequestAuth>;
+  authenticate(req: ClientAuthRequest): RequestAuth | Promise<RequestAuth>;
 }
 
 /**

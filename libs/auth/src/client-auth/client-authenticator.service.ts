@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiError, invalidClient } from '@app/common';
 import { ClientEntity } from '@app/store';
@@ -47,6 +47,19 @@ export class ClientAuthenticator {
   }
 
   /**
+   * The same check answered from memory alone, without a promise: the client record is cached and
+   * these credentials were verified in the last minute. Undefined whenever anything else is
+   * needed (a store read, scrypt, or a refusal, which authenticate() words and counts).
+   */
+  recentlyVerified(clientId: string, secret: string, method: AuthMethod): RequestAuth | undefined {
+    if (!clientId || clientId.length > 255 || secret.length > 1024) return undefined;
+    const client = this.clients.cachedClient(clientId);
+    if (!client?.secretHash || client.tokenEndpointAuthMethod !== method) return undefined;
+    if (!this.isVerified(verifiedKey(client, secret))) return undefined;
+    return { method, clientId: client.clientId, scopes: client.scopes, client };
+  }
+
+  /**
    * The stored client, which must be registered with `method`: every client authentication
    * method checks this before its credentials, so a client cannot pick a weaker method than its own.
    */
@@ -64,15 +77,17 @@ export class ClientAuthenticator {
     return { hits: this.cacheHits, misses: this.cacheMisses };
   }
 
+  private isVerified(key: string): boolean {
+    const until = this.verified.get(key);
+    if (until === undefined || until <= Date.now()) return false;
+    this.cacheHits++;
+    return true;
+  }
+
   private async secretMatches(client: ClientEntity, secret: string, ip: string | undefined): Promise<boolean> {
     if (!client.secretHash) return false;
-    const key = createHash('sha256').update(`${client.clientId}\0${secret}\0${client.secretHash}`).digest('base64url');
-    const until = this.verified.get(key);
-    const now = Date.now();
-    if (until !== undefined && until > now) {
-      this.cacheHits++;
-      return true;
-    }
+    const key = verifiedKey(client, secret);
+    if (this.isVerified(key)) return true;
     this.cacheMisses++;
     await this.failures.assertAllowed(client.clientId, ip);
     const running = this.pending.get(key);
@@ -89,4 +104,9 @@ export class ClientAuthenticator {
     this.pending.set(key, check);
     return check;
   }
+}
+
+/** What a verification is remembered by: a new secret or a changed client never matches an old entry. */
+function verifiedKey(client: ClientEntity, secret: string): string {
+  return hash('sha256', `${client.clientId}\0${secret}\0${client.secretHash}`, 'base64url');
 }

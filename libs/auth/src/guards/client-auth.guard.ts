@@ -19,25 +19,45 @@ import type { RequestAuth } from '../request-auth';
 export class ClientAuthGuard implements CanActivate {
   constructor(private readonly methods: ClientAuthMethods, private readonly failures: AuthFailureLimiter) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  // Not async: a method that answers synchronously (credentials verified in the last minute)
+  // makes this a plain boolean, which Nest does not await; the hot paths cost no promise here.
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<ClientAuthRequest>();
     const method = this.methods.presentedIn(req);
-    if (!this.failures.enabled) {
-      req.auth = registered(await method.authenticate(req), method);
-      return true;
+    if (this.failures.enabled && !method.checksFailureLimit) return this.limited(req, method);
+    let outcome: RequestAuth | Promise<RequestAuth>;
+    try {
+      outcome = method.authenticate(req);
+      if (!isThenable(outcome)) {
+        req.auth = registered(outcome, method);
+        return true;
+      }
+    } catch (err) {
+      return this.refused(err, req, method);
     }
-    if (!method.checksFailureLimit) await this.failures.assertAllowed(method.presentedClientId(req), req.ip);
+    return Promise.resolve(outcome).then((auth) => {
+      req.auth = registered(auth, method);
+      return true;
+    }).catch((err: unknown) => this.refused(err, req, method));
+  }
+
+  private async limited(req: ClientAuthRequest, method: ClientAuthMethod): Promise<boolean> {
+    await this.failures.assertAllowed(method.presentedClientId(req), req.ip);
     try {
       req.auth = registered(await method.authenticate(req), method);
       return true;
     } catch (err) {
-      // Only a refused credential counts: not a malformed request (400), not a store outage (503).
-      if (err instanceof ApiError && err.status === 401) {
-        const clientId = method.presentedClientId(req);
-        if (clientId !== undefined) await this.failures.recordFailure(clientId, req.ip);
-      }
-      throw err;
+      return this.refused(err, req, method);
     }
+  }
+
+  /** Only a refused credential counts: not a malformed request (400), not a store outage (503). */
+  private async refused(err: unknown, req: ClientAuthRequest, method: ClientAuthMethod): Promise<never> {
+    if (this.failures.enabled && err instanceof ApiError && err.status === 401) {
+      const clientId = method.presentedClientId(req);
+      if (clientId !== undefined) await this.failures.recordFailure(clientId, req.ip);
+    }
+    throw err;
   }
 }
 
@@ -47,4 +67,8 @@ function registered(auth: RequestAuth, method: ClientAuthMethod): RequestAuth {
     throw invalidClient(`The authentication method ${method.name} is not allowed for this client.`);
   }
   return auth;
+}
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

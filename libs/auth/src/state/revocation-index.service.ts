@@ -126,18 +126,24 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Client lookups answered from memory and from the store since start. */
+  /** The client record when memory can answer for it (null: known not to exist); undefined when only the store can. */
+  cachedClient(clientId: string): ClientEntity | null | undefined {
+    const now = Date.now();
+    const hit = this.clients.get(clientId);
+    if (!hit || hit.until <= now || !this.isFresh(now)) return undefined;
+    this.clientHits++;
+    return hit.client;
+  }
+
   clientCacheStats(): { hits: number; misses: number } {
     return { hits: this.clientHits, misses: this.clientMisses };
   }
 
   /** The client record, from memory when recently read; dropped on every change to the client. */
   async client(clientId: string): Promise<ClientEntity | null> {
+    const cached = this.cachedClient(clientId);
+    if (cached !== undefined) return cached;
     const now = Date.now();
-    const hit = this.clients.get(clientId);
-    if (hit && hit.until > now && this.isFresh(now)) {
-      this.clientHits++;
-      return hit.client;
-    }
     this.clientMisses++;
     const client = await this.clientRepo.findById(clientId);
     if (this.clients.size > 10_000) this.clients.clear();

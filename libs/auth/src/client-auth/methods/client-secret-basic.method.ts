@@ -62,8 +62,9 @@ export class ClientSecretBasic implements ClientAuthMethod {
     }
   }
 
-  // Not async: the secret check's promise is returned as is, and a refusal throws before any is made.
-  authenticate(req: ClientAuthRequest): Promise<RequestAuth> {
+  // Not async: credentials verified in the last minute answer at once, the secret check's promise
+  // is returned as is, and a refusal throws before any is made.
+  authenticate(req: ClientAuthRequest): RequestAuth | Promise<RequestAuth> {
     if (!WELL_FORMED.test(req.headers.authorization as string)) throw invalidRequest('Malformed Basic authorization header.');
     const attempt = Object.create(ATTEMPT) as Attempt;
     attempt.authenticate(req);
@@ -76,6 +77,6 @@ export class ClientSecretBasic implements ClientAuthMethod {
     } catch {
       throw invalidRequest('The Basic credentials are not correctly form-urlencoded.');
     }
-    return this.authenticator.authenticate(clientId, secret, this.name, req.ip);
+    return this.authenticator.recentlyVerified(clientId, secret, this.name) ?? this.authenticator.authenticate(clientId, secret, this.name, req.ip);
   }
 }
