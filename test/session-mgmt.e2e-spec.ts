@@ -82,6 +82,10 @@ describe('Session Revocation API: /pf-ws/rest/sessionMgmt/revokedSris', () => {
       expect(res.status).toBe(404);
       expect(res.text).toBe('{"resultId":"session_mgmt_sri_not_revoked","message":"The SRI has not been revoked."}');
       expect(res.body).toEqual(NOT_REVOKED);
+      // The same headers as every other error of the API (this answer is not thrown through the filter).
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
     });
 
     it('201 for an id this server never issued, and again (idempotent) for one already listed', async () => {
