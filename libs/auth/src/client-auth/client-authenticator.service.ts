@@ -28,35 +28,16 @@ export class ClientAuthenticator {
   /**
    * `ip` is the caller's address: credentials not verified in the last minute are a possible
    * guess, and AuthFailureLimiter may refuse them (429) before the secret is checked.
+   *
+   * Not async: a cached client whose credentials were verified in the last minute is answered
+   * at once, without a promise (the status check and introspection then pay none for it);
+   * anything else (a store read, scrypt, a refusal) goes through verify().
    */
-  async authenticate(clientId: string, secret: string, method: AuthMethod, ip?: string): Promise<RequestAuth> {
-    if (!clientId || clientId.length > 255 || secret.length > 1024) {
-      await this.failures.assertAllowed(clientId || undefined, ip);
-      throw invalidClient('Unknown client or bad credentials.');
-    }
-    let client: ClientEntity;
-    try {
-      client = await this.registeredClient(clientId, method);
-    } catch (err) {
-      // A refusal may be a guess (429 past the limit); a store outage is not.
-      if (err instanceof ApiError && err.status === 401) await this.failures.assertAllowed(clientId, ip);
-      throw err;
-    }
-    if (!(await this.secretMatches(client, secret, ip))) throw invalidClient('Bad client secret.');
-    return { method, clientId: client.clientId, scopes: client.scopes, client };
-  }
-
-  /**
-   * The same check answered from memory alone, without a promise: the client record is cached and
-   * these credentials were verified in the last minute. Undefined whenever anything else is
-   * needed (a store read, scrypt, or a refusal, which authenticate() words and counts).
-   */
-  recentlyVerified(clientId: string, secret: string, method: AuthMethod): RequestAuth | undefined {
-    if (!clientId || clientId.length > 255 || secret.length > 1024) return undefined;
-    const client = this.clients.cachedClient(clientId);
-    if (!client?.secretHash || client.tokenEndpointAuthMethod !== method) return undefined;
-    if (!this.isVerified(verifiedKey(client, secret))) return undefined;
-    return { method, clientId: client.clientId, scopes: client.scopes, client };
+  authenticate(clientId: string, secret: string, method: AuthMethod, ip?: string): RequestAuth | Promise<RequestAuth> {
+    if (!clientId || clientId.length > 255 || secret.length > 1024) return this.malformed(clientId, ip);
+    const cached = this.clients.cachedClient(clientId);
+    if (cached?.secretHash && cached.tokenEndpointAuthMethod === method && this.isVerified(verifiedKey(cached, secret))) return authOf(cached, method);
+    return this.verify(clientId, secret, method, ip, cached);
   }
 
   /**
@@ -64,17 +45,31 @@ export class ClientAuthenticator {
    * method checks this before its credentials, so a client cannot pick a weaker method than its own.
    */
   async registeredClient(clientId: string, method: AuthMethod): Promise<ClientEntity> {
-    const client = await this.clients.client(clientId);
-    if (!client) throw invalidClient('Unknown client.');
-    if (client.tokenEndpointAuthMethod !== method) {
-      throw invalidClient(`The authentication method ${method} is not allowed for this client.`);
-    }
-    return client;
+    return registered(await this.clients.client(clientId), method);
   }
 
   /** Secret checks answered from the cache and run (or joined) through scrypt, since start. */
   cacheStats(): { hits: number; misses: number } {
     return { hits: this.cacheHits, misses: this.cacheMisses };
+  }
+
+  private async malformed(clientId: string, ip: string | undefined): Promise<never> {
+    await this.failures.assertAllowed(clientId || undefined, ip);
+    throw invalidClient('Unknown client or bad credentials.');
+  }
+
+  /** `cached`: what the index answered for the client a moment ago (undefined: only the store can say). */
+  private async verify(clientId: string, secret: string, method: AuthMethod, ip: string | undefined, cached: ClientEntity | null | undefined): Promise<RequestAuth> {
+    let client: ClientEntity;
+    try {
+      client = cached === undefined ? await this.registeredClient(clientId, method) : registered(cached, method);
+    } catch (err) {
+      // A refusal may be a guess (429 past the limit); a store outage is not.
+      if (err instanceof ApiError && err.status === 401) await this.failures.assertAllowed(clientId, ip);
+      throw err;
+    }
+    if (!(await this.secretMatches(client, secret, ip))) throw invalidClient('Bad client secret.');
+    return authOf(client, method);
   }
 
   private isVerified(key: string): boolean {
@@ -109,4 +104,14 @@ export class ClientAuthenticator {
 /** What a verification is remembered by: a new secret or a changed client never matches an old entry. */
 function verifiedKey(client: ClientEntity, secret: string): string {
   return hash('sha256', `${client.clientId}\0${secret}\0${client.secretHash}`, 'base64url');
+}
+
+function registered(client: ClientEntity | null, method: AuthMethod): ClientEntity {
+  if (!client) throw invalidClient('Unknown client.');
+  if (client.tokenEndpointAuthMethod !== method) throw invalidClient(`The authentication method ${method} is not allowed for this client.`);
+  return client;
+}
+
+function authOf(client: ClientEntity, method: AuthMethod): RequestAuth {
+  return { method, clientId: client.clientId, scopes: client.scopes, client };
 }

@@ -77,6 +77,6 @@ export class ClientSecretBasic implements ClientAuthMethod {
     } catch {
       throw invalidRequest('The Basic credentials are not correctly form-urlencoded.');
     }
-    return this.authenticator.recentlyVerified(clientId, secret, this.name) ?? this.authenticator.authenticate(clientId, secret, this.name, req.ip);
+    return this.authenticator.authenticate(clientId, secret, this.name, req.ip);
   }
 }

@@ -26,6 +26,6 @@ export class ClientSecretPost implements ClientAuthMethod {
   authenticate(req: ClientAuthRequest): RequestAuth | Promise<RequestAuth> {
     const { client_id: clientId, client_secret: secret } = bodyParams(req);
     if (typeof clientId !== 'string' || typeof secret !== 'string') throw invalidRequest('client_id and client_secret must each appear once.');
-    return this.authenticator.recentlyVerified(clientId, secret, this.name) ?? this.authenticator.authenticate(clientId, secret, this.name, req.ip);
+    return this.authenticator.authenticate(clientId, secret, this.name, req.ip);
   }
 }
