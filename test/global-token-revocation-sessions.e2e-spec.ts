@@ -24,6 +24,17 @@ async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<voi
  * worker. Two instances on one store with that worker off stand for "before it has run" (or a
  * crash right after the commit); a third instance started on the store recovers.
  */
+
+/** Two instances on one fresh store, their background workers off (the tests run them), with `rp` seeded. */
+async function twoInstances(rp: ClientFixture): Promise<{ store: ReturnType<typeof testStoreConfig>; a: TestApp; b: TestApp }> {
+  const store = testStoreConfig();
+  const shared: Partial<AppConfig> = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, sessionWatermarkWorker: false, notificationWorker: false };
+  const a = await startTestApp(shared);
+  const b = await startTestApp(shared);
+  await seedClient(a, rp);
+  return { store, a, b };
+}
+
 describe('Global Token Revocation: sessions ended by the watermark', () => {
   let store: ReturnType<typeof testStoreConfig>;
   let a: TestApp;
@@ -42,11 +53,7 @@ describe('Global Token Revocation: sessions ended by the watermark', () => {
   let after: Awaited<ReturnType<typeof login>>;
 
   beforeAll(async () => {
-    store = testStoreConfig();
-    const shared: Partial<AppConfig> = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, sessionWatermarkWorker: false, notificationWorker: false };
-    a = await startTestApp(shared);
-    b = await startTestApp(shared);
-    await seedClient(a, rp);
+    ({ store, a, b } = await twoInstances(rp));
     userId = await seedUser(a, 'carol', 'carol-password');
     before = [];
     for (let i = 0; i < 3; i++) before.push(await login(a, rp, 'carol', 'carol-password'));
@@ -174,11 +181,7 @@ describe('Global Token Revocation: two instances marking the same sessions at on
   };
 
   beforeAll(async () => {
-    store = testStoreConfig();
-    const shared: Partial<AppConfig> = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, sessionWatermarkWorker: false, notificationWorker: false };
-    a = await startTestApp(shared);
-    b = await startTestApp(shared);
-    await seedClient(a, rp);
+    ({ store, a, b } = await twoInstances(rp));
   });
   afterAll(async () => {
     await b.close();
