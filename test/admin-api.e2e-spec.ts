@@ -81,7 +81,7 @@ describe('Admin API', () => {
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         client_id: 'svc', client_name: 'Service', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'],
-        scopes: ['api'], redirect_uris: [], session_revocation_api: false, session_management_api: false, has_secret: true,
+        scopes: ['api'], redirect_uris: [], session_revocation_api: false, session_management_api: false, has_secret: true, access_token_format: 'jwt',
       });
       generated = res.body.client_secret;
       expect(generated).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -116,10 +116,13 @@ describe('Admin API', () => {
       expect(dup.status).toBe(409);
       expect(dup.body).toEqual({ error: 'conflict', error_description: 'A client with the id "svc" exists.' });
 
-      const bad = await as('post', '/admin/clients').send({ client_id: 'x', grant_types: ['client_credentials', 'implicit'], scopes: 'api', secret_hash: 'scrypt$...' });
+      const bad = await as('post', '/admin/clients').send({
+        client_id: 'x', grant_types: ['client_credentials', 'implicit'], scopes: 'api', secret_hash: 'scrypt$...', access_token_format: 'opaque',
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.error).toBe('invalid_request');
       expect(bad.body.error_description.split('; ').sort()).toEqual([
+        'access_token_format: must be one of jwt, reference',
         'grant_types[1]: must be one of client_credentials, password, refresh_token, authorization_code',
         'scopes: must be an array',
         'secret_hash: unknown member',
@@ -140,10 +143,15 @@ describe('Admin API', () => {
     });
 
     it('replaces settings with PUT and keeps the secret', async () => {
-      const res = await as('put', '/admin/clients/svc').send({ scopes: ['api', 'extra'], grant_types: ['client_credentials'], session_revocation_api: true });
+      expect((await token({ client_id: 'svc', client_secret: generated })).body.access_token).toMatch(/^eyJ/);
+      const res = await as('put', '/admin/clients/svc').send({ scopes: ['api', 'extra'], grant_types: ['client_credentials'], session_revocation_api: true, access_token_format: 'reference' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ client_id: 'svc', scopes: ['api', 'extra'], session_revocation_api: true, client_name: null, has_secret: true });
-      expect((await token({ client_id: 'svc', client_secret: generated }, 'extra')).status).toBe(200);
+      expect(res.body).toMatchObject({
+        client_id: 'svc', scopes: ['api', 'extra'], session_revocation_api: true, client_name: null, has_secret: true, access_token_format: 'reference',
+      });
+      const issued = await token({ client_id: 'svc', client_secret: generated }, 'extra');
+      expect(issued.status).toBe(200);
+      expect(issued.body.access_token).toMatch(/^rat1\./);
       expect((await as('put', '/admin/clients/nobody').send({})).status).toBe(404);
       const bad = await as('put', '/admin/clients/svc').send({ client_secret: 'x'.repeat(20) });
       expect(bad.status).toBe(400);

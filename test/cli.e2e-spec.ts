@@ -113,14 +113,15 @@ describe('Admin CLI', () => {
 
   it('creates a client with a given secret and options, without echoing the secret', async () => {
     const run = await cli('clients', 'create', 'pf', '--secret', 'pf-secret-123', '--scope', 'openid profile', '--scope', 'api',
-      '--grant-type', 'client_credentials,password', '--auth-method', 'client_secret_post', '--session-revocation-api', '--session-management-api', '--json');
+      '--grant-type', 'client_credentials,password', '--auth-method', 'client_secret_post', '--session-revocation-api', '--session-management-api',
+      '--access-token-format', 'reference', '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out.client_secret).toBeUndefined();
     expect(out.client).toMatchObject({
       client_id: 'pf', token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials', 'password'],
-      scopes: ['openid', 'profile', 'api'], session_revocation_api: true, session_management_api: true, has_secret: true,
+      scopes: ['openid', 'profile', 'api'], session_revocation_api: true, session_management_api: true, has_secret: true, access_token_format: 'reference',
     });
     expect(run.stdout).not.toContain('pf-secret-123');
   });
@@ -146,6 +147,7 @@ describe('Admin CLI', () => {
       [['clients', 'create', 'x', '--grant-type', 'implicit'], 1, /^error: invalid client: grant_types\[0\]: must be one of client_credentials, password, refresh_token, authorization_code\n$/],
       [['clients', 'create', 'x', '--secret', 'short'], 1, /^error: invalid client: client_secret: must be at least 8 characters long\n$/],
       [['clients', 'create', 'x', '--auth-method', 'magic'], 2, /^error: option '--auth-method <method>' argument 'magic' is invalid\. Allowed choices are client_secret_basic, client_secret_post, private_key_jwt, none\.\n$/],
+      [['clients', 'create', 'x', '--access-token-format', 'opaque'], 2, /^error: option '--access-token-format <format>' argument 'opaque' is invalid\. Allowed choices are jwt, reference\.\n$/],
       [['clients', 'create', 'x', '--bogus'], 2, /^error: unknown option '--bogus'\n$/],
       [['clients', 'create'], 2, /^error: missing required argument 'id'\n$/],
       [['clients', 'list', 'extra'], 2, /^error: too many arguments for 'list'/],
@@ -234,7 +236,7 @@ describe('Admin CLI', () => {
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
       const lines = run.stdout.split('\n');
-      expect(lines.slice(0, 14)).toEqual([
+      expect(lines.slice(0, 15)).toEqual([
         'client_id                   pf',
         'client_name                 -',
         'token_endpoint_auth_method  client_secret_post',
@@ -249,8 +251,9 @@ describe('Admin CLI', () => {
         'jwks                        -',
         'jwks_uri                    -',
         'session_validation          -',
+        'access_token_format         reference',
       ]);
-      expect(lines[14]).toMatch(/^created_at {18}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(lines[15]).toMatch(/^created_at {18}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       const shown = JSON.parse((await cli('clients', 'show', 'pf', '--json')).stdout);
       expect(shown).toMatchObject({ client_id: 'pf', has_secret: true, session_revocation_api: true, session_management_api: true });
       expect(JSON.stringify(shown)).not.toMatch(/scrypt|pf-secret-123/);
@@ -483,7 +486,7 @@ describe('Admin CLI', () => {
       expect(exported.clients.map((c) => c.client_id)).toEqual(['admin', 'pf', 'rp1', 'spa', 'svc']);
       expect(exported.clients.find((c) => c.client_id === 'pf')).toEqual({
         client_id: 'pf', token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials', 'password'],
-        scopes: ['openid', 'profile', 'api'], session_revocation_api: true, session_management_api: true,
+        scopes: ['openid', 'profile', 'api'], session_revocation_api: true, session_management_api: true, access_token_format: 'reference',
       });
       expect(exported.users.map((u) => u.uid)).toEqual(['breakfast', 'alice', 'bob', 'carol']);
       expect(exported.users.find((u) => u.uid === 'alice')).toEqual({ sub: expect.any(String), uid: 'alice', attributes: { mail: 'alice@example.com', name: 'Alice A.' } });

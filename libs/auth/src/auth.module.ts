@@ -14,12 +14,13 @@ import { SigningKeyService } from './keys/signing-key.service';
 import { SessionActivityService } from './sessions/session-activity.service';
 import { SriCodec } from './sessions/sri-codec.service';
 import { RevocationIndex } from './state/revocation-index.service';
+import { ReferenceTokenCodec } from './tokens/reference-token-codec.service';
 import { TokenSigner } from './tokens/token-signer.service';
 import { TokenStatusService } from './tokens/token-status.service';
 
 const EXPORTED = [
   ClientAuthenticator, ClientAuthGuard, ClientAuthMethods, ClientKeySets, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService,
-  SessionActivityService, RevocationIndex, SriCodec,
+  SessionActivityService, RevocationIndex, SriCodec, ReferenceTokenCodec,
 ];
 
 /**

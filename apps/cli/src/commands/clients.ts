@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ClientAdminService } from '@app/admin/admin/client-admin.service';
-import { AUTH_METHODS, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto } from '@app/admin/admin/dto/client.dto';
+import { ACCESS_TOKEN_FORMATS, AUTH_METHODS, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto } from '@app/admin/admin/dto/client.dto';
 import { CommandEnv, readSecret, validated } from '../context';
 import { UsageFailure } from '../errors';
 import { cell, fields, json, list, table, time } from '../output';
@@ -18,6 +18,7 @@ interface CreateOptions {
   redirectUri?: string[];
   sessionRevocationApi?: boolean;
   sessionManagementApi?: boolean;
+  accessTokenFormat: string;
   json?: boolean;
 }
 
@@ -43,6 +44,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
     .option('--redirect-uri <uri>', 'a redirect URI; repeat for several', collect)
     .option('--session-revocation-api', 'may call the PingFederate Session Revocation API (revokedSris)')
     .option('--session-management-api', 'may call the PingFederate Session Management API (sessions, users)')
+    .addOption(new Option('--access-token-format <format>', 'jwt (RFC 9068, verifiable with the JWKS) or reference (opaque; resource servers introspect)').choices(ACCESS_TOKEN_FORMATS).default('jwt'))
     .option('--json', 'print the client (and a generated secret) as JSON')
     .action(async (id: string, opts: CreateOptions) => {
       if (opts.secret !== undefined && opts.secretStdin) throw new UsageFailure('give --secret or --secret-stdin, not both');
@@ -57,6 +59,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
         ...(opts.redirectUri ? { redirect_uris: opts.redirectUri } : {}),
         session_revocation_api: opts.sessionRevocationApi ?? false,
         session_management_api: opts.sessionManagementApi ?? false,
+        access_token_format: opts.accessTokenFormat,
       }, 'client');
       const created = await services((ctx) => ctx.get(ClientAdminService).create(dto));
       const { client_secret: secret, ...client } = created;
@@ -104,6 +107,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
         ['jwks', c.jwks ? `${c.jwks.keys.length} key(s)` : '-'],
         ['jwks_uri', cell(c.jwks_uri)],
         ['session_validation', sv ? list(Object.entries(sv).map(([k, v]) => `${k}=${String(v)}`)) : '-'],
+        ['access_token_format', c.access_token_format],
         ['created_at', time(c.created_at)],
         ['updated_at', time(c.updated_at)],
       ]));

@@ -4,7 +4,7 @@ import { generateSecret, hashSecret } from '@app/auth';
 import { ClientEntity, ClientRepository, SessionValidationPolicy, TokenRepository, Transactor } from '@app/store';
 import {
   ClientSettingsDto, ClientViewDto, ClientWithSecretDto, CreateClientDto, DEFAULT_AUTH_METHOD, DEFAULT_GRANT_TYPES,
-  RotateSecretDto, SECRET_METHODS, UpdateClientDto,
+  DEFAULT_ACCESS_TOKEN_FORMAT, RotateSecretDto, SECRET_METHODS, UpdateClientDto,
 } from './dto/client.dto';
 
 /** The client columns that settings set; the id, secret hash and timestamps are handled apart. */
@@ -33,12 +33,13 @@ export function clientSettingsFrom(dto: ClientSettingsDto): ClientSettings {
     jwks: dto.jwks ? { keys: dto.jwks.keys.map((k) => ({ ...k })) } : null,
     jwksUri: dto.jwks_uri ?? null,
     sessionValidation,
+    accessTokenFormat: dto.access_token_format ?? DEFAULT_ACCESS_TOKEN_FORMAT,
   };
 }
 
 const SETTINGS_KEYS: (keyof ClientSettings)[] = [
   'clientName', 'tokenEndpointAuthMethod', 'grantTypes', 'scopes', 'redirectUris', 'postLogoutRedirectUris', 'backchannelLogoutUri', 'caepReceiverUri',
-  'sessionRevocationApi', 'sessionManagementApi', 'jwks', 'jwksUri', 'sessionValidation',
+  'sessionRevocationApi', 'sessionManagementApi', 'jwks', 'jwksUri', 'sessionValidation', 'accessTokenFormat',
 ];
 
 /** Whether a stored client already has these settings (so a re-import writes nothing). */
@@ -67,6 +68,7 @@ export function toClientView(c: ClientEntity): ClientViewDto {
     jwks: c.jwks,
     jwks_uri: c.jwksUri,
     session_validation: c.sessionValidation,
+    access_token_format: c.accessTokenFormat,
     has_secret: c.secretHash !== null,
     created_at: new Date(c.createdAt).toISOString(),
     updated_at: new Date(c.updatedAt).toISOString(),

@@ -44,6 +44,7 @@ export function toExportedClient(c: ClientEntity): ExportedClient {
   if (c.jwks !== null) out.jwks = c.jwks;
   if (c.jwksUri !== null) out.jwks_uri = c.jwksUri;
   if (c.sessionValidation !== null) out.session_validation = { ...c.sessionValidation };
+  out.access_token_format = c.accessTokenFormat;
   return out;
 }
 

@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 export function newTokenId(now = Date.now()): string {
   const buf = Buffer.allocUnsafe(18);
   buf.writeUIntBE(now, 0, 6);
-  takeRandom(12).copy(buf, 6);
+  poolRandom(12).copy(buf, 6);
   return buf.toString('base64url');
 }
 
@@ -16,7 +16,8 @@ export function newTokenId(now = Date.now()): string {
 const POOL = Buffer.allocUnsafe(4096);
 let poolOffset = POOL.length;
 
-function takeRandom(n: number): Buffer {
+/** `n` bytes from the CSPRNG, a view into the pool: copy them at once. */
+export function poolRandom(n: number): Buffer {
   if (poolOffset + n > POOL.length) {
     randomFillSync(POOL);
     poolOffset = 0;

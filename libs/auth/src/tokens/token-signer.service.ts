@@ -1,13 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, jwtVerify, JWTPayload, SignJWT } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/common';
+import { AccessTokenFormat } from '@app/store';
 import { SigningKeyService } from '../keys/signing-key.service';
+import { isReferenceToken, ReferenceTokenCodec } from './reference-token-codec.service';
 
 const VERIFIED_CACHE_MAX = 20_000;
 
 export type TokenTyp = 'at+jwt' | 'JWT' | 'logout+jwt' | 'secevent+jwt';
 
-/** Signs and verifies this server's JWTs; the algorithm is pinned to the key's own. */
+/**
+ * Signs and verifies this server's JWTs; the algorithm is pinned to the key's own. Access tokens
+ * (`at+jwt`) are verified here in either format, JWT or reference (ReferenceTokenCodec), so every
+ * reader of an access token accepts both.
+ */
 @Injectable()
 export class TokenSigner {
   /** Verified access tokens by their text: a signature is checked once, expiry on every use. */
@@ -15,13 +21,22 @@ export class TokenSigner {
   private cacheHits = 0;
   private cacheMisses = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly keys: SigningKeyService) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: SigningKeyService,
+    private readonly references: ReferenceTokenCodec,
+  ) {}
 
   async sign(claims: JWTPayload & Record<string, unknown>, typ: TokenTyp): Promise<string> {
     const key = this.keys.current();
     const header = { alg: key.alg, kid: key.kid, typ };
     if (key.compact) return key.compact(header, claims);
     return new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
+  }
+
+  /** An access token in the client's format: an RFC 9068 JWT, or a reference token that only this server reads. */
+  async accessToken(claims: JWTPayload & Record<string, unknown>, format: AccessTokenFormat): Promise<string> {
+    return format === 'reference' ? this.references.seal(claims) : this.sign(claims, 'at+jwt');
   }
 
   /**
@@ -40,7 +55,7 @@ export class TokenSigner {
         return undefined;
       }
       this.cacheMisses++;
-      const payload = await this.verifyUncached(token, typ);
+      const payload = isReferenceToken(token) ? this.references.open(token) : await this.verifyUncached(token, typ);
       if (payload) {
         if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);
         this.verified.set(token, payload);

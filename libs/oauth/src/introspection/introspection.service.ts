@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { tokenDigest, TokenSigner, TokenStatusService } from '@app/auth';
+import { isAccessTokenShaped, tokenDigest, TokenSigner, TokenStatusService } from '@app/auth';
 import { TokenRepository } from '@app/store';
 
 export type IntrospectionResult = { active: false } | ({ active: true } & Record<string, unknown>);
@@ -16,7 +16,7 @@ export class IntrospectionService {
   constructor(private readonly signer: TokenSigner, private readonly status: TokenStatusService, private readonly tokens: TokenRepository) {}
 
   async introspect(token: string): Promise<IntrospectionResult> {
-    if (token.split('.').length === 3) return this.accessToken(token);
+    if (isAccessTokenShaped(token)) return this.accessToken(token);
     return this.refreshToken(token);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError, OAuthErrorCode } from '@app/common';
-import { tokenDigest, TokenSigner } from '@app/auth';
+import { isAccessTokenShaped, tokenDigest, TokenSigner } from '@app/auth';
 import { IssuedTokenEntity, TokenRepository, Transactor } from '@app/store';
 
 /**
@@ -13,7 +13,7 @@ export class TokenRevocationService {
   constructor(private readonly signer: TokenSigner, private readonly tokens: TokenRepository, private readonly tx: Transactor) {}
 
   async revoke(clientId: string, token: string): Promise<void> {
-    if (token.split('.').length === 3) {
+    if (isAccessTokenShaped(token)) {
       const claims = await this.signer.verify(token, 'at+jwt');
       if (typeof claims?.jti !== 'string') return;
       const record = await this.tokens.findById(claims.jti);

@@ -26,7 +26,7 @@ export interface IssueRequest {
 }
 
 /**
- * Mints access tokens (RFC 9068 JWTs), refresh tokens (opaque, stored as a digest) and ID
+ * Mints access tokens (RFC 9068 JWTs, or reference tokens for clients that ask for them), refresh tokens (opaque, stored as a digest) and ID
  * tokens, and records each one so that revocation can reach it.
  */
 @Injectable()
@@ -50,9 +50,9 @@ export class TokenIssuer {
     // No refresh token where the refresh_token grant is off: nothing could redeem it.
     const withRefresh = req.withRefresh === true && this.options.grantTypes.has('refresh_token');
     const familyId = withRefresh ? (req.familyId ?? newTokenId(now)) : req.familyId;
-    const accessToken = await this.signer.sign(
+    const accessToken = await this.signer.accessToken(
       { iss: this.config.issuer, sub, aud: this.config.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.config.accessTokenTtl, ...accessSessionClaims },
-      'at+jwt',
+      req.client.accessTokenFormat,
     );
     // A client's own token (client_credentials) is a self-contained JWT with no row: issuing it
     // writes nothing, and revoking it (RFC 7009) records its id. A user's token is recorded so

@@ -3,6 +3,9 @@ import { epochMsColumn, jsonColumn } from './columns';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 
+/** `jwt`: RFC 9068 JWT access tokens; `reference`: opaque ones that resource servers introspect. */
+export type AccessTokenFormat = 'jwt' | 'reference';
+
 /** PingFederate's access-token-manager session validation settings, as a per-client policy. */
 export interface SessionValidationPolicy {
   include_session_id?: boolean;
@@ -60,6 +63,9 @@ export class ClientEntity {
 
   @Column({ name: 'session_validation', ...jsonColumn({ nullable: true }) })
   sessionValidation: SessionValidationPolicy | null;
+
+  @Column({ name: 'access_token_format', type: 'varchar', length: 16, default: 'jwt' })
+  accessTokenFormat: AccessTokenFormat;
 
   @Column({ name: 'created_at', ...epochMsColumn() })
   createdAt: number;

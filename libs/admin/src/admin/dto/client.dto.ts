@@ -8,6 +8,8 @@ export const GRANT_TYPES = ['client_credentials', 'password', 'refresh_token', '
 export const SECRET_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post'];
 export const DEFAULT_AUTH_METHOD = 'client_secret_basic';
 export const DEFAULT_GRANT_TYPES = ['client_credentials'];
+export const ACCESS_TOKEN_FORMATS = ['jwt', 'reference'] as const;
+export const DEFAULT_ACCESS_TOKEN_FORMAT = 'jwt';
 
 /** JWK members that only private or symmetric keys have (RFC 7518 §6). */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -122,6 +124,13 @@ export class ClientSettingsDto {
   @ApiPropertyOptional({ type: SessionValidationDto, nullable: true })
   @Nested(() => SessionValidationDto)
   session_validation?: SessionValidationDto | null;
+
+  @ApiPropertyOptional({
+    enum: ACCESS_TOKEN_FORMATS, default: DEFAULT_ACCESS_TOKEN_FORMAT,
+    description: 'jwt: RFC 9068 JWT access tokens that resource servers may verify with the JWKS; reference: opaque access tokens that only this server reads (resource servers introspect them), like Janssen\'s access_token_as_jwt=false and PingFederate\'s reference tokens',
+  })
+  @Check(optional(oneOf(ACCESS_TOKEN_FORMATS)))
+  access_token_format?: (typeof ACCESS_TOKEN_FORMATS)[number];
 }
 
 const secretRule = (requiredForSecretMethods: boolean) => (v: unknown, obj: Record<string, unknown>) => {
@@ -181,6 +190,7 @@ export class ClientViewDto {
   @ApiProperty({ type: JwksDto, nullable: true }) jwks: { keys: object[] } | null;
   @ApiProperty({ nullable: true, type: String }) jwks_uri: string | null;
   @ApiProperty({ type: SessionValidationDto, nullable: true }) session_validation: SessionValidationDto | null;
+  @ApiProperty({ enum: ACCESS_TOKEN_FORMATS }) access_token_format: string;
   @ApiProperty({ description: 'Whether a secret is set (the secret itself is never shown again)' }) has_secret: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
