@@ -13,3 +13,4 @@ export * from './tracing/tracing';
 export * from './routing/path-prefix';
 export * from './routing/route-metadata';
 export * from './concurrency/serial-passes';
+export * from './concurrency/maybe-async';

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ApiError, invalidClient } from '@app/common';
+import { ApiError, invalidClient, isThenable } from '@app/common';
 import { AuthFailureLimiter } from '../client-auth/auth-failure-limiter.service';
 import type { ClientAuthMethod, ClientAuthRequest } from '../client-auth/client-auth-method';
 import { ClientAuthMethods } from '../client-auth/client-auth-methods.service';
@@ -67,8 +67,4 @@ function registered(auth: RequestAuth, method: ClientAuthMethod): RequestAuth {
     throw invalidClient(`The authentication method ${method.name} is not allowed for this client.`);
   }
   return auth;
-}
-
-function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/common';
@@ -43,7 +43,8 @@ export function isAccessTokenShaped(token: string): boolean {
 export class ReferenceTokenCodec implements OnModuleInit {
   private master?: Buffer;
   private loading?: Promise<void>;
-  private readonly keys = new Map<number, KeyObject>();
+  // Raw buffers: createCipheriv took a KeyObject about a microsecond slower in a measurement.
+  private readonly keys = new Map<number, Buffer>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly secrets: ServerSecretRepository) {}
 
@@ -112,11 +113,11 @@ export class ReferenceTokenCodec implements OnModuleInit {
   }
 
   /** The key of one hour of issue, derived once; keys of hours whose tokens have all expired are dropped. */
-  private keyFor(hour: number, current: number): KeyObject {
+  private keyFor(hour: number, current: number): Buffer {
     let key = this.keys.get(hour);
     if (key) return key;
     if (!this.master) throw new Error('ReferenceTokenCodec used before its key was loaded');
-    key = createSecretKey(Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `reference-access-token:${hour}`, 32)));
+    key = Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `reference-access-token:${hour}`, 32));
     for (const h of this.keys.keys()) if (h < current - this.lifetimeHours() || h > current + 1) this.keys.delete(h);
     this.keys.set(hour, key);
     return key;

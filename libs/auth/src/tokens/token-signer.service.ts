@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, jwtVerify, JWTPayload, SignJWT } from 'jose';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { APP_CONFIG, AppConfig, MaybeAsync } from '@app/common';
 import { AccessTokenFormat } from '@app/store';
 import { SigningKeyService } from '../keys/signing-key.service';
 import { isReferenceToken, ReferenceTokenCodec } from './reference-token-codec.service';
@@ -42,8 +42,9 @@ export class TokenSigner {
   /**
    * Verifies signature, issuer, expiry and `typ` of a token this server issued.
    * Returns undefined for anything that does not verify; never throws for bad input.
+   * An access token verified earlier is answered without a promise.
    */
-  async verify(token: string, typ: TokenTyp): Promise<JWTPayload | undefined> {
+  verify(token: string, typ: TokenTyp): MaybeAsync<JWTPayload | undefined> {
     if (typ === 'at+jwt') {
       const hit = this.verified.get(token);
       if (hit) {
@@ -55,14 +56,17 @@ export class TokenSigner {
         return undefined;
       }
       this.cacheMisses++;
-      const payload = isReferenceToken(token) ? this.references.open(token) : await this.verifyUncached(token, typ);
-      if (payload) {
-        if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);
-        this.verified.set(token, payload);
-      }
-      return payload;
+      return isReferenceToken(token) ? this.remember(token, this.references.open(token)) : this.verifyUncached(token, typ).then((p) => this.remember(token, p));
     }
     return this.verifyUncached(token, typ);
+  }
+
+  private remember(token: string, payload: JWTPayload | undefined): JWTPayload | undefined {
+    if (payload) {
+      if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, payload);
+    }
+    return payload;
   }
 
   /** Access-token verifications answered from the cache (signature already checked) and checked anew, since start. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthenticateClient } from '@app/auth';
+import { MaybeAsync } from '@app/common';
 import { formParams, requireParam } from '../form-params';
 import { IntrospectionResponseDto, OAuthErrorDto, TokenParamDto } from '../dto/oauth.dto';
 import { IntrospectionResult, IntrospectionService } from './introspection.service';
@@ -22,7 +23,7 @@ export class IntrospectionController {
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'invalid_request: missing or repeated token parameter' })
   @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'invalid_client' })
   @ApiServiceUnavailableResponse({ type: OAuthErrorDto, description: 'The revocation state could not be read; nothing is reported active.' })
-  introspect(@Body() body: unknown): Promise<IntrospectionResult> {
+  introspect(@Body() body: unknown): MaybeAsync<IntrospectionResult> {
     const params = formParams(body, ['token', 'token_type_hint'] as const);
     return this.introspection.introspect(requireParam(params, 'token'));
   }

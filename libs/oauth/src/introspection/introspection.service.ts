@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isAccessTokenShaped, tokenDigest, TokenSigner, TokenStatusService } from '@app/auth';
+import type { JWTPayload } from 'jose';
+import { AccessTokenState, isAccessTokenShaped, tokenDigest, TokenSigner, TokenStatusService } from '@app/auth';
+import { andThen, MaybeAsync } from '@app/common';
 import { TokenRepository } from '@app/store';
 
 export type IntrospectionResult = { active: false } | ({ active: true } & Record<string, unknown>);
@@ -15,21 +17,15 @@ const INACTIVE: IntrospectionResult = { active: false };
 export class IntrospectionService {
   constructor(private readonly signer: TokenSigner, private readonly status: TokenStatusService, private readonly tokens: TokenRepository) {}
 
-  async introspect(token: string): Promise<IntrospectionResult> {
-    if (isAccessTokenShaped(token)) return this.accessToken(token);
+  // Not async: an access token verified earlier, of a client in memory, is answered without a promise.
+  introspect(token: string): MaybeAsync<IntrospectionResult> {
+    if (isAccessTokenShaped(token)) return andThen(this.signer.verify(token, 'at+jwt'), (claims) => this.accessToken(claims));
     return this.refreshToken(token);
   }
 
-  private async accessToken(token: string): Promise<IntrospectionResult> {
-    const claims = await this.signer.verify(token, 'at+jwt');
+  private accessToken(claims: JWTPayload | undefined): MaybeAsync<IntrospectionResult> {
     if (!claims || typeof claims.jti !== 'string') return INACTIVE;
-    const state = await this.status.checkAccessToken(claims);
-    if (!state.active) return INACTIVE;
-    return {
-      active: true, scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud, iss: claims.iss,
-      exp: claims.exp, iat: claims.iat, jti: claims.jti, token_type: 'Bearer',
-      ...(claims.sid ? { sid: claims.sid, 'pi.sri': claims['pi.sri'] } : {}),
-    };
+    return andThen(this.status.checkAccessToken(claims), (state) => answer(claims, state));
   }
 
   private async refreshToken(token: string): Promise<IntrospectionResult> {
@@ -43,4 +39,13 @@ export class IntrospectionService {
       exp: Math.floor(record.expiresAt / 1000), iat: Math.floor(record.issuedAt / 1000), token_type: 'refresh_token',
     };
   }
+}
+
+function answer(claims: JWTPayload, state: AccessTokenState): IntrospectionResult {
+  if (!state.active) return INACTIVE;
+  return {
+    active: true, scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud, iss: claims.iss,
+    exp: claims.exp, iat: claims.iat, jti: claims.jti, token_type: 'Bearer',
+    ...(claims.sid ? { sid: claims.sid, 'pi.sri': claims['pi.sri'] } : {}),
+  };
 }

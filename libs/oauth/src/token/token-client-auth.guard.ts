@@ -14,16 +14,23 @@ import { AuthenticatedRequest, ClientAuthGuard, ClientAuthMethods, RevocationInd
 export class TokenClientAuthGuard implements CanActivate {
   constructor(private readonly clientAuth: ClientAuthGuard, private readonly methods: ClientAuthMethods, private readonly clients: RevocationIndex) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+  // Not async: a confidential client goes straight to ClientAuthGuard, which answers without a
+  // promise when it can (credentials verified in the last minute).
+  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     if (req.headers.authorization === undefined && typeof body.client_id === 'string' && body.client_id.length <= 255 && !this.methods.anyPresented(req)) {
-      const client = await this.clients.client(body.client_id);
-      if (client?.tokenEndpointAuthMethod === 'none') {
-        req.auth = { method: 'none', clientId: client.clientId, scopes: client.scopes, client };
-        return true;
-      }
+      return this.publicClient(ctx, req, body.client_id);
     }
-    return (await this.clientAuth.canActivate(ctx)) as boolean;
+    return this.clientAuth.canActivate(ctx);
+  }
+
+  private async publicClient(ctx: ExecutionContext, req: AuthenticatedRequest, clientId: string): Promise<boolean> {
+    const client = await this.clients.client(clientId);
+    if (client?.tokenEndpointAuthMethod === 'none') {
+      req.auth = { method: 'none', clientId: client.clientId, scopes: client.scopes, client };
+      return true;
+    }
+    return this.clientAuth.canActivate(ctx);
   }
 }
