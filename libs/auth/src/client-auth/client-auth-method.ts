@@ -1,4 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
+import type { MaybeAsync } from '@app/common';
 import type { AuthenticatedRequest, RequestAuth } from '../request-auth';
 
 /** The request as a client authentication method sees it: headers, the parsed body, and the client's address. */
@@ -37,7 +38,7 @@ export interface ClientAuthMethod {
    * when it needs no I/O (the secret methods do for credentials verified in the last minute):
    * the guard then costs no promise.
    */
-  authenticate(req: ClientAuthRequest): RequestAuth | Promise<RequestAuth>;
+  authenticate(req: ClientAuthRequest): MaybeAsync<RequestAuth>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ApiError, invalidClient } from '@app/common';
+import { ApiError, invalidClient, MaybeAsync } from '@app/common';
 import { ClientEntity } from '@app/store';
 import { RevocationIndex } from '../state/revocation-index.service';
 import { AuthFailureLimiter } from './auth-failure-limiter.service';
@@ -33,7 +33,7 @@ export class ClientAuthenticator {
    * at once, without a promise (the status check and introspection then pay none for it);
    * anything else (a store read, scrypt, a refusal) goes through verify().
    */
-  authenticate(clientId: string, secret: string, method: AuthMethod, ip?: string): RequestAuth | Promise<RequestAuth> {
+  authenticate(clientId: string, secret: string, method: AuthMethod, ip?: string): MaybeAsync<RequestAuth> {
     if (!clientId || clientId.length > 255 || secret.length > 1024) return this.malformed(clientId, ip);
     const cached = this.clients.cachedClient(clientId);
     if (cached?.secretHash && cached.tokenEndpointAuthMethod === method && this.isVerified(verifiedKey(cached, secret))) return authOf(cached, method);

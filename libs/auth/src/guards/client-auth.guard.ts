@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ApiError, invalidClient, isThenable } from '@app/common';
+import { ApiError, invalidClient, isThenable, MaybeAsync } from '@app/common';
 import { AuthFailureLimiter } from '../client-auth/auth-failure-limiter.service';
 import type { ClientAuthMethod, ClientAuthRequest } from '../client-auth/client-auth-method';
 import { ClientAuthMethods } from '../client-auth/client-auth-methods.service';
@@ -21,11 +21,11 @@ export class ClientAuthGuard implements CanActivate {
 
   // Not async: a method that answers synchronously (credentials verified in the last minute)
   // makes this a plain boolean, which Nest does not await; the hot paths cost no promise here.
-  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
+  canActivate(ctx: ExecutionContext): MaybeAsync<boolean> {
     const req = ctx.switchToHttp().getRequest<ClientAuthRequest>();
     const method = this.methods.presentedIn(req);
     if (this.failures.enabled && !method.checksFailureLimit) return this.limited(req, method);
-    let outcome: RequestAuth | Promise<RequestAuth>;
+    let outcome: MaybeAsync<RequestAuth>;
     try {
       outcome = method.authenticate(req);
       if (!isThenable(outcome)) {
@@ -35,7 +35,7 @@ export class ClientAuthGuard implements CanActivate {
     } catch (err) {
       return this.refused(err, req, method);
     }
-    return Promise.resolve(outcome).then((auth) => {
+    return outcome.then((auth) => {
       req.auth = registered(auth, method);
       return true;
     }).catch((err: unknown) => this.refused(err, req, method));

@@ -2,7 +2,7 @@ import type { ServerSecretRepository } from '@app/store';
 import { SriCodec } from './sri-codec.service';
 
 const codec = async (secret: string) => {
-  const c = new SriCodec({ getOrCreate: async () => secret } as unknown as ServerSecretRepository);
+  const c = new SriCodec({ key: async () => Buffer.from(secret, 'base64url') } as unknown as ServerSecretRepository);
   await c.load();
   return c;
 };

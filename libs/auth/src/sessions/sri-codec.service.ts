@@ -35,8 +35,7 @@ export class SriCodec implements OnModuleInit {
 
   /** Reads (or creates) the shared key; repeated calls share the first. */
   load(): Promise<void> {
-    this.loading ??= this.secrets.getOrCreate(SECRET_NAME, () => randomBytes(32).toString('base64url')).then((secret) => {
-      const raw = Buffer.from(secret, 'base64url');
+    this.loading ??= this.secrets.key(SECRET_NAME).then((raw) => {
       const derive = (label: string) => createHash('sha256').update(label).update(raw).digest();
       // Long-lived: without padding, ECB turns each 16-byte update into 16 bytes at once.
       this.cipher = createCipheriv('aes-256-ecb', derive('sri-seal'), null).setAutoPadding(false);

@@ -125,7 +125,6 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     this.appliedListeners.push(listener);
   }
 
-  /** Client lookups answered from memory and from the store since start. */
   /** The client record when memory can answer for it (null: known not to exist); undefined when only the store can. */
   cachedClient(clientId: string): ClientEntity | null | undefined {
     const now = Date.now();
@@ -135,6 +134,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     return hit.client;
   }
 
+  /** Client lookups answered from memory and from the store since start. */
   clientCacheStats(): { hits: number; misses: number } {
     return { hits: this.clientHits, misses: this.clientMisses };
   }
@@ -342,10 +342,6 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     return (Math.max(this.config.accessTokenTtl, this.config.idTokenTtl) + 120) * 1000;
   }
 
-  /**
-   * Rows as arrays of column values. On SQLite straight from better-sqlite3 (synchronous
-   * anyway), without TypeORM's row objects: a million-entry load then leaves far less garbage.
-   */
   /** SQLite: keyset pages read as raw rows, yielding to the event loop between them (better-sqlite3 is synchronous). */
   private async loadListedInPages(now: number): Promise<void> {
     let last = '';
@@ -389,6 +385,10 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     return this.dataSource.options.type === 'postgres' ? (this.dataSource.driver as unknown as { master?: PgPool }).master : undefined;
   }
 
+  /**
+   * Rows as arrays of column values. On SQLite straight from better-sqlite3 (synchronous
+   * anyway), without TypeORM's row objects: a million-entry load then leaves far less garbage.
+   */
   private async rows<T extends unknown[]>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
     const [text, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
     const sqlite = this.dataSource.options.type === 'better-sqlite3' ? (this.dataSource.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection : undefined;

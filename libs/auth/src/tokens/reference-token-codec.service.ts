@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/common';
@@ -54,8 +54,8 @@ export class ReferenceTokenCodec implements OnModuleInit {
 
   /** Reads (or creates) the shared secret; repeated calls share the first. */
   load(): Promise<void> {
-    this.loading ??= this.secrets.getOrCreate(SECRET_NAME, () => randomBytes(32).toString('base64url')).then((secret) => {
-      this.master = Buffer.from(secret, 'base64url');
+    this.loading ??= this.secrets.key(SECRET_NAME).then((master) => {
+      this.master = master;
     });
     return this.loading;
   }

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthenticatedRequest, ClientAuthGuard, ClientAuthMethods, RevocationIndex } from '@app/auth';
+import { MaybeAsync } from '@app/common';
 
 /**
  * Client authentication at the token endpoint. Confidential clients authenticate as at every
@@ -16,7 +17,7 @@ export class TokenClientAuthGuard implements CanActivate {
 
   // Not async: a confidential client goes straight to ClientAuthGuard, which answers without a
   // promise when it can (credentials verified in the last minute).
-  canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
+  canActivate(ctx: ExecutionContext): MaybeAsync<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     if (req.headers.authorization === undefined && typeof body.client_id === 'string' && body.client_id.length <= 255 && !this.methods.anyPresented(req)) {

@@ -4,6 +4,7 @@ import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { UserSessionEntity, UserTokenWatermarkEntity } from '../entities';
 import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
+import { toPending } from './watermark.repository';
 
 /** A session as a revocation ended it. */
 export interface EndedSessionRow {
@@ -83,12 +84,12 @@ export class SessionRepository {
     const live = sessions.filter((s) => s.revokedAt === null);
     if (live.length === 0) return sessions;
     const marks = await this.repo.manager.findBy(UserTokenWatermarkEntity, { userId: In([...new Set(live.map((s) => s.userId))]) });
-    for (const w of marks) {
+    for (const w of marks.map(toPending)) {
       for (const s of live) {
         if (s.userId !== w.userId || s.createdAt > w.validAfter) continue;
         s.revokedAt = w.validAfter;
-        s.revokedReason = w.sessionReason ?? w.reason ?? 'revoked';
-        s.revokedBy = w.sessionEndedBy ?? null;
+        s.revokedReason = w.reason;
+        s.revokedBy = w.by;
       }
     }
     return sessions;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BasicStrategy } from 'passport-http';
-import { invalidClient, invalidRequest } from '@app/common';
+import { invalidClient, invalidRequest, MaybeAsync } from '@app/common';
 import { ClientAuthenticationMethod, ClientAuthMethod, ClientAuthRequest } from '../client-auth-method';
 import { ClientAuthenticator } from '../client-authenticator.service';
 import type { RequestAuth } from '../../request-auth';
@@ -64,7 +64,7 @@ export class ClientSecretBasic implements ClientAuthMethod {
 
   // Not async: credentials verified in the last minute answer at once, the secret check's promise
   // is returned as is, and a refusal throws before any is made.
-  authenticate(req: ClientAuthRequest): RequestAuth | Promise<RequestAuth> {
+  authenticate(req: ClientAuthRequest): MaybeAsync<RequestAuth> {
     if (!WELL_FORMED.test(req.headers.authorization as string)) throw invalidRequest('Malformed Basic authorization header.');
     const attempt = Object.create(ATTEMPT) as Attempt;
     attempt.authenticate(req);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { invalidRequest } from '@app/common';
+import { invalidRequest, MaybeAsync } from '@app/common';
 import { ClientAuthenticationMethod, ClientAuthMethod, ClientAuthRequest } from '../client-auth-method';
 import { ClientAuthenticator } from '../client-authenticator.service';
 import type { RequestAuth } from '../../request-auth';
@@ -23,7 +23,7 @@ export class ClientSecretPost implements ClientAuthMethod {
     return typeof clientId === 'string' ? clientId : undefined;
   }
 
-  authenticate(req: ClientAuthRequest): RequestAuth | Promise<RequestAuth> {
+  authenticate(req: ClientAuthRequest): MaybeAsync<RequestAuth> {
     const { client_id: clientId, client_secret: secret } = bodyParams(req);
     if (typeof clientId !== 'string' || typeof secret !== 'string') throw invalidRequest('client_id and client_secret must each appear once.');
     return this.authenticator.authenticate(clientId, secret, this.name, req.ip);
