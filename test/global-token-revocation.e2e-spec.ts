@@ -284,6 +284,7 @@ describe('Global Token Revocation', () => {
       ['iss_sub without sub', '{"sub_id":{"format":"iss_sub","iss":"https://example.okta.com"}}'],
       ['iss_sub without sub but with id', '{"sub_id":{"format":"iss_sub","iss":"https://example.okta.com","id":"x"}}'],
       ['account that is no acct: URI', '{"sub_id":{"format":"account","uri":"mailto:a@b.c"}}'],
+      ['account whose user part is not valid percent-encoding', '{"sub_id":{"format":"account","uri":"acct:b%E0b@example.com"}}'],
       ['an empty id', '{"sub_id":{"format":"uid","id":""}}'],
     ])('%s', async (_name, body) => {
       const res = await revoke(body);

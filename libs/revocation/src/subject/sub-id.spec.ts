@@ -49,6 +49,7 @@ describe('parseSubId', () => {
     ['iss_sub with a number sub', { sub_id: { format: 'iss_sub', iss: 'https://idp', sub: 5 } }, /sub must be a string/],
     ['account with a mailto: URI', { sub_id: { format: 'account', uri: 'mailto:a@b.c' } }, /acct: URI/],
     ['account with no host', { sub_id: { format: 'account', uri: 'acct:bob' } }, /acct: URI/],
+    ['account whose user part is not valid percent-encoding', { sub_id: { format: 'account', uri: 'acct:b%E0b@example.com' } }, /acct: URI/],
   ])('refuses %s with 400 invalid_request', (_name, body, message) => {
     const err = refusal(body);
     expect(err).toBeInstanceOf(ApiError);

@@ -1,4 +1,4 @@
-import { invalidRequest, SubjectIdentifier } from '@app/common';
+import { invalidRequest, parseAcctUri, SubjectIdentifier } from '@app/common';
 
 export { parseAcctUri, type SubjectIdentifier } from '@app/common';
 
@@ -16,8 +16,6 @@ type Rfc9493Format = keyof typeof RFC9493_MEMBERS;
 const MAX_VALUE_LENGTH = 1024;
 /** A user attribute name as the store keeps it (user_attribute.name is 128 characters). */
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,127}$/;
-/** RFC 7565: `acct:userpart@host`. */
-const ACCT_URI = /^acct:([^@\s/]+)@([^@\s/]+)$/i;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,7 +62,7 @@ export function parseSubId(body: unknown): SubjectIdentifier {
       case 'iss_sub':
         return { kind: 'iss_sub', iss: values.iss!, sub: values.sub! };
       case 'account':
-        if (!ACCT_URI.test(values.uri!)) throw invalidRequest('sub_id.uri must be an acct: URI (acct:user@host).');
+        if (!parseAcctUri(values.uri!)) throw invalidRequest('sub_id.uri must be an acct: URI (acct:user@host).');
         return { kind: 'account', uri: values.uri! };
     }
   }
