@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { APP_CONFIG, AppConfig, sriListExpiry } from '@app/common';
 import { SessionEvents, SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
 import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
@@ -77,7 +77,7 @@ export class GlobalRevocationService {
   private async apply(userId: string, caller: string, countSessions: boolean): Promise<number> {
     const initiatingEntity = this.initiatingEntity ?? 'policy';
     const at = Date.now();
-    const sriExpiresAt = at + this.config.sessionRevocationLifetime * 60_000;
+    const sriExpiresAt = sriListExpiry(this.config, at);
     const reason = `${GLOBAL_REVOCATION_REASON} by ${caller}`.slice(0, 255);
     let sessionsEnded: number;
     try {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { APP_CONFIG, AppConfig, sriListExpiry } from '@app/common';
 import { RevocationIndex, SESSION_ENDED_BY_SRI_LIST, SessionActivityService } from '@app/auth';
 import { SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor } from '@app/store';
@@ -71,6 +71,6 @@ export class RevocationListService {
   }
 
   private expiresAt(now: number): number {
-    return now + this.config.sessionRevocationLifetime * 60_000;
+    return sriListExpiry(this.config, now);
   }
 }

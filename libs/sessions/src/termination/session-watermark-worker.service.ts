@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, SerialPasses } from '@app/common';
+import { APP_CONFIG, AppConfig, SerialPasses, sriListExpiry } from '@app/common';
 import { InitiatingEntity, PendingWatermark, RevokedSriRepository, SessionRepository, toPending, Transactor, WatermarkRepository } from '@app/store';
 import { SessionEvents } from '../events/session-events';
 import { SessionTerminator } from './session-terminator.service';
@@ -107,7 +107,7 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
   /** Marks the watermark's live sessions; true when it was also recorded done (see SESSION_WATERMARK_GRACE_MS). */
   private async materialize(w: PendingWatermark): Promise<boolean> {
     const ending = { reason: w.reason, by: w.by, at: w.validAfter, initiatingEntity: w.initiatingEntity as InitiatingEntity };
-    const expiresAt = w.validAfter + this.config.sessionRevocationLifetime * 60_000;
+    const expiresAt = sriListExpiry(this.config, w.validAfter);
     // A read first: a watermark with nothing left costs no write transaction (each one a commit to wait for).
     for (let more = await this.sessions.hasLiveUnderWatermark(w.userId, w.validAfter); more;) {
       if (this.stopped) return false;
