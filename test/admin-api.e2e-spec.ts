@@ -177,13 +177,35 @@ describe('Admin API', () => {
       expect((await as('post', '/admin/clients/nobody/secret')).status).toBe(404);
     });
 
+    it('refuses a Basic header verified a moment ago once the client\'s secret or method changed, also after the new record was read', async () => {
+      const old = { client_id: 'svc', client_secret: 'a-chosen-secret' };
+      const fresh = { client_id: 'svc', client_secret: 'another-chosen-secret' };
+      expect((await token(old)).status).toBe(200);
+      expect((await as('post', '/admin/clients/svc/secret').send({ client_secret: fresh.client_secret })).status).toBe(200);
+      // The new secret first, so that the client is in memory again with its new hash.
+      expect((await token(fresh)).status).toBe(200);
+      const refused = await token(old);
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toBe('invalid_client');
+
+      // PUT replaces every setting: the ones the earlier test chose, with only the method changing.
+      const settings = { scopes: ['api', 'extra'], grant_types: ['client_credentials'], session_revocation_api: true, access_token_format: 'reference' };
+      expect((await as('put', '/admin/clients/svc').send({ ...settings, token_endpoint_auth_method: 'client_secret_post' })).status).toBe(200);
+      expect((await request(t.server).post('/token').type('form').send({ grant_type: 'client_credentials', ...fresh })).status).toBe(200);
+      expect((await token(fresh)).status).toBe(401);
+      expect((await as('put', '/admin/clients/svc').send({ ...settings, token_endpoint_auth_method: 'client_secret_basic' })).status).toBe(200);
+      expect((await token(fresh)).status).toBe(200);
+    });
+
     it('deletes a client and revokes its tokens', async () => {
-      const issued = (await token({ client_id: 'svc', client_secret: 'a-chosen-secret' }, 'api')).body.access_token as string;
+      const issued = (await token({ client_id: 'svc', client_secret: 'another-chosen-secret' }, 'api')).body.access_token as string;
       expect((await introspect(t, RP, issued)).active).toBe(true);
       const res = await as('delete', '/admin/clients/svc');
       expect(res.status).toBe(204);
       expect((await as('get', '/admin/clients/svc')).status).toBe(404);
       expect((await introspect(t, RP, issued)).active).toBe(false);
+      // Its Basic header, verified just before, is refused at once.
+      expect((await token({ client_id: 'svc', client_secret: 'another-chosen-secret' })).status).toBe(401);
       expect((await as('delete', '/admin/clients/svc')).status).toBe(404);
     });
   });

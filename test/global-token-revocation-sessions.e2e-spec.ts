@@ -18,13 +18,6 @@ async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<voi
   }
 }
 
-/**
- * Global revocation ends a user's sessions with the watermark, in O(1) rows; the session rows
- * are marked, their SRIs listed and their clients notified afterwards by the session watermark
- * worker. Two instances on one store with that worker off stand for "before it has run" (or a
- * crash right after the commit); a third instance started on the store recovers.
- */
-
 /** Two instances on one fresh store, their background workers off (the tests run them), with `rp` seeded. */
 async function twoInstances(rp: ClientFixture): Promise<{ store: ReturnType<typeof testStoreConfig>; a: TestApp; b: TestApp }> {
   const store = testStoreConfig();
@@ -35,6 +28,12 @@ async function twoInstances(rp: ClientFixture): Promise<{ store: ReturnType<type
   return { store, a, b };
 }
 
+/**
+ * Global revocation ends a user's sessions with the watermark, in O(1) rows; the session rows
+ * are marked, their SRIs listed and their clients notified afterwards by the session watermark
+ * worker. Two instances on one store with that worker off stand for "before it has run" (or a
+ * crash right after the commit); a third instance started on the store recovers.
+ */
 describe('Global Token Revocation: sessions ended by the watermark', () => {
   let store: ReturnType<typeof testStoreConfig>;
   let a: TestApp;

@@ -50,8 +50,12 @@ describe('Reference access tokens', () => {
     const token = await cc();
     const body = token.slice(REFERENCE_TOKEN_PREFIX.length);
     const flip = (i: number) => REFERENCE_TOKEN_PREFIX + body.slice(0, i) + (body[i] === 'A' ? 'B' : 'A') + body.slice(i + 1);
-    // The hour, the IV, the ciphertext and the tag: each part is covered.
+    // The hour (out of the window), the IV, the ciphertext and the tag: each part is covered.
     for (const i of [2, 10, 40, body.length - 3]) expect((await introspect(t, rp, flip(i))).active).toBe(false);
+    // The next hour is inside the window: the token is refused because the hour is authenticated.
+    const raw = Buffer.from(body, 'base64url');
+    raw.writeUInt32BE(raw.readUInt32BE(0) + 1, 0);
+    expect((await introspect(t, rp, REFERENCE_TOKEN_PREFIX + raw.toString('base64url'))).active).toBe(false);
     for (const bad of [token.slice(0, -4), `${token}AAAA`, `${token}=`, REFERENCE_TOKEN_PREFIX, `${REFERENCE_TOKEN_PREFIX}%%%`]) {
       expect((await introspect(t, rp, bad)).active).toBe(false);
     }
