@@ -16,9 +16,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import { installExitHandlers, logTail, memoryOf, startChild, stopAll, stopChild, waitForOutput } from './lib/children.mjs';
-import { basic, destroyAgent, form, request, waitFor200 } from './lib/http.mjs';
+import { basic, destroyAgent, form, freePort, request, waitFor200 } from './lib/http.mjs';
 import { runLoad } from './lib/load.mjs';
 import { openStore } from './lib/store.mjs';
 import { median, round } from './lib/stats.mjs';
@@ -47,16 +46,6 @@ const DB = PG ?? `sqlite:${join(TMP, 'store.sqlite')}`;
 let port;
 let server;
 
-async function freePort() {
-  return new Promise((ok, ko) => {
-    const s = net.createServer();
-    s.on('error', ko);
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => ok(p));
-    });
-  });
-}
 
 async function start(extra = {}) {
   const t0 = process.hrtime.bigint();
@@ -227,7 +216,7 @@ async function main() {
   const store = await openStore(DB, schema);
   const [{ value: key }] = await store.query(`SELECT value FROM server_secret WHERE name = 'sri_seal_key'`);
   const { SriCodec } = createRequire(import.meta.url)(join(ROOT, 'dist', 'libs', 'auth', 'src', 'sessions', 'sri-codec.service.js'));
-  sris = new SriCodec({ getOrCreate: async () => key });
+  sris = new SriCodec({ key: async () => Buffer.from(key, 'base64url') });
   await sris.load();
   sealed = store.bool;
   for (const u of users) {

@@ -9,9 +9,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import { installExitHandlers, liveChildren, logTail, memoryOf, startChild, stopAll, stopChild, waitForOutput } from './lib/children.mjs';
-import { basic, destroyAgent, form, request, waitFor200 } from './lib/http.mjs';
+import { basic, destroyAgent, form, freePort, request, waitFor200 } from './lib/http.mjs';
 import { runLoad as runLoadRaw } from './lib/load.mjs';
 import { cpuWindow } from './lib/cpu.mjs';
 import { openStore } from './lib/store.mjs';
@@ -97,17 +96,6 @@ const servers = {}; // name -> { child, port }
 let store; // direct store access (only while the servers are stopped, or for reads)
 let schema = null;
 
-async function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolvePort(port));
-    });
-  });
-}
 
 /**
  * BENCH_REF=<commit>: measure that commit instead of the working tree. It is exported with
@@ -343,7 +331,7 @@ let sriCodec; // the server's SriCodec with the key it keeps in the store: seede
 async function loadSriCodec() {
   const [{ value: key }] = await store.query(`SELECT value FROM server_secret WHERE name = 'sri_seal_key'`);
   const { SriCodec } = createRequire(import.meta.url)(join(APP_DIR, 'dist', 'libs', 'auth', 'src', 'sessions', 'sri-codec.service.js'));
-  sriCodec = new SriCodec({ getOrCreate: async () => key });
+  sriCodec = new SriCodec({ key: async () => Buffer.from(key, 'base64url') });
   await sriCodec.load();
 }
 

@@ -7,13 +7,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { installExitHandlers, logTail, memoryOf, startChild, stopChild } from './lib/children.mjs';
-import { basic, destroyAgent, form, request, waitFor200 } from './lib/http.mjs';
+import { basic, destroyAgent, form, freePort, request, waitFor200 } from './lib/http.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -81,13 +80,6 @@ function ensureBuilt() {
   return main;
 }
 
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** One autocannon load whose every request is made by `make()`; loopback only, bounded in time. */
 function load(port, connections, make) {

@@ -1,6 +1,7 @@
 // A small keep-alive HTTP client for seeding, probing and timing single calls (not for load:
 // autocannon does that).
 import http from 'node:http';
+import net from 'node:net';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
@@ -65,4 +66,17 @@ export async function waitFor200(port, path, { sinceNs, timeoutMs = 60_000, chil
 
 export function destroyAgent() {
   agent.destroy();
+}
+
+/** A port nobody listens on right now, on loopback. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolvePort(port));
+    });
+  });
 }
