@@ -1,0 +1,213 @@
+// CPU instructions per request on the hot paths, counted by valgrind's callgrind, next to the
+// same count for the bare node:http server and for NestJS on Fastify with one route.
+//
+// Why: req/s ratios (bench/run.mjs) move with the machine. On a shared VM the cost of a system
+// call and the cost of JavaScript drift apart from one hour to the next, and a ratio to the bare
+// server (mostly system calls) moves with them. An instruction count does not: it is the work one
+// request makes the server's JavaScript thread do, repeatable to a few per cent on any x86_64
+// machine. It does not count the kernel (socket reads and writes), which every target pays alike.
+//
+// Each target runs under callgrind with instrumentation off while it starts and takes a warm-up
+// load (past Node's check of the first 10,000 Buffer() calls, which passport-http makes, and
+// past V8's optimizing compiler); then counting covers INSTR_REQUESTS requests, 10 connections,
+// on the main thread only (V8's compiler threads are counted apart and left out).
+//
+//   npm run bench:instructions     (needs valgrind: apt-get install valgrind)
+// Writes bench/instructions.md and bench/instructions.json; with another warm-up or count than the
+// defaults (a smoke run), bench/out/ instead, so the committed figures are not replaced. Runs two
+// targets at a time.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { installExitHandlers, logTail, startChild, stopAll, stopChild, waitForOutput } from './lib/children.mjs';
+import { basic, destroyAgent, form, freePort, request, waitFor200 } from './lib/http.mjs';
+import { median } from './lib/stats.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const env = process.env;
+const REQUESTS = Number(env.INSTR_REQUESTS ?? 2000);
+const WARM = Number(env.INSTR_WARM ?? 12_000);
+const REPS = Number(env.INSTR_REPS ?? 1);
+// Counts taken with less warm-up are not comparable (V8 has not optimized yet): they go apart.
+const OUT_DIR = WARM === 12_000 && REQUESTS === 2000 ? join(ROOT, 'bench') : join(ROOT, 'bench', 'out');
+const TMP = mkdtempSync(join(tmpdir(), 'revocation-instr-'));
+const SERVER_MAIN = join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
+const CLIENT = { id: 'instr-rs', secret: 'instr-rs-secret-0123456789' };
+const REF = { id: 'instr-ref', secret: 'instr-ref-secret-0123456789' };
+const OIDC = { id: 'instr-oidc', secret: 'instr-oidc-secret-0123456789' };
+const PF = '/pf-ws/rest/sessionMgmt/revokedSris';
+// valgrind and callgrind_control name their pipes after USER and HOST: the same on both sides (HOST is also the address the targets listen on).
+const VGDB_NAMES = { USER: 'bench', HOST: '127.0.0.1' };
+
+installExitHandlers(() => rmSync(TMP, { recursive: true, force: true }));
+const log = (msg) => process.stdout.write(`[instructions] ${msg}\n`);
+
+
+const importFile = () => ({
+  clients: [
+    { client_id: CLIENT.id, client_secret: CLIENT.secret, token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], scopes: ['api'], session_revocation_api: true, redirect_uris: [] },
+    { client_id: REF.id, client_secret: REF.secret, token_endpoint_auth_method: 'client_secret_basic', access_token_format: 'reference', grant_types: ['client_credentials'], scopes: ['api'], redirect_uris: [] },
+  ],
+});
+
+const pfHeaders = { authorization: basic(CLIENT.id, CLIENT.secret), 'x-xsrf-header': 'instructions' };
+const formHeaders = (c) => ({ authorization: basic(c.id, c.secret), 'content-type': 'application/x-www-form-urlencoded' });
+const cc = (c) => ({ method: 'POST', path: '/token', headers: formHeaders(c), body: form({ grant_type: 'client_credentials', scope: 'api' }) });
+
+/** The rows; `requests(port)` seeds what a row needs and returns the requests autocannon cycles through. */
+const ROWS = [
+  { key: 'bare', label: 'bare node:http, tiny JSON', target: 'bare', requests: async () => [{ method: 'GET', path: '/' }] },
+  { key: 'nest', label: 'NestJS on Fastify, one route, tiny JSON', target: 'nest', requests: async () => [{ method: 'GET', path: '/' }] },
+  { key: 'oidc.introspect', label: 'oidc-provider POST /token/introspection', target: 'oidc', requests: (port) => tokenPool(port, OIDC, '/token/introspection') },
+  { key: 'oidc.token', label: 'oidc-provider POST /token client_credentials', target: 'oidc', requests: async () => [cc(OIDC)] },
+  {
+    key: 'status', label: 'GET revokedSris/{id} (half listed), updateActivityTime=false', target: 'server',
+    requests: async (port) => {
+      const out = [];
+      for (let i = 0; i < 200; i++) {
+        const id = `instr-${i}-${'s'.repeat(24)}`;
+        if (i % 2 === 0) await expectStatus(request(port, 'POST', PF, { headers: { ...pfHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ id }) }), 201);
+        out.push({ method: 'GET', path: `${PF}/${id}?updateActivityTime=false`, headers: pfHeaders });
+      }
+      return out;
+    },
+  },
+  { key: 'introspect', label: 'POST /introspect, valid JWT', target: 'server', baseline: 'oidc.introspect', requests: (port) => tokenPool(port, CLIENT, '/introspect') },
+  { key: 'token.reference', label: 'POST /token client_credentials, reference access token', target: 'server', baseline: 'oidc.token', requests: async () => [cc(REF)] },
+  { key: 'token.jwt', label: 'POST /token client_credentials, JWT access token (ES256)', target: 'server', baseline: 'oidc.token', requests: async () => [cc(CLIENT)] },
+];
+
+/** 50 access tokens of `client`'s, each introspected in turn at `path`. */
+async function tokenPool(port, client, path) {
+  const out = [];
+  for (let i = 0; i < 50; i++) {
+    const { json } = await expectStatus(request(port, 'POST', '/token', cc(client)), 200);
+    out.push({ method: 'POST', path, headers: formHeaders(client), body: form({ token: json.access_token }) });
+  }
+  return out;
+}
+
+async function expectStatus(pending, status) {
+  const r = await pending;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text?.slice(0, 200)}`);
+  return r;
+}
+
+/** Starts a row's target under callgrind (instrumentation off), waits until it answers. */
+async function startTarget(row, dir) {
+  const port = await freePort();
+  const vgdb = join(dir, 'vgdb');
+  const base = { PATH: env.PATH, HOME: env.HOME ?? dir, TMPDIR: dir, NODE_ENV: 'production', PORT: String(port), ...VGDB_NAMES };
+  const script = row.target === 'bare' ? [join(ROOT, 'bench', 'targets', 'bare-server.mjs')]
+    : row.target === 'nest' ? [join(ROOT, 'bench', 'targets', 'nest-hello.cjs')]
+      : row.target === 'oidc' ? [join(ROOT, 'bench', 'targets', 'oidc-server.mjs')]
+      : ['-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), SERVER_MAIN];
+  const serverEnv = row.target === 'oidc' ? { CLIENT_ID: OIDC.id, CLIENT_SECRET: OIDC.secret } : row.target !== 'server' ? {} : {
+    LOG_LEVEL: 'warn', ISSUER: `http://127.0.0.1:${port}`, DATABASE_URL: `sqlite:${join(dir, 'store.sqlite')}`, IMPORT_FILE: join(dir, 'import.json'), AUDIT_LOG_FILE: join(dir, 'runtime-api.log'),
+  };
+  if (row.target === 'server') writeFileSync(serverEnv.IMPORT_FILE, JSON.stringify(importFile()));
+  const child = startChild(row.key, 'valgrind', [
+    '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--vgdb-prefix=${vgdb}`, `--callgrind-out-file=${join(dir, 'callgrind.out')}`,
+    process.execPath, ...script,
+  ], { env: { ...base, ...serverEnv }, cwd: ROOT, logFile: join(dir, 'target.log') });
+  if (row.target === 'server') await waitFor200(port, '/health', { child, timeoutMs: 600_000, intervalMs: 250 });
+  else await waitForOutput(child, /READY (\d+)/, 600_000);
+  const control = (...args) => execFileSync('callgrind_control', [`--vgdb-prefix=${vgdb}`, ...args, String(child.proc.pid)], { stdio: 'ignore', env: { ...env, ...VGDB_NAMES } });
+  return { child, port, control };
+}
+
+function load(port, requests, amount) {
+  return autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, amount, requests, timeout: 120 });
+}
+
+/** Instructions per request of one row: warm-up, then a counted load on the main thread. */
+async function measure(row) {
+  const dir = mkdtempSync(join(TMP, `${row.key}-`));
+  const target = await startTarget(row, dir);
+  try {
+    const requests = await row.requests(target.port);
+    await load(target.port, requests, WARM);
+    target.control('--instr=on');
+    await load(target.port, requests, 300); // instrumented code settles in
+    target.control('--zero');
+    const counted = await load(target.port, requests, REQUESTS);
+    target.control('--dump');
+    if (counted.errors || counted.timeouts) throw new Error(`${counted.errors} errors, ${counted.timeouts} timeouts`);
+    // The dump is written by the target's own thread once the request reaches it.
+    let summary;
+    for (let waited = 0; !summary && waited < 60_000; waited += 250) {
+      const mainThread = readdirSync(dir).find((f) => /^callgrind\.out\.\d+-01$/.test(f));
+      summary = mainThread && readFileSync(join(dir, mainThread), 'utf8').match(/^summary: (\d+)/m);
+      if (!summary) await new Promise((r) => setTimeout(r, 250));
+    }
+    if (!summary) throw new Error(`no callgrind dump for the main thread in ${dir}`);
+    return { instructions: Number(summary[1]) / REQUESTS, answers: counted.requests.total, non2xx: counted.non2xx };
+  } catch (err) {
+    throw new Error(`${row.key}: ${err.message}\n${logTail(target.child, 15)}`);
+  } finally {
+    await stopChild(target.child, 5000);
+  }
+}
+
+async function main() {
+  const version = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  if (version.status !== 0) {
+    process.stderr.write('bench:instructions needs valgrind (Debian: apt-get install valgrind).\n');
+    process.exit(2);
+  }
+  const valgrind = version.stdout.trim();
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const counts = Object.fromEntries(ROWS.map((r) => [r.key, []]));
+  // Two at a time: each valgrind runs its guest on one core.
+  const queue = [];
+  for (let rep = 0; rep < REPS; rep++) queue.push(...ROWS);
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      const m = await measure(row);
+      counts[row.key].push(m.instructions);
+      log(`${row.key.padEnd(16)} ${Math.round(m.instructions).toLocaleString('en-US').padStart(9)} instructions/request`);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const med = Object.fromEntries(ROWS.map((r) => [r.key, median(counts[r.key])]));
+  const results = {
+    date: new Date().toISOString(), commit, node: process.version, valgrind, cpu: cpus()[0]?.model, requests: REQUESTS, warmUp: WARM, reps: REPS,
+    rows: ROWS.map((r) => ({ key: r.key, label: r.label, instructionsPerRequest: Math.round(med[r.key]), runs: counts[r.key].map(Math.round), timesBare: med[r.key] / med.bare, timesNest: med[r.key] / med.nest,
+      ...(r.baseline && { baseline: r.baseline, baselineOverThis: med[r.baseline] / med[r.key] }) })),
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'instructions.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const fmt = (x) => Math.round(x).toLocaleString('en-US');
+  const lines = [
+    '# Instructions per request',
+    '',
+    'Produced by `npm run bench:instructions` (bench/instructions.mjs); raw numbers in `bench/instructions.json`. What it counts and why: docs/benchmarks.md.',
+    '',
+    `Commit ${commit}, ${results.date}; Node.js ${process.version}; ${valgrind}; ${results.cpu ?? 'unknown CPU'}. Each target warmed up with ${fmt(WARM)} requests, then ${fmt(REQUESTS)} counted (10 connections), main thread only${REPS > 1 ? `; median of ${REPS} runs` : ''}.`,
+    '',
+    'The last column is oidc-provider\'s count for the same job divided by this server\'s: how many of our requests one of its costs (the throughput targets ask for 3 × on introspection and 2 × on issuance).',
+    '',
+    '| target | instructions per request | × bare | × NestJS on Fastify | oidc-provider ÷ this |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...results.rows.map((r) => `| ${r.label} | ${fmt(r.instructionsPerRequest)} | ${r.timesBare.toFixed(2)} × | ${r.timesNest.toFixed(2)} × | ${r.baselineOverThis ? `${r.baselineOverThis.toFixed(2)} ×` : '—'} |`),
+    '',
+  ];
+  writeFileSync(join(OUT_DIR, 'instructions.md'), lines.join('\n'));
+  log(`wrote ${relative(ROOT, OUT_DIR)}/instructions.md and instructions.json`);
+}
+
+main()
+  .catch((err) => {
+    process.stderr.write(`[instructions] FAILED: ${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    destroyAgent();
+    await stopAll();
+    rmSync(TMP, { recursive: true, force: true });
+  });
