@@ -33,8 +33,11 @@ const env = process.env;
 const REQUESTS = Number(env.INSTR_REQUESTS ?? 2000);
 const WARM = Number(env.INSTR_WARM ?? 12_000);
 const REPS = Number(env.INSTR_REPS ?? 1);
-// Counts taken with less warm-up are not comparable (V8 has not optimized yet): they go apart.
-const OUT_DIR = WARM === 12_000 && REQUESTS === 2000 ? join(ROOT, 'bench') : join(ROOT, 'bench', 'out');
+/** INSTR_ROWS=introspect,oidc.introspect counts only those rows (an A/B of one change); ratios to rows left out print as —. */
+const ONLY = env.INSTR_ROWS ? new Set(env.INSTR_ROWS.split(',').map((k) => k.trim())) : undefined;
+// Counts taken with less warm-up are not comparable (V8 has not optimized yet), nor is a partial
+// table a whole one: they go apart.
+const OUT_DIR = WARM === 12_000 && REQUESTS === 2000 && !ONLY ? join(ROOT, 'bench') : join(ROOT, 'bench', 'out');
 const TMP = mkdtempSync(join(tmpdir(), 'revocation-instr-'));
 const SERVER_MAIN = join(ROOT, 'dist', 'apps', 'server', 'src', 'main.js');
 const CLIENT = { id: 'instr-rs', secret: 'instr-rs-secret-0123456789' };
@@ -60,7 +63,7 @@ const formHeaders = (c) => ({ authorization: basic(c.id, c.secret), 'content-typ
 const cc = (c) => ({ method: 'POST', path: '/token', headers: formHeaders(c), body: form({ grant_type: 'client_credentials', scope: 'api' }) });
 
 /** The rows; `requests(port)` seeds what a row needs and returns the requests autocannon cycles through. */
-const ROWS = [
+const ALL_ROWS = [
   { key: 'bare', label: 'bare node:http, tiny JSON', target: 'bare', requests: async () => [{ method: 'GET', path: '/' }] },
   { key: 'nest', label: 'NestJS on Fastify, one route, tiny JSON', target: 'nest', requests: async () => [{ method: 'GET', path: '/' }] },
   { key: 'oidc.introspect', label: 'oidc-provider POST /token/introspection', target: 'oidc', requests: (port) => tokenPool(port, OIDC, '/token/introspection') },
@@ -81,6 +84,8 @@ const ROWS = [
   { key: 'token.reference', label: 'POST /token client_credentials, reference access token', target: 'server', baseline: 'oidc.token', requests: async () => [cc(REF)] },
   { key: 'token.jwt', label: 'POST /token client_credentials, JWT access token (ES256)', target: 'server', baseline: 'oidc.token', requests: async () => [cc(CLIENT)] },
 ];
+const ROWS = ALL_ROWS.filter((r) => !ONLY || ONLY.has(r.key));
+for (const key of ONLY ?? []) if (!ALL_ROWS.some((r) => r.key === key)) throw new Error(`INSTR_ROWS: no row ${key} (rows: ${ALL_ROWS.map((r) => r.key).join(', ')})`);
 
 /** 50 access tokens of `client`'s, each introspected in turn at `path`. */
 async function tokenPool(port, client, path) {
@@ -177,12 +182,13 @@ async function main() {
   const med = Object.fromEntries(ROWS.map((r) => [r.key, median(counts[r.key])]));
   const results = {
     date: new Date().toISOString(), commit, node: process.version, valgrind, cpu: cpus()[0]?.model, requests: REQUESTS, warmUp: WARM, reps: REPS,
-    rows: ROWS.map((r) => ({ key: r.key, label: r.label, instructionsPerRequest: Math.round(med[r.key]), runs: counts[r.key].map(Math.round), timesBare: med[r.key] / med.bare, timesNest: med[r.key] / med.nest,
-      ...(r.baseline && { baseline: r.baseline, baselineOverThis: med[r.baseline] / med[r.key] }) })),
+    rows: ROWS.map((r) => ({ key: r.key, label: r.label, instructionsPerRequest: Math.round(med[r.key]), runs: counts[r.key].map(Math.round), timesBare: med[r.key] / med.bare, timesNest: med[r.key] / med.nest, // NaN when that row was left out
+      ...(r.baseline && med[r.baseline] !== undefined && { baseline: r.baseline, baselineOverThis: med[r.baseline] / med[r.key] }) })),
   };
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(join(OUT_DIR, 'instructions.json'), `${JSON.stringify(results, null, 2)}\n`);
   const fmt = (x) => Math.round(x).toLocaleString('en-US');
+  const times = (x) => (Number.isFinite(x) ? `${x.toFixed(2)} ×` : '—');
   const lines = [
     '# Instructions per request',
     '',
@@ -194,7 +200,7 @@ async function main() {
     '',
     '| target | instructions per request | × bare | × NestJS on Fastify | oidc-provider ÷ this |',
     '| --- | ---: | ---: | ---: | ---: |',
-    ...results.rows.map((r) => `| ${r.label} | ${fmt(r.instructionsPerRequest)} | ${r.timesBare.toFixed(2)} × | ${r.timesNest.toFixed(2)} × | ${r.baselineOverThis ? `${r.baselineOverThis.toFixed(2)} ×` : '—'} |`),
+    ...results.rows.map((r) => `| ${r.label} | ${fmt(r.instructionsPerRequest)} | ${times(r.timesBare)} | ${times(r.timesNest)} | ${r.baselineOverThis ? `${r.baselineOverThis.toFixed(2)} ×` : '—'} |`),
     '',
   ];
   writeFileSync(join(OUT_DIR, 'instructions.md'), lines.join('\n'));
