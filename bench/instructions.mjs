@@ -85,7 +85,6 @@ const ALL_ROWS = [
   { key: 'token.jwt', label: 'POST /token client_credentials, JWT access token (ES256)', target: 'server', baseline: 'oidc.token', requests: async () => [cc(CLIENT)] },
 ];
 const ROWS = ALL_ROWS.filter((r) => !ONLY || ONLY.has(r.key));
-for (const key of ONLY ?? []) if (!ALL_ROWS.some((r) => r.key === key)) throw new Error(`INSTR_ROWS: no row ${key} (rows: ${ALL_ROWS.map((r) => r.key).join(', ')})`);
 
 /** 50 access tokens of `client`'s, each introspected in turn at `path`. */
 async function tokenPool(port, client, path) {
@@ -160,6 +159,7 @@ async function measure(row) {
 }
 
 async function main() {
+  for (const key of ONLY ?? []) if (!ALL_ROWS.some((r) => r.key === key)) throw new Error(`INSTR_ROWS: no row ${key} (rows: ${ALL_ROWS.map((r) => r.key).join(', ')})`);
   const version = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
   if (version.status !== 0) {
     process.stderr.write('bench:instructions needs valgrind (Debian: apt-get install valgrind).\n');
