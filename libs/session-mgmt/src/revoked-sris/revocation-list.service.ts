@@ -30,7 +30,7 @@ export class RevocationListService {
    */
   async revoke(sri: string, revokedBy: string, now = Date.now(), initiatingEntity: InitiatingEntity = 'system'): Promise<void> {
     await this.tx.run(async (em) => {
-      await this.list.add({ sri, createdAt: now, expiresAt: this.expiresAt(now), revokedBy }, em);
+      await this.list.add({ sri, createdAt: now, expiresAt: sriListExpiry(this.config, now), revokedBy }, em);
       await this.terminator.end({ sri }, { reason: SESSION_ENDED_BY_SRI_LIST, by: revokedBy, at: now, initiatingEntity }, em);
     });
     this.purger.added(1);
@@ -43,7 +43,7 @@ export class RevocationListService {
       let count = 0;
       for (const userId of userIds) {
         count += (await this.terminator.end({ userId }, { reason: SESSION_ENDED_BY_SRI_LIST, by: revokedBy, at: now, initiatingEntity }, em)).length;
-        await this.list.listSessionsEndedAt(userId, now, revokedBy, this.expiresAt(now), em);
+        await this.list.listSessionsEndedAt(userId, now, revokedBy, sriListExpiry(this.config, now), em);
       }
       return count;
     });
@@ -68,9 +68,5 @@ export class RevocationListService {
       if (session) await this.activity.touch(session, now);
     }
     return false;
-  }
-
-  private expiresAt(now: number): number {
-    return sriListExpiry(this.config, now);
   }
 }
