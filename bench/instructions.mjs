@@ -10,7 +10,10 @@
 // Each target runs under callgrind with instrumentation off while it starts and takes a warm-up
 // load (past Node's check of the first 10,000 Buffer() calls, which passport-http makes, and
 // past V8's optimizing compiler); then counting covers INSTR_REQUESTS requests, 10 connections,
-// on the main thread only (V8's compiler threads are counted apart and left out).
+// on the main thread only (V8's compiler threads are counted apart and left out). Work the target's
+// timers do by the clock (this server's feed read every 50 ms) is counted for 3 s with no request
+// and taken out in proportion to the counted load's duration: under valgrind it would otherwise add
+// 5,000 to 20,000 instructions to every request, more when the other core is busy.
 //
 //   npm run bench:instructions     (needs valgrind: apt-get install valgrind)
 // Writes bench/instructions.md and bench/instructions.json; with another warm-up or count than the
@@ -26,6 +29,8 @@ import { installExitHandlers, logTail, startChild, stopAll, stopChild, waitForOu
 import { basic, destroyAgent, form, freePort, request, waitFor200 } from './lib/http.mjs';
 import { median } from './lib/stats.mjs';
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -33,6 +38,8 @@ const env = process.env;
 const REQUESTS = Number(env.INSTR_REQUESTS ?? 2000);
 const WARM = Number(env.INSTR_WARM ?? 12_000);
 const REPS = Number(env.INSTR_REPS ?? 1);
+/** How long the target's timer work is counted alone (ms). */
+const IDLE_MS = 3000;
 /** INSTR_ROWS=introspect,oidc.introspect counts only those rows (an A/B of one change); ratios to rows left out print as —. */
 const ONLY = env.INSTR_ROWS ? new Set(env.INSTR_ROWS.split(',').map((k) => k.trim())) : undefined;
 // Counts taken with less warm-up are not comparable (V8 has not optimized yet), nor is a partial
@@ -129,7 +136,7 @@ function load(port, requests, amount) {
   return autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, amount, requests, timeout: 120 });
 }
 
-/** Instructions per request of one row: warm-up, then a counted load on the main thread. */
+/** Instructions per request of one row: warm-up, then a counted load on the main thread, net of the target's timer work. */
 async function measure(row) {
   const dir = mkdtempSync(join(TMP, `${row.key}-`));
   const target = await startTarget(row, dir);
@@ -138,24 +145,41 @@ async function measure(row) {
     await load(target.port, requests, WARM);
     target.control('--instr=on');
     await load(target.port, requests, 300); // instrumented code settles in
+    // Timers run by the clock, not per request (this server reads its revocation feed every
+    // 50 ms). Under valgrind a request takes 50 times longer, and longer still when the other
+    // core is busy, so their share of a count would move with the machine: it is counted alone,
+    // with no request, and taken out in proportion to the counted load's duration.
     target.control('--zero');
+    let started = performance.now();
+    await sleep(IDLE_MS);
+    target.control('--dump');
+    const idlePerMs = (await dumpTotal(dir, 1)) / (performance.now() - started);
+    target.control('--zero');
+    started = performance.now();
     const counted = await load(target.port, requests, REQUESTS);
+    const loadMs = performance.now() - started;
     target.control('--dump');
     if (counted.errors || counted.timeouts) throw new Error(`${counted.errors} errors, ${counted.timeouts} timeouts`);
-    // The dump is written by the target's own thread once the request reaches it.
-    let summary;
-    for (let waited = 0; !summary && waited < 60_000; waited += 250) {
-      const mainThread = readdirSync(dir).find((f) => /^callgrind\.out\.\d+-01$/.test(f));
-      summary = mainThread && readFileSync(join(dir, mainThread), 'utf8').match(/^summary: (\d+)/m);
-      if (!summary) await new Promise((r) => setTimeout(r, 250));
-    }
-    if (!summary) throw new Error(`no callgrind dump for the main thread in ${dir}`);
-    return { instructions: Number(summary[1]) / REQUESTS, answers: counted.requests.total, non2xx: counted.non2xx };
+    const total = await dumpTotal(dir, 2);
+    const timers = idlePerMs * loadMs;
+    return { instructions: (total - timers) / REQUESTS, timers: timers / REQUESTS, answers: counted.requests.total, non2xx: counted.non2xx };
   } catch (err) {
     throw new Error(`${row.key}: ${err.message}\n${logTail(target.child, 15)}`);
   } finally {
     await stopChild(target.child, 5000);
   }
+}
+
+/** The main thread's instruction total in callgrind's `n`th dump, written by the target's own thread once the request reaches it. */
+async function dumpTotal(dir, n) {
+  const name = new RegExp(`^callgrind\\.out\\.${n}-01$`);
+  for (let waited = 0; waited < 60_000; waited += 250) {
+    const file = readdirSync(dir).find((f) => name.test(f));
+    const summary = file && readFileSync(join(dir, file), 'utf8').match(/^summary: (\d+)/m);
+    if (summary) return Number(summary[1]);
+    await sleep(250);
+  }
+  throw new Error(`no callgrind dump ${n} for the main thread in ${dir}`);
 }
 
 async function main() {
@@ -168,6 +192,7 @@ async function main() {
   const valgrind = version.stdout.trim();
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   const counts = Object.fromEntries(ROWS.map((r) => [r.key, []]));
+  const timers = Object.fromEntries(ROWS.map((r) => [r.key, []]));
   // Two at a time: each valgrind runs its guest on one core.
   const queue = [];
   for (let rep = 0; rep < REPS; rep++) queue.push(...ROWS);
@@ -175,14 +200,15 @@ async function main() {
     for (let row = queue.shift(); row; row = queue.shift()) {
       const m = await measure(row);
       counts[row.key].push(m.instructions);
-      log(`${row.key.padEnd(16)} ${Math.round(m.instructions).toLocaleString('en-US').padStart(9)} instructions/request`);
+      timers[row.key].push(m.timers);
+      log(`${row.key.padEnd(16)} ${Math.round(m.instructions).toLocaleString('en-US').padStart(9)} instructions/request (timer work taken out: ${Math.round(m.timers).toLocaleString('en-US')})`);
     }
   };
   await Promise.all([worker(), worker()]);
   const med = Object.fromEntries(ROWS.map((r) => [r.key, median(counts[r.key])]));
   const results = {
     date: new Date().toISOString(), commit, node: process.version, valgrind, cpu: cpus()[0]?.model, requests: REQUESTS, warmUp: WARM, reps: REPS,
-    rows: ROWS.map((r) => ({ key: r.key, label: r.label, instructionsPerRequest: Math.round(med[r.key]), runs: counts[r.key].map(Math.round), timesBare: med[r.key] / med.bare, timesNest: med[r.key] / med.nest, // NaN when that row was left out
+    rows: ROWS.map((r) => ({ key: r.key, label: r.label, instructionsPerRequest: Math.round(med[r.key]), runs: counts[r.key].map(Math.round), timersTakenOut: timers[r.key].map(Math.round), timesBare: med[r.key] / med.bare, timesNest: med[r.key] / med.nest, // NaN when that row was left out
       ...(r.baseline && med[r.baseline] !== undefined && { baseline: r.baseline, baselineOverThis: med[r.baseline] / med[r.key] }) })),
   };
   mkdirSync(OUT_DIR, { recursive: true });
@@ -194,7 +220,7 @@ async function main() {
     '',
     'Produced by `npm run bench:instructions` (bench/instructions.mjs); raw numbers in `bench/instructions.json`. What it counts and why: docs/benchmarks.md.',
     '',
-    `Commit ${commit}, ${results.date}; Node.js ${process.version}; ${valgrind}; ${results.cpu ?? 'unknown CPU'}. Each target warmed up with ${fmt(WARM)} requests, then ${fmt(REQUESTS)} counted (10 connections), main thread only${REPS > 1 ? `; median of ${REPS} runs` : ''}.`,
+    `Commit ${commit}, ${results.date}; Node.js ${process.version}; ${valgrind}; ${results.cpu ?? 'unknown CPU'}. Each target warmed up with ${fmt(WARM)} requests, then ${fmt(REQUESTS)} counted (10 connections), main thread only, net of the work its timers did meanwhile${REPS > 1 ? `; median of ${REPS} runs` : ''}.`,
     '',
     'The last column is oidc-provider\'s count for the same job divided by this server\'s: how many of our requests one of its costs (the throughput targets ask for 3 × on introspection and 2 × on issuance).',
     '',
