@@ -193,12 +193,18 @@ describe('HTTP hardening', () => {
       expect(res.headers).toMatchObject({
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'DENY',
-        'strict-transport-security': expect.stringMatching(/max-age=\d+/),
         'referrer-policy': 'no-referrer',
         'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
       });
       expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
       expect(res.headers['x-powered-by']).toBeUndefined();
+    });
+
+    it('sends no Strict-Transport-Security over plain HTTP (RFC 6797 §7.2), nor when an untrusted caller claims X-Forwarded-Proto: https', async () => {
+      for (const path of ['/.well-known/openid-configuration', '/docs']) {
+        expect((await request(t.server).get(path)).headers['strict-transport-security']).toBeUndefined();
+        expect((await request(t.server).get(path).set('X-Forwarded-Proto', 'https')).headers['strict-transport-security']).toBeUndefined();
+      }
     });
 
     it("sends helmet's headers on Swagger UI's page, and keeps the sign-in page's own CSP", async () => {
@@ -252,6 +258,24 @@ describe('HTTP hardening', () => {
       }
       // The server is still serving.
       expect((await request(t.server).get('/jwks')).status).toBe(200);
+    });
+  });
+
+  describe('behind a TLS proxy that TRUST_PROXY believes', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ trustProxy: ['127.0.0.1', '::ffff:127.0.0.1'] });
+    });
+    afterAll(() => t.close());
+
+    it('sends Strict-Transport-Security on JSON, error and HTML answers the proxy received over TLS, and only on those', async () => {
+      for (const [path, status] of [['/.well-known/openid-configuration', 200], ['/no-such-path', 404], ['/docs', 200]] as const) {
+        const overTls = await request(t.server).get(path).set('X-Forwarded-Proto', 'https');
+        expect(overTls.status).toBe(status);
+        expect(overTls.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+        const plain = await request(t.server).get(path).set('X-Forwarded-Proto', 'http');
+        expect(plain.headers['strict-transport-security']).toBeUndefined();
+      }
     });
   });
 

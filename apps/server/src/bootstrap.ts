@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, APP_CONFIG, clientErrorHandler, frameworkErrorHandler, loadAppConfig } from '@app/common';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id/request-id';
-import { API_SECURITY_HEADERS, htmlSecurityHeaders, upgradeToHtmlHeaders } from './http/security-headers';
+import { API_SECURITY_HEADERS, HSTS_HEADER, HSTS_VALUE, htmlSecurityHeaders, upgradeToHtmlHeaders } from './http/security-headers';
 import { setupSwagger } from './swagger';
 
 export interface CreateAppOptions {
@@ -71,6 +71,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const htmlHeaders = htmlSecurityHeaders(HELMET_OPTIONS);
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     for (const [name, value] of apiHeaders) reply.header(name, value);
+    if (request.protocol === 'https') reply.header(HSTS_HEADER, HSTS_VALUE);
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });

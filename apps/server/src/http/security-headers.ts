@@ -5,14 +5,22 @@ import helmet, { HelmetOptions } from 'helmet';
  * The headers every API answer carries, as the OWASP REST Security Cheat Sheet lists them for
  * JSON APIs. Browser-page protections (helmet's full set) would add about 600 bytes to every
  * status check for nothing a JSON reader uses; HTML answers get them (htmlSecurityHeaders).
+ * Strict-Transport-Security is apart: it goes only on answers over TLS (HSTS_HEADER).
  */
 export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
 });
+
+/**
+ * RFC 6797 §7.2: "An HSTS Host MUST NOT include the STS header field in HTTP responses conveyed
+ * over non-secure transport" (a browser ignores it there). Sent when the request came over TLS:
+ * to this server, or to a proxy that TRUST_PROXY believes and that says so in X-Forwarded-Proto.
+ */
+export const HSTS_HEADER = 'strict-transport-security';
+export const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
 
 /**
  * Helmet's headers for `options`, worked out once at start-up: with no per-request directive
@@ -32,6 +40,8 @@ export function htmlSecurityHeaders(options: Readonly<HelmetOptions>): Readonly<
   });
   // A helmet that needed the request (or went asynchronous) would make the headers wrong for some pages.
   if (!finished) throw new Error('helmet did not answer synchronously; security headers cannot be precomputed');
+  // Whether an answer carries HSTS depends on its transport, not on its content type.
+  delete headers[HSTS_HEADER];
   return Object.freeze(headers);
 }
 
