@@ -8,8 +8,7 @@
 // machine. It does not count the kernel (socket reads and writes), which every target pays alike.
 //
 // Each target runs under callgrind with instrumentation off while it starts and takes a warm-up
-// load (past Node's check of the first 10,000 Buffer() calls, which passport-http makes, and
-// past V8's optimizing compiler); then counting covers INSTR_REQUESTS requests, 10 connections,
+// load (past V8's optimizing compiler); then counting covers INSTR_REQUESTS requests, 10 connections,
 // on the main thread only (V8's compiler threads are counted apart and left out). Work the target's
 // timers do by the clock (this server's feed read every 50 ms) is counted for 3 s with no request
 // and taken out in proportion to the counted load's duration: under valgrind it would otherwise add

@@ -50,6 +50,15 @@ describe('OAuth token service', () => {
       expect(both.body.error).toBe('invalid_request');
     });
 
+    it('takes a secret that holds raw colons, as `curl -u` sends it (RFC 7617: split at the first colon)', async () => {
+      await seedClient(t, { client_id: 'colon-client', client_secret: 'abc:def:ghi-0123456789', grant_types: ['client_credentials'] });
+      const ok = await request(t.server).post('/token').auth('colon-client', 'abc:def:ghi-0123456789').type('form').send({ grant_type: 'client_credentials' });
+      expect(ok.status).toBe(200);
+      const truncated = await request(t.server).post('/token').auth('colon-client', 'abc').type('form').send({ grant_type: 'client_credentials' });
+      expect(truncated.status).toBe(401);
+      expect(truncated.body.error).toBe('invalid_client');
+    });
+
     it('form-urldecodes Basic credentials (RFC 6749 §2.3.1)', async () => {
       await seedClient(t, { client_id: 'odd client', client_secret: 'p@ss:w%rd', grant_types: ['client_credentials'] });
       const header = 'Basic ' + Buffer.from(`${encodeURIComponent('odd client')}:${encodeURIComponent('p@ss:w%rd')}`).toString('base64');

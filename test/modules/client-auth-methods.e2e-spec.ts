@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import request from 'supertest';
-import { ClientAuthenticationMethod, ClientAuthenticator, ClientAuthMethod, ClientAuthRequest, RequestAuth } from '@app/auth';
+import { ClientAuthenticationMethod, ClientAuthenticator, ClientAuthMethod, ClientAuthRequest, parseBasicCredentials, RequestAuth } from '@app/auth';
 import { invalidClient } from '@app/common';
 import { DiscoveryModule } from '@app/discovery';
 import { OAuthModule } from '@app/oauth';
@@ -66,9 +66,8 @@ class VaultClientSecretBasic implements ClientAuthMethod {
   }
 
   private credentials(req: ClientAuthRequest): string[] {
-    const decoded = Buffer.from(String(req.headers.authorization).slice(6).trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon > 0 ? [decoded.slice(0, colon), decoded.slice(colon + 1)] : [];
+    const pair = parseBasicCredentials(req.headers.authorization as string | undefined);
+    return pair && pair !== 'malformed' && pair.id ? [pair.id, pair.secret] : [];
   }
 }
 

@@ -3,6 +3,7 @@ export * from './client-auth/client-auth-method';
 export * from './client-auth/client-auth-methods.service';
 export * from './client-auth/client-authenticator.service';
 export * from './client-auth/client-key-sets.service';
+export * from './client-auth/methods/basic-credentials';
 export * from './client-auth/methods/client-secret-basic.method';
 export * from './client-auth/methods/client-secret-post.method';
 export * from './client-auth/methods/private-key-jwt.method';
