@@ -57,6 +57,19 @@ describe('AuditRecorder', () => {
     expect(r.isAudited(req('/%E0%A4%A'))).toBe(false);
   });
 
+  it('answers the same for a path asked again, also after more distinct paths than it remembers', () => {
+    const r = recorder(['/admin']);
+    const req = (url: string) => fakeRequest({ url, routeOptions: { config: {} } });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1500; i++) {
+        expect(r.isAudited(req(`/admin/users/${i}`))).toBe(true);
+        expect(r.isAudited(req(`/adminx/${i}`))).toBe(false);
+      }
+    }
+    expect(r.isAudited(req('/%61dmin/users/1'))).toBe(true);
+    expect(r.isAudited(req('/token'))).toBe(false);
+  });
+
   it('gives every sink the record; a sink that throws is reported once and does not stop the others', () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const got: AuditRecord[] = [];

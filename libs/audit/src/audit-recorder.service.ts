@@ -6,6 +6,8 @@ import { APP_CONFIG, AppConfig } from '@app/common';
 import { AUDITED_ROUTE_CONFIG } from './audited.decorator';
 import { AUDIT_SINKS, AuditRecord, AuditSink } from './audit-record';
 
+const PREFIX_DECISIONS_MAX = 1024;
+
 /** What the audit log reads from a request besides Fastify's own fields (RequestAuth in @app/auth sets `auth`). */
 export interface AuditableRequest {
   /** Set by the guard that authenticated the caller; absent when authentication failed or was not attempted. */
@@ -28,6 +30,8 @@ export class AuditRecorder implements OnModuleInit {
   private readonly logger = new Logger('AuditLog');
   private readonly prefixes: string[];
   private readonly brokenSinks = new Set<AuditSink>();
+  /** Raw path → whether it is below AUDIT_PATHS: decoding and normalizing it cost introspection 2% of its time. */
+  private readonly underPrefix = new Map<string, boolean>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -72,8 +76,16 @@ export class AuditRecorder implements OnModuleInit {
   isAudited(request: FastifyRequest): boolean {
     const config = request.routeOptions?.config as unknown as Record<string, unknown> | undefined;
     if (config?.[AUDITED_ROUTE_CONFIG] === true) return true;
-    const path = normalizePath(pathOf(request.url));
-    return this.prefixes.some((p) => p === '' || path === p || path.startsWith(`${p}/`));
+    const path = pathOf(request.url);
+    let under = this.underPrefix.get(path);
+    if (under === undefined) {
+      const normalized = normalizePath(path);
+      under = this.prefixes.some((p) => p === '' || normalized === p || normalized.startsWith(`${p}/`));
+      // Bounded: paths are the caller's to choose.
+      if (this.underPrefix.size >= PREFIX_DECISIONS_MAX) this.underPrefix.clear();
+      this.underPrefix.set(path, under);
+    }
+    return under;
   }
 }
 
