@@ -16,7 +16,7 @@ export interface HostOptions {
   config?: Partial<AppConfig>;
   /** The modules under test, as the host mounts them. */
   imports: NonNullable<DynamicModule['imports']>;
-  /** Replaces the default StoreModule on the test store (a test of StoreModule.forRoot mounts its own). */
+  /** Replaces the default StoreModule on the test store, which does not retry a failed connection (a test of StoreModule.forRoot mounts its own). */
   store?: DynamicModule;
   /** Replaces FeatureFlagModule imported as is. */
   featureFlags?: DynamicModule;
@@ -40,7 +40,7 @@ export async function startHostApp(options: HostOptions): Promise<TestApp> {
 
   const root: DynamicModule = {
     module: TestHostModule,
-    imports: [AppConfigModule.forRoot(config), options.store ?? StoreModule, SessionsCoreModule, AuthModule, options.featureFlags ?? FeatureFlagModule, ...options.imports],
+    imports: [AppConfigModule.forRoot(config), options.store ?? StoreModule.forRoot({ connectRetries: 0 }), SessionsCoreModule, AuthModule, options.featureFlags ?? FeatureFlagModule, ...options.imports],
     providers: [{ provide: APP_FILTER, useClass: OAuthExceptionFilter }],
   };
   let app: NestFastifyApplication | undefined;

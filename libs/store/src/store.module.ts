@@ -39,8 +39,8 @@ const REPOSITORIES = [
       useFactory: async (config: AppConfig, options?: StoreModuleOptions) => {
         const store = resolveStoreOptions(config, options);
         if (store.schema) await ensurePostgresSchema(store.databaseUrl, store.schema);
-        // A few quick retries: long enough for a store that is starting, short enough for the CLI to fail fast.
-        return { ...dataSourceOptions(store.databaseUrl, store.schema), migrationsRun: store.migrationsRun, retryAttempts: 3, retryDelay: 1000 };
+        // By default a few quick retries: long enough for a store that is starting, short enough for the CLI to fail fast.
+        return { ...dataSourceOptions(store.databaseUrl, store.schema), migrationsRun: store.migrationsRun, retryAttempts: store.connectRetries, retryDelay: 1000 };
       },
     }),
     TypeOrmModule.forFeature(ENTITIES),

@@ -9,6 +9,8 @@ export interface StoreModuleOptions {
   schema?: string;
   /** Apply pending migrations at start (default `true`); `false` leaves them to the host (`npm run migration:run`), and the store must be current. */
   migrationsRun?: boolean;
+  /** Further attempts, 1 s apart, when the first connection fails (default 3: a store that is still starting; 0 fails at once). */
+  connectRetries?: number;
 }
 
 /** StoreModule.forRootAsync: options from a factory. */
@@ -22,13 +24,15 @@ export interface StoreModuleAsyncOptions {
 export const STORE_OPTIONS = Symbol('STORE_OPTIONS');
 
 /** The options in effect: the server's configuration, with the options given. */
-export function resolveStoreOptions(root: Pick<AppConfig, 'databaseUrl' | 'databaseSchema'>, o: StoreModuleOptions = {}): Required<Pick<StoreModuleOptions, 'databaseUrl' | 'migrationsRun'>> & Pick<StoreModuleOptions, 'schema'> {
+export function resolveStoreOptions(root: Pick<AppConfig, 'databaseUrl' | 'databaseSchema'>, o: StoreModuleOptions = {}): Required<Pick<StoreModuleOptions, 'databaseUrl' | 'migrationsRun' | 'connectRetries'>> & Pick<StoreModuleOptions, 'schema'> {
   if (o.databaseUrl !== undefined && !/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(o.databaseUrl)) throw new Error('StoreModule: databaseUrl must be sqlite:PATH or postgres://…');
   if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new Error(`StoreModule: schema must be a lower-case PostgreSQL identifier, got ${o.schema}`);
+  if (o.connectRetries !== undefined && !(Number.isInteger(o.connectRetries) && o.connectRetries >= 0 && o.connectRetries <= 100)) throw new Error(`StoreModule: connectRetries must be a whole number from 0 to 100, got ${o.connectRetries}`);
   return {
     databaseUrl: o.databaseUrl ?? root.databaseUrl,
     // A URL given without a schema is a store of its own: the server's schema belongs to the server's URL.
     schema: o.schema ?? (o.databaseUrl === undefined ? root.databaseSchema : undefined),
     migrationsRun: o.migrationsRun ?? true,
+    connectRetries: o.connectRetries ?? 3,
   };
 }
