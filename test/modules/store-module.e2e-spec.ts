@@ -56,9 +56,9 @@ describe('StoreModule.forRoot in a host: its own store, migrations on or off', (
     }
   });
 
-  it('refuses a URL that names no store it knows, and a schema that is not an identifier', async () => {
-    for (const bad of [{ databaseUrl: 'mysql://db/x' }, { schema: 'Tenant-A' }]) {
-      await expect(startHostApp({ store: StoreModule.forRoot(bad), imports: [] })).rejects.toThrow(/StoreModule: (databaseUrl|schema) must be/);
+  it('refuses a URL that names no store it knows, a schema that is not an identifier, and a retry count that is not a whole number from 0 to 100', async () => {
+    for (const bad of [{ databaseUrl: 'mysql://db/x' }, { schema: 'Tenant-A' }, { connectRetries: -1 }, { connectRetries: 1.5 }, { connectRetries: 101 }]) {
+      await expect(startHostApp({ store: StoreModule.forRoot(bad), imports: [] })).rejects.toThrow(/StoreModule: (databaseUrl|schema|connectRetries) must be/);
     }
   });
 });
