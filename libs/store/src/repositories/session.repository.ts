@@ -109,15 +109,12 @@ export class SessionRepository {
   }
 
   /**
-   * The sessions a revocation has just ended, read in its transaction: the one with this id or
-   * SRI, or those of a user that this revocation marked (`revoked_at` = its instant, with its
-   * reason). The revoke methods' conditional UPDATEs decide who ended a session; this only
-   * reads back what they changed.
+   * The session a revocation has just ended, read in its transaction: the one with this id or
+   * SRI. The revoke methods' conditional UPDATEs decide who ended a session; this only reads back
+   * what they changed (revokeAllOfUser reads a user's sessions back itself).
    */
-  async listEndedIn(where: { id: string } | { sri: string } | { userId: string; at: number; reason: string }, em: EntityManager): Promise<UserSessionEntity[]> {
-    if ('id' in where) return em.find(UserSessionEntity, { where: { id: where.id } });
-    if ('sri' in where) return em.find(UserSessionEntity, { where: { sri: where.sri } });
-    return em.find(UserSessionEntity, { where: { userId: where.userId, revokedAt: where.at, revokedReason: where.reason }, order: { createdAt: 'ASC' } });
+  async listEndedIn(where: { id: string } | { sri: string }, em: EntityManager): Promise<UserSessionEntity[]> {
+    return em.find(UserSessionEntity, { where: 'id' in where ? { id: where.id } : { sri: where.sri } });
   }
 
   /**
