@@ -167,6 +167,15 @@ describe('OAuth token service', () => {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toMatchObject({ active: true, client_id: 'rp1', sub: userId, token_type: 'Bearer' });
       expect(res.body['pi.sri']).toBeDefined();
+      const claims = decodeJwt(login.body.access_token);
+      expect(res.body).toEqual({
+        active: true, scope: claims.scope, client_id: 'rp1', sub: userId, aud: claims.aud, iss: claims.iss, exp: claims.exp, iat: claims.iat,
+        jti: claims.jti, token_type: 'Bearer', sid: claims.sid, 'pi.sri': claims['pi.sri'],
+      });
+      // The second answer comes from memory (fixedBody): the same bytes, as JSON.
+      const again = await request(t.server).post('/introspect').auth('rp1', 'rp1-secret').type('form').send({ token: login.body.access_token });
+      expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(again.text).toBe(res.text);
       const rt = await introspect(t, rp, login.body.refresh_token);
       expect(rt).toMatchObject({ active: true, token_type: 'refresh_token', client_id: 'rp1' });
     });

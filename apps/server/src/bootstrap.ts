@@ -3,7 +3,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, APP_CONFIG, clientErrorHandler, frameworkErrorHandler, loadAppConfig } from '@app/common';
+import { AppConfig, APP_CONFIG, clientErrorHandler, frameworkErrorHandler, loadAppConfig, replySerializer } from '@app/common';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id/request-id';
 import { API_SECURITY_HEADERS, HSTS_HEADER, HSTS_VALUE, htmlSecurityHeaders, upgradeToHtmlHeaders } from './http/security-headers';
@@ -66,6 +66,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     requestIdHeader: false,
     genReqId: requestIdOf,
   });
+  // Bodies marked with fixedBody() (the hot paths' constant and per-token answers) are not serialized again.
+  adapter.getInstance().setReplySerializer(replySerializer);
   // onRequest runs before routing, parsing and guards, so every answer carries these, errors included.
   const apiHeaders = Object.entries(API_SECURITY_HEADERS);
   const htmlHeaders = htmlSecurityHeaders(HELMET_OPTIONS);

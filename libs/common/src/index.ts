@@ -14,3 +14,4 @@ export * from './routing/path-prefix';
 export * from './routing/route-metadata';
 export * from './concurrency/serial-passes';
 export * from './concurrency/maybe-async';
+export * from './http/fixed-body';

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { AccessTokenState, isAccessTokenShaped, tokenDigest, TokenSigner, TokenStatusService } from '@app/auth';
-import { andThen, MaybeAsync } from '@app/common';
+import { andThen, fixedBody, MaybeAsync } from '@app/common';
 import { TokenRepository } from '@app/store';
 
-export type IntrospectionResult = { active: false } | ({ active: true } & Record<string, unknown>);
+/** Frozen: the same answer object goes out for every introspection of a token (fixedBody). */
+export type IntrospectionResult = Readonly<{ active: false } | ({ active: true } & Record<string, unknown>)>;
 
-const INACTIVE: IntrospectionResult = { active: false };
+const INACTIVE: IntrospectionResult = fixedBody({ active: false });
+
+/** The active answer for a token's claims, made (and serialized) once: TokenSigner hands out the same claims object for a token it verified before. */
+const ACTIVE_ANSWERS = new WeakMap<JWTPayload, IntrospectionResult>();
 
 /**
  * RFC 7662. Inactive for anything expired, revoked (by any path: RFC 7009, global
@@ -43,9 +47,14 @@ export class IntrospectionService {
 
 function answer(claims: JWTPayload, state: AccessTokenState): IntrospectionResult {
   if (!state.active) return INACTIVE;
-  return {
-    active: true, scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud, iss: claims.iss,
-    exp: claims.exp, iat: claims.iat, jti: claims.jti, token_type: 'Bearer',
-    ...(claims.sid ? { sid: claims.sid, 'pi.sri': claims['pi.sri'] } : {}),
-  };
+  let active = ACTIVE_ANSWERS.get(claims);
+  if (!active) {
+    active = fixedBody({
+      active: true, scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud, iss: claims.iss,
+      exp: claims.exp, iat: claims.iat, jti: claims.jti, token_type: 'Bearer',
+      ...(claims.sid ? { sid: claims.sid, 'pi.sri': claims['pi.sri'] } : {}),
+    }) as IntrospectionResult;
+    ACTIVE_ANSWERS.set(claims, active);
+  }
+  return active;
 }

@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkRes
 import type { FastifyReply } from 'fastify';
 import { Audited } from '@app/audit';
 import { CurrentAuth, RequestAuth } from '@app/auth';
-import { pingFederateErrorBody } from '@app/common';
+import { fixedBody, pingFederateErrorBody } from '@app/common';
 import { RequireFeature } from '@app/feature-flag';
 import { PingFederateErrorDto } from '../dto/ping-federate-error.dto';
 import { RevokedSriDto } from '../dto/revoked-sri.dto';
@@ -13,7 +13,7 @@ import { ResolvedSessionMgmtOptions, SESSION_MGMT_OPTIONS } from '../session-mgm
 import { parseSri, parseUpdateActivityTime } from '../sri';
 import { RevocationListService } from './revocation-list.service';
 
-const NOT_REVOKED = Object.freeze(pingFederateErrorBody(SessionMgmtErrors.sriNotRevoked()) as PingFederateErrorDto);
+const NOT_REVOKED = fixedBody(pingFederateErrorBody(SessionMgmtErrors.sriNotRevoked()) as PingFederateErrorDto);
 
 /** Below the module's path prefix. */
 export const REVOKED_SRIS_PATH = 'revokedSris';
