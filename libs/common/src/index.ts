@@ -15,3 +15,4 @@ export * from './routing/route-metadata';
 export * from './concurrency/serial-passes';
 export * from './concurrency/maybe-async';
 export * from './http/fixed-body';
+export * from './http/form-body';
