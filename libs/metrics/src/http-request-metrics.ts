@@ -34,16 +34,26 @@ interface RegisteredMetric {
  * metrics, in its own format, from what `get()` returns at scrape time.
  */
 export class HttpRequestMetrics {
-  private readonly series = new Map<string, Series>();
+  private readonly series: Series[] = [];
+  /**
+   * route → status → method → series. Nested maps, not one keyed by a string built per answer:
+   * the route pattern and method strings come back as the same objects each time (their hashes
+   * cached) and the status is a small integer, so an observation allocates nothing.
+   */
+  private readonly byRoute = new Map<string, Map<number, Map<string, Series>>>();
 
   constructor(private readonly upperBounds: readonly number[]) {}
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let s = this.series.get(key);
+    let byStatus = this.byRoute.get(route);
+    if (!byStatus) this.byRoute.set(route, (byStatus = new Map()));
+    let byMethod = byStatus.get(status);
+    if (!byMethod) byStatus.set(status, (byMethod = new Map()));
+    let s = byMethod.get(method);
     if (!s) {
       s = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: new Array<number>(this.upperBounds.length + 1).fill(0) };
-      this.series.set(key, s);
+      byMethod.set(method, s);
+      this.series.push(s);
     }
     s.count++;
     s.sum += seconds;
@@ -57,16 +67,19 @@ export class HttpRequestMetrics {
     const metric = (type: RegisteredMetric['type'], m: { name: string; help: string }, values: () => Sample[]): RegisteredMetric => ({
       ...m, type, aggregator: 'sum',
       get: async () => ({ ...m, type, aggregator: 'sum', values: values() }),
-      reset: () => this.series.clear(),
+      reset: () => {
+        this.series.length = 0;
+        this.byRoute.clear();
+      },
     });
-    registry.registerMetric(metric('counter', counter, () => [...this.series.values()].map((s) => ({ labels: { ...s.labels }, value: s.count }))) as never);
+    registry.registerMetric(metric('counter', counter, () => this.series.map((s) => ({ labels: { ...s.labels }, value: s.count }))) as never);
     registry.registerMetric(metric('histogram', histogram, () => this.histogramSamples(histogram.name)) as never);
   }
 
   /** Cumulative `_bucket` samples with `le`, then `_sum` and `_count`, per series: what prom-client's Histogram prints. */
   private histogramSamples(name: string): Sample[] {
     const out: Sample[] = [];
-    for (const s of this.series.values()) {
+    for (const s of this.series) {
       let cumulative = 0;
       for (let i = 0; i <= this.upperBounds.length; i++) {
         cumulative += s.buckets[i];
