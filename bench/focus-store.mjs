@@ -46,7 +46,6 @@ const DB = PG ?? `sqlite:${join(TMP, 'store.sqlite')}`;
 let port;
 let server;
 
-
 async function start(extra = {}) {
   const t0 = process.hrtime.bigint();
   const child = startChild('server', process.execPath, [...(env.FOCUS_NODE_ARGS ? env.FOCUS_NODE_ARGS.split(' ') : []), '-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), MAIN], {

@@ -96,7 +96,6 @@ const servers = {}; // name -> { child, port }
 let store; // direct store access (only while the servers are stopped, or for reads)
 let schema = null;
 
-
 /**
  * BENCH_REF=<commit>: measure that commit instead of the working tree. It is exported with
  * `git archive` into the temp directory and built there (node_modules linked from this tree),

@@ -80,7 +80,6 @@ function ensureBuilt() {
   return main;
 }
 
-
 /** One autocannon load whose every request is made by `make()`; loopback only, bounded in time. */
 function load(port, connections, make) {
   const first = make();

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { Injectable, Module } from '@nestjs/common';
 import request from 'supertest';
 import { OAuthModule } from '@app/oauth';
@@ -53,6 +54,26 @@ describe('StoreModule.forRoot in a host: its own store, migrations on or off', (
         .rejects.toThrow(/no such table|does not exist/);
     } finally {
       fresh.cleanup();
+    }
+  });
+
+  it('tries a store that drops its connections once more per connectRetries, then refuses to start', async () => {
+    // A loopback "database" that hangs up on every connection, counting them.
+    let connections = 0;
+    const dropper = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    const { port } = dropper.address() as { port: number };
+    try {
+      for (const connectRetries of [0, 1]) {
+        connections = 0;
+        await expect(startHostApp({ store: StoreModule.forRoot({ databaseUrl: `postgres://nobody@127.0.0.1:${port}/unused`, connectRetries }), imports: [] })).rejects.toThrow(/Connection terminated/);
+        expect(connections).toBe(connectRetries + 1);
+      }
+    } finally {
+      await new Promise((resolve) => dropper.close(resolve));
     }
   });
 

@@ -16,6 +16,7 @@ export * from './request-auth';
 export * from './secrets/secret-hasher';
 export * from './sessions/session-activity.service';
 export * from './sessions/sri-codec.service';
+export { isCompactJws } from './tokens/compact-jws';
 export * from './tokens/reference-token-codec.service';
 export * from './tokens/token-ids';
 export * from './tokens/token-signer.service';

@@ -34,6 +34,7 @@ interface RegisteredMetric {
  * metrics, in its own format, from what `get()` returns at scrape time.
  */
 export class HttpRequestMetrics {
+  /** In first-seen order, the order prom-client's Counter and Histogram print them in. */
   private readonly series: Series[] = [];
   /**
    * route → status → method → series. Nested maps, not one keyed by a string built per answer:

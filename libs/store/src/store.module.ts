@@ -40,7 +40,8 @@ const REPOSITORIES = [
         const store = resolveStoreOptions(config, options);
         if (store.schema) await ensurePostgresSchema(store.databaseUrl, store.schema);
         // By default a few quick retries: long enough for a store that is starting, short enough for the CLI to fail fast.
-        return { ...dataSourceOptions(store.databaseUrl, store.schema), migrationsRun: store.migrationsRun, retryAttempts: store.connectRetries, retryDelay: 1000 };
+        // @nestjs/typeorm's retryAttempts counts every attempt, the first one included.
+        return { ...dataSourceOptions(store.databaseUrl, store.schema), migrationsRun: store.migrationsRun, retryAttempts: store.connectRetries + 1, retryDelay: 1000 };
       },
     }),
     TypeOrmModule.forFeature(ENTITIES),

@@ -9,7 +9,7 @@ export interface StoreModuleOptions {
   schema?: string;
   /** Apply pending migrations at start (default `true`); `false` leaves them to the host (`npm run migration:run`), and the store must be current. */
   migrationsRun?: boolean;
-  /** Further attempts, 1 s apart, when the first connection fails (default 3: a store that is still starting; 0 fails at once). */
+  /** Further attempts, 1 s apart, when the first connection fails (default 2: a store that is still starting; 0 fails at once). */
   connectRetries?: number;
 }
 
@@ -33,6 +33,6 @@ export function resolveStoreOptions(root: Pick<AppConfig, 'databaseUrl' | 'datab
     // A URL given without a schema is a store of its own: the server's schema belongs to the server's URL.
     schema: o.schema ?? (o.databaseUrl === undefined ? root.databaseSchema : undefined),
     migrationsRun: o.migrationsRun ?? true,
-    connectRetries: o.connectRetries ?? 3,
+    connectRetries: o.connectRetries ?? 2,
   };
 }

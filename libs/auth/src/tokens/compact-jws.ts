@@ -37,3 +37,10 @@ export function compactSigner(privateJwk: JWK, alg: string): CompactSigner | und
 }
 
 const encode = (value: Record<string, unknown>): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Three parts, two dots (RFC 7515 §7.1): a shape check before any decoding, without splitting a token of hundreds of characters. */
+export function isCompactJws(token: string): boolean {
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  return second >= 0 && token.indexOf('.', second + 1) < 0;
+}

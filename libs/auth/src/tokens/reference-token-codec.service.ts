@@ -4,6 +4,7 @@ import type { JWTPayload } from 'jose';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { ServerSecretRepository } from '@app/store';
 import { poolRandom } from './token-ids';
+import { isCompactJws } from './compact-jws';
 
 /** What every reference access token starts with; neither a JWT (two dots) nor a refresh token (no dot) can. */
 export const REFERENCE_TOKEN_PREFIX = 'rat1.';
@@ -24,13 +25,6 @@ export function isReferenceToken(token: string): boolean {
 /** Whether a token has an access token's shape, JWT or reference, rather than a refresh token's. */
 export function isAccessTokenShaped(token: string): boolean {
   return isReferenceToken(token) || isCompactJws(token);
-}
-
-/** Three parts, two dots (RFC 7515 §7.1), counted without splitting a token of hundreds of characters on every introspection. */
-function isCompactJws(token: string): boolean {
-  const first = token.indexOf('.');
-  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
-  return second >= 0 && token.indexOf('.', second + 1) < 0;
 }
 
 /**

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, MaybeAsync } from '@app/common';
 import { AccessTokenFormat } from '@app/store';
 import { SigningKeyService } from '../keys/signing-key.service';
 import { isReferenceToken, ReferenceTokenCodec } from './reference-token-codec.service';
+import { isCompactJws } from './compact-jws';
 
 const VERIFIED_CACHE_MAX = 20_000;
 
@@ -75,7 +76,7 @@ export class TokenSigner {
   }
 
   private async verifyUncached(token: string, typ: TokenTyp): Promise<JWTPayload | undefined> {
-    if (token.length > 8192 || token.split('.').length !== 3) return undefined;
+    if (token.length > 8192 || !isCompactJws(token)) return undefined;
     try {
       const header = decodeProtectedHeader(token);
       const key = this.keys.find(header.kid);

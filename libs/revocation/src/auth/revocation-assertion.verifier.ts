@@ -3,7 +3,7 @@ import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify } from 
 import { APP_CONFIG, AppConfig, invalidToken } from '@app/common';
 import { ClientEntity, ClientRepository, UsedJtiRepository } from '@app/store';
 import { globalTokenRevocationUrl, REVOCATION_ASSERTION_TYP } from '../revocation.constants';
-import { ASYMMETRIC_JWS_ALGORITHMS, ClientKeySets, type RequestAuth } from '@app/auth';
+import { ASYMMETRIC_JWS_ALGORITHMS, ClientKeySets, isCompactJws, type RequestAuth } from '@app/auth';
 
 /** Asymmetric algorithms only: the keys are the client's public keys, never a shared secret. */
 export const ASSERTION_ALGORITHMS = ASYMMETRIC_JWS_ALGORITHMS;
@@ -13,7 +13,7 @@ export const ASSERTION_CLOCK_SKEW_S = 60;
 
 /** Whether a bearer token declares itself a global-token-revocation+jwt (header `typ`), before any verification. */
 export function isRevocationAssertion(token: string): boolean {
-  if (token.split('.').length !== 3) return false;
+  if (!isCompactJws(token)) return false;
   try {
     const typ = decodeProtectedHeader(token).typ?.toLowerCase().replace(/^application\//, '');
     return typ === REVOCATION_ASSERTION_TYP;

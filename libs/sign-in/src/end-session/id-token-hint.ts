@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import type { SigningKeyService } from '@app/auth';
+import { isCompactJws, type SigningKeyService } from '@app/auth';
 
 export interface IdTokenHint {
   sub: string;
@@ -14,7 +14,7 @@ export interface IdTokenHint {
  * An expired one is accepted, as §2 asks: it only names the session to end.
  */
 export async function verifyIdTokenHint(token: string, issuer: string, keys: SigningKeyService): Promise<IdTokenHint | undefined> {
-  if (token.length > 8192 || token.split('.').length !== 3) return undefined;
+  if (token.length > 8192 || !isCompactJws(token)) return undefined;
   try {
     const header = decodeProtectedHeader(token);
     const key = keys.find(header.kid);
