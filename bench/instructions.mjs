@@ -72,6 +72,10 @@ const cc = (c) => ({ method: 'POST', path: '/token', headers: formHeaders(c), bo
 const ALL_ROWS = [
   { key: 'bare', label: 'bare node:http, tiny JSON', target: 'bare', requests: async () => [{ method: 'GET', path: '/' }] },
   { key: 'nest', label: 'NestJS on Fastify, one route, tiny JSON', target: 'nest', requests: async () => [{ method: 'GET', path: '/' }] },
+  {
+    key: 'nest.statusShape', label: 'NestJS route shaped like GET revokedSris/{id}, none of its work (half 404)', target: 'shape',
+    requests: async () => Array.from({ length: 200 }, (_, i) => ({ method: 'GET', path: `${PF}/instr-${'s'.repeat(24)}-${i}?updateActivityTime=false`, headers: pfHeaders })),
+  },
   { key: 'oidc.introspect', label: 'oidc-provider POST /token/introspection', target: 'oidc', requests: (port) => tokenPool(port, OIDC, '/token/introspection') },
   { key: 'oidc.token', label: 'oidc-provider POST /token client_credentials', target: 'oidc', requests: async () => [cc(OIDC)] },
   {
@@ -115,6 +119,7 @@ async function startTarget(row, dir) {
   const base = { PATH: env.PATH, HOME: env.HOME ?? dir, TMPDIR: dir, NODE_ENV: 'production', PORT: String(port), ...VGDB_NAMES };
   const script = row.target === 'bare' ? [join(ROOT, 'bench', 'targets', 'bare-server.mjs')]
     : row.target === 'nest' ? [join(ROOT, 'bench', 'targets', 'nest-hello.cjs')]
+      : row.target === 'shape' ? [join(ROOT, 'bench', 'targets', 'nest-status-shape.cjs')]
       : row.target === 'oidc' ? [join(ROOT, 'bench', 'targets', 'oidc-server.mjs')]
       : ['-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), SERVER_MAIN];
   const serverEnv = row.target === 'oidc' ? { CLIENT_ID: OIDC.id, CLIENT_SECRET: OIDC.secret } : row.target !== 'server' ? {} : {

@@ -22,6 +22,7 @@ function throughputRows(cases, order) {
     if (c.otherCpu !== null && c.otherCpu !== undefined) notes.push(`other processes: ${fmt(c.otherCpu * 100)}% CPU`);
     const slowPrimer = Math.max(0, ...c.runs.map((r) => r.primerMs ?? 0));
     if (slowPrimer >= 250) notes.push(`the lone request before one run took ${fmt(slowPrimer)} ms`);
+    if (c.ratioFloor) notes.push(`${ratio(c.ratioFloor)} the NestJS route shaped like it`);
     if (c.unexpected) notes.push(`${fmt(c.unexpected)} unexpected answers or errors of ${fmt(c.completed)}`);
     const baseline = c.baseline === 'oidc.token' ? ' (vs its /token)' : c.baseline === 'oidc.introspect' ? ' (vs its introspection)' : '';
     rows.push(`| ${c.label} | ${fmt(c.median.rps)} | ${lat(c.median.p50)} | ${lat(c.median.p99)} | ${ratio(c.ratioBare)} | ${c.baseline ? ratio(c.ratioOidc) + baseline : '—'} | ${notes.join('; ')} |`);
