@@ -41,6 +41,9 @@ export function dataSourceOptions(databaseUrl: string, schema?: string): DataSou
       max: 20,
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30000,
+      // Idle connections do not hold the process open: a CLI command or a host whose start-up
+      // failed while the store was still connecting can exit (the server's listener keeps it alive).
+      allowExitOnIdle: true,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     },
   };
