@@ -47,6 +47,8 @@ const CFG = {
   databaseUrl: /^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? '') ? env.DATABASE_URL : null,
   redisUrl: env.REDIS_URL || null,
   keepTmp: env.BENCH_KEEP === '1',
+  // Extra node arguments for every instance of this server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  serverNodeArgs: (env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 };
 const OUT_DIR = env.BENCH_OUT_DIR ? resolve(env.BENCH_OUT_DIR) : QUICK ? join(ROOT, 'bench', 'out') : ROOT;
 const OUT_MD = join(OUT_DIR, QUICK && !env.BENCH_OUT_DIR ? 'BENCHMARKS.quick.md' : 'BENCHMARKS.md');
@@ -157,7 +159,7 @@ function serverEnv(port, extra = {}) {
 async function startServer(name, port, extra = {}) {
   const started = process.hrtime.bigint();
   const cpuDone = cpuWindow(() => [process.pid, ...liveChildren().map((c) => c.pid)]);
-  const child = startChild(name, process.execPath, ['-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), SERVER_MAIN], {
+  const child = startChild(name, process.execPath, [...CFG.serverNodeArgs, '-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), SERVER_MAIN], {
     env: serverEnv(port, extra),
     cwd: APP_DIR,
     logFile: join(TMP, `${name}.log`),
