@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions, ObjectLiteral } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -25,6 +25,8 @@ export function dataSourceOptions(databaseUrl: string, schema?: string): DataSou
       type: 'better-sqlite3',
       database,
       enableWAL: true,
+      // Prepared statements, reused by SQL text (see bindIntegerParameters).
+      statementCacheSize: 500,
       prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
         db.pragma('synchronous = FULL');
         db.pragma('busy_timeout = 5000');
@@ -61,4 +63,28 @@ export async function ensurePostgresSchema(databaseUrl: string, schema: string):
   } finally {
     await client.end();
   }
+}
+
+/**
+ * TypeORM's SQLite driver writes a number parameter into the SQL text as a literal (so that
+ * large `IN` lists stay under SQLite's parameter limit). Every query carrying a timestamp then
+ * has a text of its own: better-sqlite3 prepares it anew, and the statement cache, first in
+ * first out, loses the statements every request repeats. Here a scalar integer is bound as a
+ * parameter instead (a BigInt, which SQLite stores and compares as the same INTEGER), so the
+ * text stays the same from call to call. Lists (`:...ids`) are bound as before. No effect on
+ * PostgreSQL, whose driver binds every value already.
+ */
+export function bindIntegerParameters(dataSource: DataSource): DataSource {
+  if (dataSource.options.type !== 'better-sqlite3') return dataSource;
+  const driver = dataSource.driver;
+  const escape = driver.escapeQueryWithParameters.bind(driver);
+  driver.escapeQueryWithParameters = (sql: string, parameters: ObjectLiteral) => {
+    let bound: ObjectLiteral | undefined;
+    for (const key of parameters ? Object.keys(parameters) : []) {
+      const value: unknown = parameters[key];
+      if (typeof value === 'number' && Number.isSafeInteger(value)) (bound ??= { ...parameters })[key] = BigInt(value);
+    }
+    return escape(sql, bound ?? parameters);
+  };
+  return dataSource;
 }

@@ -1,7 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
-import { dataSourceOptions, ensurePostgresSchema } from './data-source-options';
+import { bindIntegerParameters, dataSourceOptions, ensurePostgresSchema } from './data-source-options';
 import { ENTITIES } from './entities';
 import { ClientRepository } from './repositories/client.repository';
 import { FeatureFlagRepository } from './repositories/feature-flag.repository';
@@ -43,6 +44,7 @@ const REPOSITORIES = [
         // @nestjs/typeorm's retryAttempts counts every attempt, the first one included.
         return { ...dataSourceOptions(store.databaseUrl, store.schema), migrationsRun: store.migrationsRun, retryAttempts: store.connectRetries + 1, retryDelay: 1000 };
       },
+      dataSourceFactory: async (options?: DataSourceOptions) => bindIntegerParameters(new DataSource(options!)),
     }),
     TypeOrmModule.forFeature(ENTITIES),
   ],
