@@ -73,24 +73,30 @@ describe('Admin API', () => {
     });
   });
 
+  // Each test makes the clients and users it changes, so any one of them runs alone or in any order.
   describe('clients', () => {
-    let generated: string;
+    const created = async (body: Record<string, unknown>) => {
+      const res = await as('post', '/admin/clients').send(body);
+      expect(res.status).toBe(201);
+      return res.body as { client_id: string; client_secret: string };
+    };
+    const service = (clientId: string, extra: Record<string, unknown> = {}) => created({ client_id: clientId, scopes: ['api'], grant_types: ['client_credentials'], ...extra });
 
     it('creates a client with a generated secret, shown once, that works at /token', async () => {
-      const res = await as('post', '/admin/clients').send({ client_id: 'svc', scopes: ['api'], grant_types: ['client_credentials'], client_name: 'Service' });
+      const res = await as('post', '/admin/clients').send({ client_id: 'svc-new', scopes: ['api'], grant_types: ['client_credentials'], client_name: 'Service' });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
-        client_id: 'svc', client_name: 'Service', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'],
+        client_id: 'svc-new', client_name: 'Service', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'],
         scopes: ['api'], redirect_uris: [], session_revocation_api: false, session_management_api: false, has_secret: true, access_token_format: 'jwt',
       });
-      generated = res.body.client_secret;
+      const generated = res.body.client_secret as string;
       expect(generated).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(JSON.stringify(res.body)).not.toMatch(/scrypt|secret_hash|secretHash/);
-      const stored = await t.app.get(ClientRepository).findById('svc');
+      const stored = await t.app.get(ClientRepository).findById('svc-new');
       expect(await verifySecret(generated, stored!.secretHash)).toBe(true);
-      expect((await token({ client_id: 'svc', client_secret: generated })).status).toBe(200);
+      expect((await token({ client_id: 'svc-new', client_secret: generated })).status).toBe(200);
 
-      const again = await as('get', '/admin/clients/svc');
+      const again = await as('get', '/admin/clients/svc-new');
       expect(again.status).toBe(200);
       expect(again.body.client_secret).toBeUndefined();
       expect(JSON.stringify(again.body)).not.toContain('scrypt');
@@ -112,9 +118,10 @@ describe('Admin API', () => {
     });
 
     it('refuses a duplicate id with 409 and a bad body with 400 naming the paths', async () => {
-      const dup = await as('post', '/admin/clients').send({ client_id: 'svc' });
+      await service('svc-taken');
+      const dup = await as('post', '/admin/clients').send({ client_id: 'svc-taken' });
       expect(dup.status).toBe(409);
-      expect(dup.body).toEqual({ error: 'conflict', error_description: 'A client with the id "svc" exists.' });
+      expect(dup.body).toEqual({ error: 'conflict', error_description: 'A client with the id "svc-taken" exists.' });
 
       const bad = await as('post', '/admin/clients').send({
         client_id: 'x', grant_types: ['client_credentials', 'implicit'], scopes: 'api', secret_hash: 'scrypt$...', access_token_format: 'opaque',
@@ -132,97 +139,114 @@ describe('Admin API', () => {
       expect(await t.app.get(ClientRepository).findById('x')).toBeNull();
     });
 
-    it('lists and gets clients, 404 for an unknown id', async () => {
+    it('lists clients ordered by id and gets one, 404 for an unknown id', async () => {
+      await service('svc-listed-b');
+      await service('svc-listed-a');
       const list = await as('get', '/admin/clients');
       expect(list.status).toBe(200);
-      expect(list.body.map((c: { client_id: string }) => c.client_id)).toEqual(['admin', 'post-client', 'rp1', 'spa', 'svc']);
+      const ids = list.body.map((c: { client_id: string }) => c.client_id) as string[];
+      expect(ids).toEqual([...ids].sort());
+      expect(ids).toEqual(expect.arrayContaining(['admin', 'rp1', 'svc-listed-a', 'svc-listed-b']));
       expect(JSON.stringify(list.body)).not.toContain('scrypt');
+      expect((await as('get', '/admin/clients/svc-listed-a')).body).toEqual(list.body.find((c: { client_id: string }) => c.client_id === 'svc-listed-a'));
       const missing = await as('get', '/admin/clients/nobody');
       expect(missing.status).toBe(404);
       expect(missing.body).toEqual({ error: 'not_found', error_description: 'No client with the id "nobody".' });
     });
 
     it('replaces settings with PUT and keeps the secret', async () => {
-      expect((await token({ client_id: 'svc', client_secret: generated })).body.access_token).toMatch(/^eyJ/);
-      const res = await as('put', '/admin/clients/svc').send({ scopes: ['api', 'extra'], grant_types: ['client_credentials'], session_revocation_api: true, access_token_format: 'reference' });
+      const { client_secret: secret } = await service('svc-put');
+      expect((await token({ client_id: 'svc-put', client_secret: secret })).body.access_token).toMatch(/^eyJ/);
+      const res = await as('put', '/admin/clients/svc-put').send({ scopes: ['api', 'extra'], grant_types: ['client_credentials'], session_revocation_api: true, access_token_format: 'reference' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
-        client_id: 'svc', scopes: ['api', 'extra'], session_revocation_api: true, client_name: null, has_secret: true, access_token_format: 'reference',
+        client_id: 'svc-put', scopes: ['api', 'extra'], session_revocation_api: true, client_name: null, has_secret: true, access_token_format: 'reference',
       });
-      const issued = await token({ client_id: 'svc', client_secret: generated }, 'extra');
+      const issued = await token({ client_id: 'svc-put', client_secret: secret }, 'extra');
       expect(issued.status).toBe(200);
       expect(issued.body.access_token).toMatch(/^rat1\./);
       expect((await as('put', '/admin/clients/nobody').send({})).status).toBe(404);
-      const bad = await as('put', '/admin/clients/svc').send({ client_secret: 'x'.repeat(20) });
+      const bad = await as('put', '/admin/clients/svc-put').send({ client_secret: 'x'.repeat(20) });
       expect(bad.status).toBe(400);
       expect(bad.body.error_description).toBe('client_secret: unknown member');
     });
 
     it('rotates the secret: the new one is shown once and works, the old one stops at once', async () => {
-      const res = await as('post', '/admin/clients/svc/secret');
+      const { client_secret: generated } = await service('svc-rotate');
+      expect((await token({ client_id: 'svc-rotate', client_secret: generated })).status).toBe(200);
+      const res = await as('post', '/admin/clients/svc-rotate/secret');
       expect(res.status).toBe(200);
       const fresh = res.body.client_secret as string;
       expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(fresh).not.toBe(generated);
-      expect((await token({ client_id: 'svc', client_secret: generated })).status).toBe(401);
-      expect((await token({ client_id: 'svc', client_secret: fresh })).status).toBe(200);
+      expect((await token({ client_id: 'svc-rotate', client_secret: generated })).status).toBe(401);
+      expect((await token({ client_id: 'svc-rotate', client_secret: fresh })).status).toBe(200);
 
-      const chosen = await as('post', '/admin/clients/svc/secret').send({ client_secret: 'a-chosen-secret' });
+      const chosen = await as('post', '/admin/clients/svc-rotate/secret').send({ client_secret: 'a-chosen-secret' });
       expect(chosen.status).toBe(200);
       expect(chosen.body.client_secret).toBe('a-chosen-secret');
-      expect((await token({ client_id: 'svc', client_secret: 'a-chosen-secret' })).status).toBe(200);
+      expect((await token({ client_id: 'svc-rotate', client_secret: 'a-chosen-secret' })).status).toBe(200);
 
-      expect((await as('post', '/admin/clients/svc/secret').send({ client_secret: 'short' })).status).toBe(400);
-      expect((await as('post', '/admin/clients/spa/secret')).status).toBe(400);
+      expect((await as('post', '/admin/clients/svc-rotate/secret').send({ client_secret: 'short' })).status).toBe(400);
+      await created({ client_id: 'spa-rotate', token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], redirect_uris: ['https://spa.example/cb'] });
+      expect((await as('post', '/admin/clients/spa-rotate/secret')).status).toBe(400);
       expect((await as('post', '/admin/clients/nobody/secret')).status).toBe(404);
     });
 
     it('refuses a Basic header verified a moment ago once the client\'s secret or method changed, also after the new record was read', async () => {
-      const old = { client_id: 'svc', client_secret: 'a-chosen-secret' };
-      const fresh = { client_id: 'svc', client_secret: 'another-chosen-secret' };
+      const settings = { scopes: ['api', 'extra'], grant_types: ['client_credentials'], session_revocation_api: true, access_token_format: 'reference' };
+      await created({ client_id: 'svc-cached', client_secret: 'a-chosen-secret', ...settings });
+      const old = { client_id: 'svc-cached', client_secret: 'a-chosen-secret' };
+      const fresh = { client_id: 'svc-cached', client_secret: 'another-chosen-secret' };
       expect((await token(old)).status).toBe(200);
-      expect((await as('post', '/admin/clients/svc/secret').send({ client_secret: fresh.client_secret })).status).toBe(200);
+      expect((await as('post', '/admin/clients/svc-cached/secret').send({ client_secret: fresh.client_secret })).status).toBe(200);
       // The new secret first, so that the client is in memory again with its new hash.
       expect((await token(fresh)).status).toBe(200);
       const refused = await token(old);
       expect(refused.status).toBe(401);
       expect(refused.body.error).toBe('invalid_client');
 
-      // PUT replaces every setting: the ones the earlier test chose, with only the method changing.
-      const settings = { scopes: ['api', 'extra'], grant_types: ['client_credentials'], session_revocation_api: true, access_token_format: 'reference' };
-      expect((await as('put', '/admin/clients/svc').send({ ...settings, token_endpoint_auth_method: 'client_secret_post' })).status).toBe(200);
+      // PUT replaces every setting: the same ones, with only the method changing.
+      expect((await as('put', '/admin/clients/svc-cached').send({ ...settings, token_endpoint_auth_method: 'client_secret_post' })).status).toBe(200);
       expect((await request(t.server).post('/token').type('form').send({ grant_type: 'client_credentials', ...fresh })).status).toBe(200);
       expect((await token(fresh)).status).toBe(401);
-      expect((await as('put', '/admin/clients/svc').send({ ...settings, token_endpoint_auth_method: 'client_secret_basic' })).status).toBe(200);
+      expect((await as('put', '/admin/clients/svc-cached').send({ ...settings, token_endpoint_auth_method: 'client_secret_basic' })).status).toBe(200);
       expect((await token(fresh)).status).toBe(200);
     });
 
     it('deletes a client and revokes its tokens', async () => {
-      const issued = (await token({ client_id: 'svc', client_secret: 'another-chosen-secret' }, 'api')).body.access_token as string;
+      await service('svc-deleted', { client_secret: 'deleted-client-secret' });
+      const credentials = { client_id: 'svc-deleted', client_secret: 'deleted-client-secret' };
+      const issued = (await token(credentials, 'api')).body.access_token as string;
       expect((await introspect(t, RP, issued)).active).toBe(true);
-      const res = await as('delete', '/admin/clients/svc');
+      const res = await as('delete', '/admin/clients/svc-deleted');
       expect(res.status).toBe(204);
-      expect((await as('get', '/admin/clients/svc')).status).toBe(404);
+      expect((await as('get', '/admin/clients/svc-deleted')).status).toBe(404);
       expect((await introspect(t, RP, issued)).active).toBe(false);
       // Its Basic header, verified just before, is refused at once.
-      expect((await token({ client_id: 'svc', client_secret: 'another-chosen-secret' })).status).toBe(401);
-      expect((await as('delete', '/admin/clients/svc')).status).toBe(404);
+      expect((await token(credentials)).status).toBe(401);
+      expect((await as('delete', '/admin/clients/svc-deleted')).status).toBe(404);
     });
   });
 
   describe('users and sessions', () => {
-    let breakfast: string;
-    let sessionId: string;
+    const createdUser = async (uid: string) => {
+      const res = await as('post', '/admin/users').send({ uid, password: `${uid}-password` });
+      expect(res.status).toBe(201);
+      return res.body.sub as string;
+    };
+    const login = (uid: string) => request(t.server).post('/token').auth(RP.client_id, RP.client_secret).type('form')
+      .send({ grant_type: 'password', username: uid, password: `${uid}-password`, scope: 'openid' });
 
     it('lists users with their attributes, never a password hash', async () => {
       const res = await as('get', '/admin/users');
       expect(res.status).toBe(200);
-      expect(res.body).toHaveLength(1);
-      expect(res.body[0]).toMatchObject({ attributes: { uid: 'breakfast', mail: 'breakfast@example.com' }, has_password: true });
+      expect(res.body.find((u: { attributes: { uid: string } }) => u.attributes.uid === 'breakfast'))
+        .toMatchObject({ attributes: { uid: 'breakfast', mail: 'breakfast@example.com' }, has_password: true });
       expect(JSON.stringify(res.body)).not.toMatch(/scrypt|password_hash|passwordHash/);
-      breakfast = res.body[0].sub;
       expect((await as('get', '/admin/users?limit=0')).status).toBe(400);
-      expect((await as('get', '/admin/users?limit=1&offset=1')).body).toEqual([]);
+      expect((await as('get', '/admin/users?limit=1')).body).toHaveLength(1);
+      expect((await as('get', `/admin/users?limit=1&offset=${res.body.length}`)).body).toEqual([]);
     });
 
     it('creates a user (409 for a taken uid or sub, 400 for a bad body) and gets it', async () => {
@@ -245,15 +269,13 @@ describe('Admin API', () => {
     });
 
     it('shows the sessions a password login created', async () => {
-      const login = await request(t.server).post('/token').auth(RP.client_id, RP.client_secret).type('form')
-        .send({ grant_type: 'password', username: 'breakfast', password: 'a-password', scope: 'openid' });
-      expect(login.status).toBe(200);
-      const res = await as('get', `/admin/users/${breakfast}/sessions`);
+      const sub = await createdUser('dinner');
+      expect((await login('dinner')).status).toBe(200);
+      const res = await as('get', `/admin/users/${sub}/sessions`);
       expect(res.status).toBe(200);
       expect(res.body).toHaveLength(1);
-      expect(res.body[0]).toMatchObject({ sub: breakfast, client_ids: ['rp1'], authn_source: 'password', active: true, revoked_at: null });
-      sessionId = res.body[0].id;
-      const one = await as('get', `/admin/sessions/${sessionId}`);
+      expect(res.body[0]).toMatchObject({ sub, client_ids: ['rp1'], authn_source: 'password', active: true, revoked_at: null });
+      const one = await as('get', `/admin/sessions/${res.body[0].id}`);
       expect(one.status).toBe(200);
       expect(one.body).toEqual(res.body[0]);
       expect((await as('get', '/admin/sessions/nope')).status).toBe(404);
@@ -261,17 +283,17 @@ describe('Admin API', () => {
     });
 
     it('deletes a user: sessions revoked, tokens inactive, then 404', async () => {
-      const login = await request(t.server).post('/token').auth(RP.client_id, RP.client_secret).type('form')
-        .send({ grant_type: 'password', username: 'breakfast', password: 'a-password', scope: 'openid' });
-      expect((await introspect(t, RP, login.body.access_token)).active).toBe(true);
+      const sub = await createdUser('supper');
+      const signedIn = await login('supper');
+      expect((await introspect(t, RP, signedIn.body.access_token)).active).toBe(true);
+      const [session] = (await as('get', `/admin/users/${sub}/sessions`)).body as { id: string }[];
 
-      expect((await as('delete', `/admin/users/${breakfast}`)).status).toBe(204);
-      expect((await as('get', `/admin/users/${breakfast}`)).status).toBe(404);
-      expect((await introspect(t, RP, login.body.access_token)).active).toBe(false);
-      const session = await as('get', `/admin/sessions/${sessionId}`);
-      expect(session.body).toMatchObject({ active: false, revoked_reason: 'user_deleted', revoked_by: 'admin' });
-      expect((await as('delete', `/admin/users/${breakfast}`)).status).toBe(404);
-      expect(await t.app.get(UserRepository).findByAttribute('uid', 'breakfast')).toEqual([]);
+      expect((await as('delete', `/admin/users/${sub}`)).status).toBe(204);
+      expect((await as('get', `/admin/users/${sub}`)).status).toBe(404);
+      expect((await introspect(t, RP, signedIn.body.access_token)).active).toBe(false);
+      expect((await as('get', `/admin/sessions/${session.id}`)).body).toMatchObject({ active: false, revoked_reason: 'user_deleted', revoked_by: 'admin' });
+      expect((await as('delete', `/admin/users/${sub}`)).status).toBe(404);
+      expect(await t.app.get(UserRepository).findByAttribute('uid', 'supper')).toEqual([]);
     });
   });
 
