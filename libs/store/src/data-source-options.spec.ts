@@ -20,7 +20,7 @@ describe('bindIntegerParameters (SQLite)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const escape = (sql: string, params: Record<string, unknown>) => dataSource.driver.escapeQueryWithParameters(sql, params, {});
+  const escape = (sql: string, params: Record<string, unknown>) => dataSource.driver.escapeQueryWithParameters(sql, params);
 
   it('keeps the SQL text the same whatever the integers, so its prepared statement is reused', () => {
     const [first, firstParams] = escape('SELECT id FROM sample WHERE at > :at AND id IN (:...ids) LIMIT :limit', { at: AT, ids: [1, 2], limit: 10 });
