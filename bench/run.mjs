@@ -950,7 +950,7 @@ async function main() {
   const oidc = await startHelper('oidc', 'oidc-server.mjs', { CLIENT_ID: OIDC.id, CLIENT_SECRET: OIDC.secret });
   // The framework's own cost: one constant route, and a route shaped like the status check doing none of its work.
   const nest = await startHelper('nest', 'nest-hello.cjs', {});
-  const statusShape = await startHelper('nest-status-shape', 'nest-status-shape.cjs', {});
+  const statusShape = await startHelper('nest-status-shape', 'nest-status-shape.cjs', { SERVER_DIST: join(APP_DIR, 'dist') });
 
   // 1. First start on a fresh store, provisioned through IMPORT_FILE.
   ports.primary = await freePort();

@@ -5,32 +5,36 @@
 // hook, an onSend hook and two onResponse hooks (metrics and audit, here empty), a global
 // exception filter, a request id per request, and half the answers a 404 with a constant body.
 // What it costs is the framework's share of a status check: the floor no work of ours can go under.
-// Started as a child process: PORT, HOST from the environment; prints READY <port>.
+// Started as a child process: PORT, HOST, SERVER_DIST from the environment; prints READY <port>.
 require('reflect-metadata');
-const { randomUUID } = require('node:crypto');
+const { join } = require('node:path');
 const { Catch, Controller, Get, Header, Module, Param, Query, Res, UseGuards } = require('@nestjs/common');
 const { APP_FILTER, APP_GUARD, NestFactory } = require('@nestjs/core');
 const { FastifyAdapter } = require('@nestjs/platform-fastify');
 
-const API_HEADERS = Object.entries({
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-});
-// A constant body serialized once, as the server's fixedBody does.
-const NOT_REVOKED = Object.freeze({ resultId: 'session_mgmt_sri_not_revoked', message: 'The SRI has not been revoked.' });
-const FIXED = new WeakMap([[NOT_REVOKED, JSON.stringify(NOT_REVOKED)]]);
-const SANE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+// The server's own headers, request ids and serializer, from the build under test (SERVER_DIST;
+// both bench commands build first): the reference follows the server when they change.
+const dist = (path) => require(join(process.env.SERVER_DIST ?? join(__dirname, '..', '..', 'dist'), path));
+const { API_SECURITY_HEADERS } = dist('apps/server/src/http/security-headers');
+const { REQUEST_ID_HEADER, requestIdOf } = dist('apps/server/src/http/request-id/request-id');
+const { fixedBody, replySerializer } = dist('libs/common/src/http/fixed-body');
+
+const API_HEADERS = Object.entries(API_SECURITY_HEADERS);
+const NOT_REVOKED = fixedBody({ resultId: 'session_mgmt_sri_not_revoked', message: 'The SRI has not been revoked.' });
 
 // Decorators applied by hand: this file runs as it is, without a TypeScript build.
 const decorateClass = (decorators, target) => Reflect.decorate(decorators, target);
 const decorateMethod = (decorators, proto, key) => Reflect.decorate(decorators, proto, key, Object.getOwnPropertyDescriptor(proto, key));
 const param = (index, decorator) => (target, key) => decorator(target, key, index);
-const passingGuard = () => decorateClass([], class { canActivate() { return true; } });
+// A class each: Nest keys guards and providers by class.
+const passingGuard = () => class { canActivate() { return true; } };
 
-const [GlobalGuardA, GlobalGuardB, XsrfGuard, ClientAuthGuard, PermissionGuard] = [1, 2, 3, 4, 5].map(passingGuard);
-XsrfGuard.prototype.canActivate = (context) => typeof context.switchToHttp().getRequest().headers['x-xsrf-header'] === 'string';
+const [GlobalGuardA, GlobalGuardB, ClientAuthGuard, PermissionGuard] = [1, 2, 3, 4].map(passingGuard);
+class XsrfGuard {
+  canActivate(context) {
+    return typeof context.switchToHttp().getRequest().headers['x-xsrf-header'] === 'string';
+  }
+}
 
 class CatchAll {
   catch(err, host) {
@@ -59,19 +63,12 @@ const App = decorateClass([Module({
 })], class StatusShapeModule {});
 
 (async () => {
-  const adapter = new FastifyAdapter({
-    routerOptions: { maxParamLength: 4096 },
-    requestIdHeader: false,
-    genReqId: (req) => {
-      const sent = req.headers['x-request-id'];
-      return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
-    },
-  });
+  const adapter = new FastifyAdapter({ routerOptions: { maxParamLength: 4096 }, requestIdHeader: false, genReqId: requestIdOf });
   const fastify = adapter.getInstance();
-  fastify.setReplySerializer((payload) => FIXED.get(payload) ?? JSON.stringify(payload));
+  fastify.setReplySerializer(replySerializer);
   fastify.addHook('onRequest', (request, reply, done) => {
     for (const [name, value] of API_HEADERS) reply.header(name, value);
-    reply.header('x-request-id', request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {

@@ -23,6 +23,8 @@ export interface CreateAppOptions {
 const HELMET_OPTIONS: HelmetOptions = {
   // No page of this server is meant to be framed (clickjacking of the sign-in form).
   frameguard: { action: 'deny' },
+  // Sent by the transport, not the content type: only on answers that came over TLS (HSTS_HEADER).
+  strictTransportSecurity: false,
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],

@@ -40,8 +40,6 @@ export function htmlSecurityHeaders(options: Readonly<HelmetOptions>): Readonly<
   });
   // A helmet that needed the request (or went asynchronous) would make the headers wrong for some pages.
   if (!finished) throw new Error('helmet did not answer synchronously; security headers cannot be precomputed');
-  // Whether an answer carries HSTS depends on its transport, not on its content type.
-  delete headers[HSTS_HEADER];
   return Object.freeze(headers);
 }
 
