@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { Injectable, Module } from '@nestjs/common';
 import request from 'supertest';
 import { OAuthModule } from '@app/oauth';
 import { StoreModule } from '@app/store';
 import { seedClient, seedUser } from '../support/fixtures';
+import { ensureServerBuilt, ROOT } from '../support/built-server';
 import { startHostApp } from '../support/host-app';
 import { storeCleanupsSettled, TestApp, testStoreConfig } from '../support/test-app';
 
@@ -74,6 +77,29 @@ describe('StoreModule.forRoot in a host: its own store, migrations on or off', (
       }
     } finally {
       await new Promise((resolve) => dropper.close(resolve));
+    }
+  });
+
+  it('leaves a process that opened the store and went idle free to exit, without closing it (a CLI command, a host that failed to start)', async () => {
+    ensureServerBuilt();
+    const fresh = testStoreConfig();
+    const script = `
+      const { DataSource } = require('typeorm');
+      const { dataSourceOptions } = require(${JSON.stringify(join(ROOT, 'dist', 'libs', 'store', 'src', 'data-source-options.js'))});
+      const ds = new DataSource({ ...dataSourceOptions(process.env.STORE_URL), entities: [], migrations: [] });
+      ds.initialize().then(() => ds.query('SELECT 1')).then(() => process.stdout.write('QUERIED'));`;
+    try {
+      const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, env: { ...process.env, STORE_URL: fresh.databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      // The pool closes idle connections after 30 s: well before that, or the idle pool holds the process.
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => { child.kill(); resolve(null); }, 10_000);
+        child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+      });
+      expect({ out, code }).toEqual({ out: 'QUERIED', code: 0 });
+    } finally {
+      fresh.cleanup();
     }
   });
 
