@@ -1,8 +1,10 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { AppConfig, ROOT_APP_CONFIG } from '@app/common';
 import { DiscoveryModule } from '@app/discovery';
 import { OAuthModule } from '@app/oauth';
 import { SessionMgmtModule } from '@app/session-mgmt';
+import { RevokedSriEntity } from '@app/store';
 import { seedUser } from '../support/fixtures';
 import { startHostApp } from '../support/host-app';
 import { login, seedClient } from '../support/session-mgmt';
@@ -68,7 +70,7 @@ describe('SessionMgmtModule.forRoot in a host, under /pingfed/api', () => {
   });
 });
 
-describe('SessionMgmtModule.forRootAsync: prefix given directly, the rest from a factory', () => {
+describe('SessionMgmtModule.forRootAsync: prefix given directly, the rest from a factory (each value other than the server\'s)', () => {
   let t: TestApp;
   const call = (method: 'get' | 'post', path: string) =>
     request(t.server)[method](path).auth(PORTAL.client_id, PORTAL.client_secret).set('X-XSRF-HEADER', 'PingFederate');
@@ -79,7 +81,7 @@ describe('SessionMgmtModule.forRootAsync: prefix given directly, the rest from a
         SessionMgmtModule.forRootAsync({
           pathPrefix: '/sm',
           inject: [ROOT_APP_CONFIG],
-          useFactory: (root: AppConfig) => ({ userKeyAttribute: 'mail', revocationLifetime: Math.min(root.sessionRevocationLifetime, 30) }),
+          useFactory: (root: AppConfig) => ({ userKeyAttribute: 'mail', revocationListMax: 2, purgeInterval: Math.min(root.sessionRevocationPurgeInterval, 1) }),
         }),
         OAuthModule.forRoot(),
         DiscoveryModule.forRoot(),
@@ -96,6 +98,29 @@ describe('SessionMgmtModule.forRootAsync: prefix given directly, the rest from a
     expect((await call('get', '/sm/users/ada').expect(200)).body).toEqual({ status: 'NO_VALID_SESSIONS' });
     const { body } = await request(t.server).get('/.well-known/openid-configuration').expect(200);
     expect(body.ping_session_management_users_endpoint).toBe('http://host.example.test/sm/users');
+  });
+
+  /** Polls the list until `done` holds, for at most 10 s. */
+  async function listSettles(done: (sris: string[]) => boolean): Promise<string[]> {
+    const repo = t.app.get(DataSource).getRepository(RevokedSriEntity);
+    for (let i = 0; ; i++) {
+      const sris = (await repo.find()).map((r) => r.sri);
+      if (done(sris) || i === 100) return sris;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('keeps at most the factory\'s revocationListMax entries on the list (the server\'s is far larger)', async () => {
+    expect(t.app.get(ROOT_APP_CONFIG).sessionRevocationListMax).toBeGreaterThan(2);
+    for (const id of ['m1', 'm2', 'm3', 'm4']) await call('post', '/sm/revokedSris').set('Content-Type', 'application/json').send({ id }).expect(201);
+    expect((await listSettles((s) => s.length <= 2)).sort()).toEqual(['m3', 'm4']);
+  });
+
+  it('purges expired entries every purgeInterval seconds of the factory\'s (the server\'s is a minute)', async () => {
+    expect(t.app.get(ROOT_APP_CONFIG).sessionRevocationPurgeInterval).toBeGreaterThan(1);
+    // Written behind the module's back, so only the timer can find it.
+    await t.app.get(DataSource).getRepository(RevokedSriEntity).insert({ sri: 'expired-1', createdAt: Date.now() - 120_000, expiresAt: Date.now() - 60_000, revokedBy: 'test' });
+    expect(await listSettles((s) => !s.includes('expired-1'))).not.toContain('expired-1');
   });
 });
 

@@ -7,9 +7,13 @@ import { RevocationModule } from '@app/revocation';
 import { SessionMgmtModule } from '@app/session-mgmt';
 import { SessionsCoreModule } from '@app/sessions';
 import { StoreModule } from '@app/store';
+import { HostReportsController } from './host-reports.controller';
 import { HostSessions } from './host-sessions.service';
 import { InMemoryUserDirectory } from './in-memory-user-directory';
 import { SessionEndedSubscriber } from './session-ended.subscriber';
+
+/** How long this host keeps a revoked session's SRI listed, unless its configuration says otherwise. */
+export const HOST_SRI_LIFETIME_MINUTES = 60;
 
 export interface HostAppOptions {
   /** Configuration of the shared foundation (store, issuer, lifetimes); unset values come from the environment. */
@@ -21,7 +25,8 @@ export interface HostAppOptions {
  * A host application: the foundation the modules stand on (configuration, store, client
  * authentication, session ending, feature flags), then Global Token Revocation under the
  * host's own prefix and the PingFederate session APIs, both resolving users through the host's
- * directory. No OAuth token endpoint, no admin API, no discovery: a host takes what it needs.
+ * directory, and the host's own routes. No OAuth token endpoint, no admin API, no discovery: a
+ * host takes what it needs.
  */
 @Module({})
 export class HostAppModule {
@@ -29,7 +34,8 @@ export class HostAppModule {
     return {
       module: HostAppModule,
       imports: [
-        AppConfigModule.forRoot(config),
+        // The session revocation list is shared by both modules: its lifetime is the foundation's.
+        AppConfigModule.forRoot({ sessionRevocationLifetime: HOST_SRI_LIFETIME_MINUTES, ...config }),
         StoreModule,
         SessionsCoreModule,
         AuthModule,
@@ -42,11 +48,12 @@ export class HostAppModule {
           useFactory: (root: AppConfig) => ({
             unknownUserStatus: 404,
             subIdFormats: ['email', 'opaque', 'attribute'],
-            sessionRevocationLifetime: root.sessionRevocationLifetime,
+            assertionMaxLifetime: Math.min(root.globalTokenRevocationJwtMaxLifetime, 120),
           }),
         }),
-        SessionMgmtModule.forRoot({ userDirectory: directory, userKeyAttribute: 'employeeNumber', revocationLifetime: 60 }),
+        SessionMgmtModule.forRoot({ userDirectory: directory, userKeyAttribute: 'employeeNumber' }),
       ],
+      controllers: [HostReportsController],
       providers: [HostSessions, SessionEndedSubscriber, { provide: APP_FILTER, useClass: OAuthExceptionFilter }],
     };
   }

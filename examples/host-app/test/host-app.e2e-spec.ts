@@ -1,12 +1,13 @@
 import request from 'supertest';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { hashSecret } from '@app/auth';
+import { hashSecret, newTokenId, TokenSigner } from '@app/auth';
 import { FeatureFlagService } from '@app/feature-flag';
 import { ClientRepository, RevokedSriEntity, SessionRepository, UserRepository } from '@app/store';
 import { testStoreConfig } from '../../../test/support/test-app';
 import { HostSessions } from '../src/host-sessions.service';
 import { InMemoryUserDirectory } from '../src/in-memory-user-directory';
+import { HOST_SRI_LIFETIME_MINUTES } from '../src/host-app.module';
 import { createHostApp } from '../src/main';
 import { SessionEndedSubscriber } from '../src/session-ended.subscriber';
 
@@ -108,6 +109,39 @@ describe('example host application (examples/host-app)', () => {
     });
   });
 
+  describe('the host\'s own routes, protected by the public decorators alone (@BearerAuth, @AuthenticateClient)', () => {
+    const token = (scope: string, clientId = 'hr-system') => {
+      const iat = Math.floor(Date.now() / 1000);
+      return app.get(TokenSigner).sign({ iss: 'http://host.example.test', sub: clientId, aud: 'http://host.example.test', client_id: clientId, scope, jti: newTokenId(), iat, exp: iat + 300 }, 'at+jwt');
+    };
+
+    it('@BearerAuth: no token is 401 with a Bearer challenge, a bad token 401, a token without the scope 403, one with it 200', async () => {
+      const anonymous = await request(server()).get('/reports/usage');
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.error).toBe('invalid_token');
+      expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect((await request(server()).get('/reports/usage').set('Authorization', 'Bearer not.a.token')).status).toBe(401);
+      // Client credentials are not a bearer token.
+      expect((await request(server()).get('/reports/usage').auth('hr-system', 'hr-secret-2f9c1a')).status).toBe(401);
+      const lacking = await request(server()).get('/reports/usage').set('Authorization', `Bearer ${await token('openid')}`);
+      expect(lacking.status).toBe(403);
+      expect(lacking.body.error).toBe('insufficient_scope');
+      const ok = await request(server()).get('/reports/usage').set('Authorization', `Bearer ${await token('openid reports:read')}`);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ caller: 'hr-system', report: 'usage' });
+    });
+
+    it('@AuthenticateClient: no credentials or a wrong secret is 401 invalid_client, the client\'s own secret 200', async () => {
+      const anonymous = await request(server()).get('/reports/clients/me');
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.error).toBe('invalid_client');
+      expect((await request(server()).get('/reports/clients/me').auth('portal', 'wrong')).status).toBe(401);
+      const ok = await request(server()).get('/reports/clients/me').auth('portal', 'portal-secret-81be');
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ caller: 'portal' });
+    });
+  });
+
   it('FeatureFlagModule.forRoot: the host\'s flag defaults apply, the others keep theirs', () => {
     const flags = app.get(FeatureFlagService);
     expect(flags.isEnabled('END_SESSION')).toBe(false);
@@ -128,15 +162,31 @@ describe('example host application (examples/host-app)', () => {
       expect(received.slice(before).flatMap((e) => e.sessions.map((x) => x.id))).toContain(s.id);
     });
 
-    it('lists a revoked SRI for the module\'s own lifetime (revocationLifetime: 60 minutes)', async () => {
-      const s = await start('u-ada');
-      const before = Date.now();
-      const res = await mgmt('post', REVOKED_SRIS).set('Content-Type', 'application/json').send({ id: s.sri });
-      expect(res.status).toBe(201);
-      expect((await sessionOf(s.id))!.revokedAt).not.toBeNull();
-      const listed = await app.get(DataSource).getRepository(RevokedSriEntity).findOneBy({ sri: s.sri });
-      expect(listed!.expiresAt - before).toBeGreaterThanOrEqual(60 * 60_000 - 1000);
-      expect(listed!.expiresAt - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+    it('lists every revoked SRI for the host\'s lifetime (60 minutes), whichever module ended the session', async () => {
+      const listed = (sri: string) => app.get(DataSource).getRepository(RevokedSriEntity).findOneBy({ sri });
+      const lifetimeOf = async (sri: string, listedFrom: number) => {
+        const entry = await listed(sri);
+        expect(entry).not.toBeNull();
+        expect(entry!.expiresAt - entry!.createdAt).toBe(HOST_SRI_LIFETIME_MINUTES * 60_000);
+        expect(entry!.createdAt).toBeGreaterThanOrEqual(listedFrom);
+      };
+      // The Session Revocation API lists the SRI it is given.
+      const byList = await start('u-ada');
+      let before = Date.now();
+      expect((await mgmt('post', REVOKED_SRIS).set('Content-Type', 'application/json').send({ id: byList.sri })).status).toBe(201);
+      expect((await sessionOf(byList.id))!.revokedAt).not.toBeNull();
+      await lifetimeOf(byList.sri, before);
+      // The Session Management API ends a user's sessions.
+      const byUser = await start('u-grace');
+      before = Date.now();
+      expect((await mgmt('post', `${USERS}/E1002/revoke`)).status).toBe(200);
+      await lifetimeOf(byUser.sri, before);
+      // Global Token Revocation, another module, lists with the same lifetime.
+      const byGlobal = await start('u-grace');
+      before = Date.now();
+      expect((await gtr({ format: 'email', email: 'grace@example.com' })).status).toBe(204);
+      await lifetimeOf(byGlobal.sri, before);
+      expect((await mgmt('get', `${REVOKED_SRIS}/${byGlobal.sri}`)).status).toBe(200);
     });
   });
 });

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { BearerTokenAuthentication } from './authentication/bearer-token-authentication.service';
+import { ClientAuthentication } from './authentication/client-authentication.service';
 import { AuthFailureLimiter } from './client-auth/auth-failure-limiter.service';
 import { ClientAuthMethods } from './client-auth/client-auth-methods.service';
 import { ClientAuthenticator } from './client-auth/client-authenticator.service';
@@ -8,7 +10,6 @@ import { ClientSecretBasic } from './client-auth/methods/client-secret-basic.met
 import { ClientSecretPost } from './client-auth/methods/client-secret-post.method';
 import { PrivateKeyJwt } from './client-auth/methods/private-key-jwt.method';
 import { AuthPolicyGuard } from './guards/auth-policy.guard';
-import { BearerTokenGuard } from './guards/bearer-token.guard';
 import { ClientAuthGuard } from './guards/client-auth.guard';
 import { SigningKeyService } from './keys/signing-key.service';
 import { SessionActivityService } from './sessions/session-activity.service';
@@ -19,13 +20,13 @@ import { TokenSigner } from './tokens/token-signer.service';
 import { TokenStatusService } from './tokens/token-status.service';
 
 const EXPORTED = [
-  ClientAuthenticator, ClientAuthGuard, ClientAuthMethods, ClientKeySets, BearerTokenGuard, SigningKeyService, TokenSigner, TokenStatusService,
+  ClientAuthenticator, ClientAuthentication, ClientAuthGuard, ClientAuthMethods, ClientKeySets, BearerTokenAuthentication, SigningKeyService, TokenSigner, TokenStatusService,
   SessionActivityService, RevocationIndex, SriCodec, ReferenceTokenCodec,
 ];
 
 /**
  * Client authentication, bearer tokens, signing keys and token status; every route must declare
- * its policy. The built-in client authentication methods are providers like a host's own
+ * its policy, and AuthPolicyGuard enforces it. The built-in client authentication methods are providers like a host's own
  * (`@ClientAuthenticationMethod()`), found by ClientAuthMethods through Nest's DiscoveryService.
  */
 @Global()

@@ -1,4 +1,6 @@
 export * from './auth.module';
+export * from './authentication/bearer-token-authentication.service';
+export * from './authentication/client-authentication.service';
 export * from './client-auth/client-auth-method';
 export * from './client-auth/client-auth-methods.service';
 export * from './client-auth/client-authenticator.service';
@@ -9,7 +11,6 @@ export * from './client-auth/methods/client-secret-post.method';
 export * from './client-auth/methods/private-key-jwt.method';
 export * from './decorators/auth-policy.decorators';
 export * from './guards/auth-policy.guard';
-export * from './guards/bearer-token.guard';
 export * from './guards/client-auth.guard';
 export * from './keys/signing-key.service';
 export * from './request-auth';

@@ -1,4 +1,4 @@
-import { Controller, Get, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CustomAuth } from '@app/auth';
@@ -11,8 +11,7 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @CustomAuth()
-  @UseGuards(MetricsTokenGuard)
+  @CustomAuth(MetricsTokenGuard)
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Prometheus metrics', description: 'Requests and latency per route and status, revocations by kind, the revocation list size, cache lookups, the notification outbox, store errors. Requires `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set.' })
   @ApiProduces('text/plain')

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, sriListExpiry } from '@app/common';
 import { SessionEvents, SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
 import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
@@ -47,7 +46,6 @@ export class RevocationIncompleteError extends Error {
 @Injectable()
 export class GlobalRevocationService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly resolver: SubjectResolver,
     private readonly watermarks: WatermarkRepository,
     private readonly revokedSris: RevokedSriRepository,
@@ -77,7 +75,6 @@ export class GlobalRevocationService {
   private async apply(userId: string, caller: string, countSessions: boolean): Promise<number> {
     const initiatingEntity = this.initiatingEntity ?? 'policy';
     const at = Date.now();
-    const sriExpiresAt = sriListExpiry(this.config, at);
     const reason = `${GLOBAL_REVOCATION_REASON} by ${caller}`.slice(0, 255);
     let sessionsEnded: number;
     try {
@@ -86,7 +83,7 @@ export class GlobalRevocationService {
         await this.watermarks.raise(userId, at, reason, em, { reason: GLOBAL_REVOCATION_REASON, by: caller, initiatingEntity });
         const ended = await this.terminator.end({ userId, onlyUnsealed: true }, { reason: GLOBAL_REVOCATION_REASON, by: caller, at, initiatingEntity }, em);
         // The SRIs of exactly the sessions just ended (revoked at `at`), so this comes after.
-        if (ended.length > 0) await this.revokedSris.listSessionsEndedAt(userId, at, caller, sriExpiresAt, em);
+        if (ended.length > 0) await this.revokedSris.listSessionsEndedAt(userId, at, caller, em);
         return countSessions ? live : ended.length;
       });
     } catch (err) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, Inject, Logger, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Inject, Logger, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBasicAuth, ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiForbiddenResponse, ApiNoContentResponse,
   ApiNotFoundResponse, ApiOperation, ApiResponse, ApiSecurity, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse,
@@ -37,8 +37,7 @@ export class GlobalTokenRevocationController {
   @Audited()
   @HttpCode(204)
   @RequireFeature('GLOBAL_TOKEN_REVOCATION')
-  @CustomAuth()
-  @UseGuards(JsonContentTypeGuard, GlobalRevocationAuthGuard)
+  @CustomAuth(JsonContentTypeGuard, GlobalRevocationAuthGuard)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Revoke every token and session of one user',

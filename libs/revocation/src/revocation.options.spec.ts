@@ -10,8 +10,8 @@ describe('RevocationModule options', () => {
   });
 
   it('applies the options given, and only to the module\'s copy', () => {
-    const c = revocationConfig(Object.freeze({ ...root }), { pathPrefix: '/api/', unknownUserStatus: 404, assertionMaxLifetime: 60, sessionRevocationLifetime: 10 });
-    expect(c).toMatchObject({ globalTokenRevocationPrefix: '/api', globalTokenRevocationUnknownUserStatus: 404, globalTokenRevocationJwtMaxLifetime: 60, sessionRevocationLifetime: 10 });
+    const c = revocationConfig(Object.freeze({ ...root }), { pathPrefix: '/api/', unknownUserStatus: 404, assertionMaxLifetime: 60 });
+    expect(c).toMatchObject({ globalTokenRevocationPrefix: '/api', globalTokenRevocationUnknownUserStatus: 404, globalTokenRevocationJwtMaxLifetime: 60 });
   });
 
   it('normalizes the prefix and refuses what is not a path', () => {

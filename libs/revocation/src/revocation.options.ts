@@ -19,8 +19,6 @@ export interface RevocationModuleOptions {
   unknownUserStatus?: 204 | 404;
   /** Longest remaining lifetime, seconds, of a global-token-revocation+jwt assertion (GLOBAL_TOKEN_REVOCATION_JWT_MAX_LIFETIME). */
   assertionMaxLifetime?: number;
-  /** Minutes the SRIs of the revoked sessions stay on the session revocation list (SESSION_REVOCATION_LIFETIME). */
-  sessionRevocationLifetime?: number;
   /** The sub_id formats accepted; others are refused with 400 invalid_request. Default: all of ALL_SUB_ID_FORMATS. */
   subIdFormats?: SubIdFormat[];
   /** How a sub_id resolves to users. Default: the store's users (StoreUserDirectory). */
@@ -48,7 +46,6 @@ export function revocationConfig(root: AppConfig, o: Omit<RevocationModuleOption
     ...(o.pathPrefix !== undefined && { globalTokenRevocationPrefix: normalizePrefix(o.pathPrefix) }),
     ...(o.unknownUserStatus !== undefined && { globalTokenRevocationUnknownUserStatus: o.unknownUserStatus }),
     ...(o.assertionMaxLifetime !== undefined && { globalTokenRevocationJwtMaxLifetime: o.assertionMaxLifetime }),
-    ...(o.sessionRevocationLifetime !== undefined && { sessionRevocationLifetime: o.sessionRevocationLifetime }),
   };
 }
 

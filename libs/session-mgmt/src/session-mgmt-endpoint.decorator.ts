@@ -1,4 +1,4 @@
-import { applyDecorators, Header, UseGuards } from '@nestjs/common';
+import { applyDecorators, Header } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBasicAuth, ApiForbiddenResponse, ApiHeader, ApiInternalServerErrorResponse, ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
@@ -17,13 +17,12 @@ import { XsrfHeaderGuard } from './guards/xsrf-header.guard';
  * error is `{"resultId","message"}`, and the Swagger document shows each of them.
  */
 export function SessionMgmtEndpoint(permission: SessionApiPermission, options: { jsonBody?: boolean } = {}) {
-  const guards = [XsrfHeaderGuard, ...(options.jsonBody ? [JsonContentTypeGuard] : []), ClientAuthGuard, SessionApiPermissionGuard];
+  const after = [...(options.jsonBody ? [JsonContentTypeGuard] : []), ClientAuthGuard, SessionApiPermissionGuard];
   const name = permission === 'session_revocation_api' ? 'Session Revocation API' : 'Session Management API';
   return applyDecorators(
     PingFederateErrors(),
-    CustomAuth(),
+    CustomAuth(XsrfHeaderGuard, ...after),
     RequireSessionApiPermission(permission),
-    UseGuards(...guards),
     Header('Cache-Control', 'no-store'),
     ApiBasicAuth('basic'),
     ApiHeader({ name: 'X-XSRF-HEADER', required: true, description: 'Any non-empty value (cross-site request forgery protection)', schema: { type: 'string', example: 'PingFederate' } }),

@@ -14,8 +14,6 @@ export interface SessionMgmtModuleOptions {
   pathPrefix?: string;
   /** The user attribute `{pathPrefix}/users/{userKey}` matches (SESSION_USER_KEY_ATTRIBUTE, default `uid`). */
   userKeyAttribute?: string;
-  /** Minutes an SRI stays on the session revocation list (SESSION_REVOCATION_LIFETIME, PingFederate's default 490). */
-  revocationLifetime?: number;
   /** Largest number of entries on the session revocation list; the oldest are purged first (SESSION_REVOCATION_LIST_MAX). */
   revocationListMax?: number;
   /** Seconds between two purges of the session revocation list (SESSION_REVOCATION_PURGE_INTERVAL). */
@@ -52,7 +50,6 @@ export function sessionMgmtConfig(root: AppConfig, o: FactoryOptions): AppConfig
   return {
     ...root,
     ...(o.userKeyAttribute !== undefined && { sessionUserKeyAttribute: o.userKeyAttribute }),
-    ...(o.revocationLifetime !== undefined && { sessionRevocationLifetime: o.revocationLifetime }),
     ...(o.revocationListMax !== undefined && { sessionRevocationListMax: o.revocationListMax }),
     ...(o.purgeInterval !== undefined && { sessionRevocationPurgeInterval: o.purgeInterval }),
   };

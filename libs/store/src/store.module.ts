@@ -7,6 +7,7 @@ import { ENTITIES } from './entities';
 import { ClientRepository } from './repositories/client.repository';
 import { FeatureFlagRepository } from './repositories/feature-flag.repository';
 import { NotificationOutboxRepository } from './repositories/notification-outbox.repository';
+import { RevokedSriLifetime } from './repositories/revoked-sri-lifetime';
 import { RevokedSriRepository } from './repositories/revoked-sri.repository';
 import { ServerSecretRepository } from './repositories/server-secret.repository';
 import { SessionRepository } from './repositories/session.repository';
@@ -21,7 +22,7 @@ import { StoreUserDirectory } from './users/store-user-directory';
 
 const REPOSITORIES = [
   Transactor,
-  ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
+  ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriLifetime, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
   UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository,
   // The default UserDirectory; feature modules bind USER_DIRECTORY to it unless the host gives another.
   StoreUserDirectory,

@@ -2,14 +2,14 @@ import { applyDecorators } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiTags, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { BearerAuth } from '@app/auth';
+import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { AdminErrorDto } from './dto/error.dto';
 
-/**
- * OpenAPI description shared by every admin controller, which each also declare
- * `@UseGuards(BearerTokenGuard) @RequireScopes(ADMIN_SCOPE)`.
- */
-export const AdminApiDocs = () =>
+/** Every admin controller: a bearer token with the admin scope (enforced by AuthPolicyGuard), and its OpenAPI description. */
+export const AdminApi = () =>
   applyDecorators(
+    BearerAuth(ADMIN_SCOPE),
     ApiTags('Admin'),
     ApiBearerAuth('bearer'),
     ApiUnauthorizedResponse({ type: AdminErrorDto, description: 'invalid_token: the bearer token is missing, invalid, expired or revoked' }),

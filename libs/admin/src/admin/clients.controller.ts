@@ -1,10 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Audited } from '@app/audit';
-import { BearerTokenGuard, RequireScopes } from '@app/auth';
-import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { ValidBody } from '../validation/valid-body.pipe';
-import { AdminApiDocs, ApiConflict, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
+import { AdminApi, ApiConflict, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
 import { ClientAdminService } from './client-admin.service';
 import { ClientViewDto, ClientWithSecretDto, CreateClientDto, RotateSecretDto, UpdateClientDto } from './dto/client.dto';
 
@@ -12,9 +10,7 @@ const clientId = ApiParam({ name: 'id', description: 'client_id' });
 
 @Controller('admin/clients')
 @Audited()
-@UseGuards(BearerTokenGuard)
-@RequireScopes(ADMIN_SCOPE)
-@AdminApiDocs()
+@AdminApi()
 export class ClientsController {
   constructor(private readonly clients: ClientAdminService) {}
 

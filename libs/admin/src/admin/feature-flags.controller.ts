@@ -1,10 +1,8 @@
-import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Audited } from '@app/audit';
-import { BearerTokenGuard, RequireScopes } from '@app/auth';
-import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { ValidBody } from '../validation/valid-body.pipe';
-import { AdminApiDocs, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
+import { AdminApi, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
 import { FeatureFlagViewDto, SetFeatureFlagDto } from './dto/feature-flag.dto';
 import { FeatureFlagAdminService } from './feature-flag-admin.service';
 
@@ -12,9 +10,7 @@ const flagName = ApiParam({ name: 'name', example: 'GLOBAL_TOKEN_REVOCATION' });
 
 @Controller('admin/feature-flags')
 @Audited()
-@UseGuards(BearerTokenGuard)
-@RequireScopes(ADMIN_SCOPE)
-@AdminApiDocs()
+@AdminApi()
 export class FeatureFlagsController {
   constructor(private readonly flags: FeatureFlagAdminService) {}
 

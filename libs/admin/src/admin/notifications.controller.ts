@@ -1,19 +1,15 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { Audited } from '@app/audit';
-import { BearerTokenGuard, RequireScopes } from '@app/auth';
-import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { IntQuery } from '../validation/valid-body.pipe';
-import { AdminApiDocs, ApiConflict, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
+import { AdminApi, ApiConflict, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
 import { NotificationViewDto } from './dto/notification.dto';
 import { NotificationAdminService, parseStatuses } from './notification-admin.service';
 import { MAX_PAGE } from './user-admin.service';
 
 @Controller('admin/notifications')
 @Audited()
-@UseGuards(BearerTokenGuard)
-@RequireScopes(ADMIN_SCOPE)
-@AdminApiDocs()
+@AdminApi()
 export class NotificationsController {
   constructor(private readonly notifications: NotificationAdminService) {}
 

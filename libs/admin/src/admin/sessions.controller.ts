@@ -1,17 +1,13 @@
-import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Audited } from '@app/audit';
-import { BearerTokenGuard, RequireScopes } from '@app/auth';
-import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
-import { AdminApiDocs, ApiNotFound } from './admin-api.decorators';
+import { AdminApi, ApiNotFound } from './admin-api.decorators';
 import { SessionViewDto } from './dto/session.dto';
 import { SessionAdminService } from './session-admin.service';
 
 @Controller('admin/sessions')
 @Audited()
-@UseGuards(BearerTokenGuard)
-@RequireScopes(ADMIN_SCOPE)
-@AdminApiDocs()
+@AdminApi()
 export class SessionsController {
   constructor(private readonly sessions: SessionAdminService) {}
 

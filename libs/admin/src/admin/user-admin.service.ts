@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, conflict, notFound, sriListExpiry } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { conflict, notFound } from '@app/common';
 import { hashSecret } from '@app/auth';
 import { SessionTerminator } from '@app/sessions';
 import { RevokedSriRepository, Transactor, UserEntity, UserRepository, WatermarkRepository } from '@app/store';
@@ -22,7 +22,6 @@ export function toUserView(user: UserEntity, attributes: Record<string, string>)
 @Injectable()
 export class UserAdminService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UserRepository,
     private readonly terminator: SessionTerminator,
     private readonly revokedSris: RevokedSriRepository,
@@ -61,7 +60,7 @@ export class UserAdminService {
     const now = Date.now();
     const deleted = await this.tx.run(async (em) => {
       await this.terminator.end({ userId: sub }, { reason: 'user_deleted', by: actor, at: now, initiatingEntity: 'admin' }, em);
-      await this.revokedSris.listSessionsEndedAt(sub, now, actor, sriListExpiry(this.config, now), em);
+      await this.revokedSris.listSessionsEndedAt(sub, now, actor, em);
       await this.watermarks.raise(sub, now, 'user_deleted', em);
       return this.users.delete(sub, em);
     });

@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { Audited } from '@app/audit';
-import { BearerTokenGuard, CurrentAuth, RequestAuth, RequireScopes } from '@app/auth';
-import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
+import { CurrentAuth, RequestAuth } from '@app/auth';
 import { IntQuery, ValidBody } from '../validation/valid-body.pipe';
-import { AdminApiDocs, ApiConflict, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
+import { AdminApi, ApiConflict, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
 import { SessionViewDto } from './dto/session.dto';
 import { UserInputDto, UserViewDto } from './dto/user.dto';
 import { SessionAdminService } from './session-admin.service';
@@ -14,9 +13,7 @@ const sub = ApiParam({ name: 'id', description: 'The user\'s subject id (sub)' }
 
 @Controller('admin/users')
 @Audited()
-@UseGuards(BearerTokenGuard)
-@RequireScopes(ADMIN_SCOPE)
-@AdminApiDocs()
+@AdminApi()
 export class UsersController {
   constructor(private readonly users: UserAdminService, private readonly sessions: SessionAdminService) {}
 

@@ -1,70 +1,19 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ApiError, invalidClient, isThenable, MaybeAsync } from '@app/common';
-import { AuthFailureLimiter } from '../client-auth/auth-failure-limiter.service';
-import type { ClientAuthMethod, ClientAuthRequest } from '../client-auth/client-auth-method';
-import { ClientAuthMethods } from '../client-auth/client-auth-methods.service';
-import type { RequestAuth } from '../request-auth';
+import { isThenable, MaybeAsync } from '@app/common';
+import { ClientAuthentication } from '../authentication/client-authentication.service';
+import type { ClientAuthRequest } from '../client-auth/client-auth-method';
 
 /**
- * Authenticates an OAuth client with the one registered method its request presents
- * (ClientAuthMethods: client_secret_basic, client_secret_post, private_key_jwt and the host's).
- * None is a 401, several a 400 (RFC 6749 §2.3). Failed authentications (401) count against the
- * client id and the address; past the limit the attempt is refused with 429 before any
- * credential is checked (AuthFailureLimiter). Credentials verified in the last minute are not a
- * guess and pass without asking the limiter (the secret methods check that themselves), so a
- * locked-out client id or address does not lock out the callers already using it, and the hot
- * path pays no counter lookup (a Redis round trip with REDIS_URL).
+ * Client authentication as one step of a route's own guard chain (`@CustomAuth(...)`), for
+ * endpoints whose spec puts other checks before it (PingFederate's X-XSRF-HEADER). A route that
+ * only needs client authentication declares `@AuthenticateClient()` instead.
  */
 @Injectable()
 export class ClientAuthGuard implements CanActivate {
-  constructor(private readonly methods: ClientAuthMethods, private readonly failures: AuthFailureLimiter) {}
+  constructor(private readonly clients: ClientAuthentication) {}
 
-  // Not async: a method that answers synchronously (credentials verified in the last minute)
-  // makes this a plain boolean, which Nest does not await; the hot paths cost no promise here.
   canActivate(ctx: ExecutionContext): MaybeAsync<boolean> {
-    const req = ctx.switchToHttp().getRequest<ClientAuthRequest>();
-    const method = this.methods.presentedIn(req);
-    if (this.failures.enabled && !method.checksFailureLimit) return this.limited(req, method);
-    let outcome: MaybeAsync<RequestAuth>;
-    try {
-      outcome = method.authenticate(req);
-      if (!isThenable(outcome)) {
-        req.auth = registered(outcome, method);
-        return true;
-      }
-    } catch (err) {
-      return this.refused(err, req, method);
-    }
-    return outcome.then((auth) => {
-      req.auth = registered(auth, method);
-      return true;
-    }).catch((err: unknown) => this.refused(err, req, method));
+    const auth = this.clients.authenticate(ctx.switchToHttp().getRequest<ClientAuthRequest>());
+    return isThenable(auth) ? auth.then(() => true) : true;
   }
-
-  private async limited(req: ClientAuthRequest, method: ClientAuthMethod): Promise<boolean> {
-    await this.failures.assertAllowed(method.presentedClientId(req), req.ip);
-    try {
-      req.auth = registered(await method.authenticate(req), method);
-      return true;
-    } catch (err) {
-      return this.refused(err, req, method);
-    }
-  }
-
-  /** Only a refused credential counts: not a malformed request (400), not a store outage (503). */
-  private async refused(err: unknown, req: ClientAuthRequest, method: ClientAuthMethod): Promise<never> {
-    if (this.failures.enabled && err instanceof ApiError && err.status === 401) {
-      const clientId = method.presentedClientId(req);
-      if (clientId !== undefined) await this.failures.recordFailure(clientId, req.ip);
-    }
-    throw err;
-  }
-}
-
-/** Whatever a method returns names a stored client registered with that method: checked here too, so no method can skip it. */
-function registered(auth: RequestAuth, method: ClientAuthMethod): RequestAuth {
-  if (auth.client?.tokenEndpointAuthMethod !== method.name || auth.client.clientId !== auth.clientId) {
-    throw invalidClient(`The authentication method ${method.name} is not allowed for this client.`);
-  }
-  return auth;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, sriListExpiry, sriListLifetimeMs } from '@app/common';
-import { ClientEntity, ClientRepository, RevocationEventEntity, Transactor } from '@app/store';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { ClientEntity, ClientRepository, RevocationEventEntity, RevokedSriLifetime, Transactor } from '@app/store';
 import { SriCodec } from '../sessions/sri-codec.service';
 import { SriExpiryTable } from './sri-expiry-table';
 
@@ -68,6 +68,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sriLifetime: RevokedSriLifetime,
     private readonly dataSource: DataSource,
     private readonly clientRepo: ClientRepository,
     tx: Transactor,
@@ -100,7 +101,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     const opened = this.sris.open(sri);
     if (!opened) return false;
     const watermark = this.pendingTags.get(opened.tag);
-    return watermark !== undefined && opened.createdAt <= watermark && sriListExpiry(this.config, watermark) > now;
+    return watermark !== undefined && opened.createdAt <= watermark && this.sriLifetime.expiresAt(watermark) > now;
   }
 
   watermarkOf(userId: string): number {
@@ -174,7 +175,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     )) this.watermarks.set(r.user_id, Number(r.valid_after));
     for (const r of await this.query<{ user_id: string; valid_after: string | number }>(
       'SELECT user_id, valid_after FROM user_token_watermark WHERE (sessions_ended_at IS NULL OR sessions_ended_at < valid_after) AND valid_after > :since',
-      { since: now - sriListLifetimeMs(this.config) },
+      { since: now - this.sriLifetime.ms },
     )) this.pendingTags.set(this.sris.tagOf(r.user_id), Number(r.valid_after));
     for (const r of await this.query<{ id: string; revoked_reason: string | null }>(
       'SELECT id, revoked_reason FROM user_session WHERE revoked_at > :recent', { recent },
@@ -328,7 +329,7 @@ export class RevocationIndex implements OnModuleInit, OnApplicationShutdown {
     this.listedSris.deleteExpired(now);
     for (const [k, until] of this.revokedTokens) if (until <= now) this.revokedTokens.delete(k);
     for (const [k, at] of this.watermarks) if (at <= recent) this.watermarks.delete(k);
-    for (const [k, at] of this.pendingTags) if (sriListExpiry(this.config, at) <= now) this.pendingTags.delete(k);
+    for (const [k, at] of this.pendingTags) if (this.sriLifetime.expiresAt(at) <= now) this.pendingTags.delete(k);
     // Ended sessions carry no time here: they are re-read at the next start; keep them (bounded by revocations).
   }
 

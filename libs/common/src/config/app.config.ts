@@ -378,15 +378,5 @@ export function idleTimeoutFor(config: Pick<AppConfig, 'sessionIdleTimeout' | 's
   return Object.prototype.hasOwnProperty.call(overrides, authnSource) ? overrides[authnSource] : config.sessionIdleTimeout;
 }
 
-/** How long an SRI stays on the session revocation list, in ms (the setting is in minutes). */
-export function sriListLifetimeMs(config: Pick<AppConfig, 'sessionRevocationLifetime'>): number {
-  return config.sessionRevocationLifetime * 60_000;
-}
-
-/** When an SRI listed at `listedAt` (ms) leaves the session revocation list. */
-export function sriListExpiry(config: Pick<AppConfig, 'sessionRevocationLifetime'>, listedAt: number): number {
-  return listedAt + sriListLifetimeMs(config);
-}
-
 /** Injection token for the validated AppConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');

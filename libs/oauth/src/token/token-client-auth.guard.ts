@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthenticatedRequest, ClientAuthGuard, ClientAuthMethods, RevocationIndex } from '@app/auth';
-import { MaybeAsync } from '@app/common';
+import { ClientAuthentication, ClientAuthMethods, ClientAuthRequest, RevocationIndex } from '@app/auth';
+import { isThenable, MaybeAsync } from '@app/common';
 
 /**
  * Client authentication at the token endpoint. Confidential clients authenticate as at every
- * other endpoint (ClientAuthGuard). A public client (`token_endpoint_auth_method: none`,
+ * other endpoint (ClientAuthentication). A public client (`token_endpoint_auth_method: none`,
  * RFC 6749 §2.1) has no secret: it names itself with `client_id` alone (§4.1.3), and PKCE,
  * which /authorize requires of it, proves it is the client that asked for the code.
  *
@@ -13,25 +13,30 @@ import { MaybeAsync } from '@app/common';
  */
 @Injectable()
 export class TokenClientAuthGuard implements CanActivate {
-  constructor(private readonly clientAuth: ClientAuthGuard, private readonly methods: ClientAuthMethods, private readonly clients: RevocationIndex) {}
+  constructor(private readonly clientAuth: ClientAuthentication, private readonly methods: ClientAuthMethods, private readonly clients: RevocationIndex) {}
 
-  // Not async: a confidential client goes straight to ClientAuthGuard, which answers without a
-  // promise when it can (credentials verified in the last minute).
+  // Not async: a confidential client goes straight to ClientAuthentication, which answers without
+  // a promise when it can (credentials verified in the last minute).
   canActivate(ctx: ExecutionContext): MaybeAsync<boolean> {
-    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    const req = ctx.switchToHttp().getRequest<ClientAuthRequest>();
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     if (req.headers.authorization === undefined && typeof body.client_id === 'string' && body.client_id.length <= 255 && !this.methods.anyPresented(req)) {
-      return this.publicClient(ctx, req, body.client_id);
+      return this.publicClient(req, body.client_id);
     }
-    return this.clientAuth.canActivate(ctx);
+    return this.confidentialClient(req);
   }
 
-  private async publicClient(ctx: ExecutionContext, req: AuthenticatedRequest, clientId: string): Promise<boolean> {
+  private confidentialClient(req: ClientAuthRequest): MaybeAsync<boolean> {
+    const auth = this.clientAuth.authenticate(req);
+    return isThenable(auth) ? auth.then(() => true) : true;
+  }
+
+  private async publicClient(req: ClientAuthRequest, clientId: string): Promise<boolean> {
     const client = await this.clients.client(clientId);
     if (client?.tokenEndpointAuthMethod === 'none') {
       req.auth = { method: 'none', clientId: client.clientId, scopes: client.scopes, client };
       return true;
     }
-    return this.clientAuth.canActivate(ctx);
+    return this.confidentialClient(req);
   }
 }

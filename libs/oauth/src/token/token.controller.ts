@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentAuth, CustomAuth, RequestAuth } from '@app/auth';
@@ -15,8 +15,7 @@ export class TokenController {
 
   @Post('token')
   @HttpCode(200)
-  @CustomAuth()
-  @UseGuards(TokenClientAuthGuard)
+  @CustomAuth(TokenClientAuthGuard)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @ApiOperation({

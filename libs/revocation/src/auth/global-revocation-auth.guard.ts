@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiError, insufficientScope, OAuthErrorCode } from '@app/common';
-import { AuthenticatedRequest, BearerTokenGuard, ClientAuthGuard } from '@app/auth';
+import { AuthenticatedRequest, BearerTokenAuthentication, ClientAuthentication } from '@app/auth';
 import { GLOBAL_TOKEN_REVOCATION_SCOPE } from '../revocation.constants';
 import { isRevocationAssertion, RevocationAssertionVerifier } from './revocation-assertion.verifier';
 
@@ -17,8 +17,8 @@ const CHALLENGE = 'Bearer realm="revocation-server", Basic realm="revocation-ser
 @Injectable()
 export class GlobalRevocationAuthGuard implements CanActivate {
   constructor(
-    private readonly clientAuth: ClientAuthGuard,
-    private readonly bearer: BearerTokenGuard,
+    private readonly clients: ClientAuthentication,
+    private readonly bearer: BearerTokenAuthentication,
     private readonly assertions: RevocationAssertionVerifier,
   ) {}
 
@@ -28,11 +28,11 @@ export class GlobalRevocationAuthGuard implements CanActivate {
     const scheme = typeof header === 'string' ? /^(\S+)\s+(\S+)\s*$/.exec(header) : null;
     switch (scheme?.[1].toLowerCase()) {
       case 'basic':
-        await this.clientAuth.canActivate(ctx);
+        await this.clients.authenticate(req);
         break;
       case 'bearer':
         if (isRevocationAssertion(scheme![2])) req.auth = await this.assertions.verify(scheme![2]);
-        else await this.bearer.canActivate(ctx);
+        else await this.bearer.authenticate(req, []);
         break;
       default:
         throw new ApiError(401, OAuthErrorCode.invalidToken, 'Authentication is required: an access token, a global-token-revocation+jwt assertion, or client_secret_basic.', {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '@app/common';
-import { RevokedSriEntity, RevokedSriRepository } from '@app/store';
+import { RevokedSriEntity, RevokedSriLifetime, RevokedSriRepository } from '@app/store';
 import { RevocationListPurger } from './revocation-list-purger.service';
 
 /** The repository's contract, in memory; the e2e suites run the real one on SQLite and PostgreSQL. */
@@ -35,8 +35,8 @@ describe('RevocationListPurger', () => {
 
   function make(max: number) {
     const list = new InMemoryList();
-    const config = { sessionRevocationListMax: max, sessionRevocationLifetime: 490, sessionRevocationPurgeInterval: 60 } as AppConfig;
-    return { list, purger: new RevocationListPurger(config, list as unknown as RevokedSriRepository) };
+    const config = { sessionRevocationListMax: max, sessionRevocationPurgeInterval: 60 } as AppConfig;
+    return { list, purger: new RevocationListPurger(config, list as unknown as RevokedSriRepository, new RevokedSriLifetime({ sessionRevocationLifetime: 490 })) };
   }
 
   const entry = (sri: string, createdAt: number, expiresAt = createdAt + 490 * MIN): RevokedSriEntity => ({ sri, createdAt, expiresAt, revokedBy: 'c' });

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/common';
-import { RevokedSriRepository } from '@app/store';
+import { RevokedSriLifetime, RevokedSriRepository } from '@app/store';
 
 /** Oldest entries deleted per statement when the list is over its maximum. */
 const PURGE_BATCH = 1000;
@@ -30,7 +30,7 @@ export class RevocationListPurger implements OnApplicationBootstrap, BeforeAppli
   /** Entries on the list as last counted, plus those this instance added since; undefined until counted. */
   private estimate?: number;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly list: RevokedSriRepository) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly list: RevokedSriRepository, private readonly lifetime: RevokedSriLifetime) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.purgeInBackground(), this.config.sessionRevocationPurgeInterval * 1000);
@@ -101,7 +101,7 @@ export class RevocationListPurger implements OnApplicationBootstrap, BeforeAppli
     if (beforeLifetime > 0) {
       this.logger.warn(
         `The session revocation list held ${size} entries, over its maximum of ${max}: purged the ${overMaximum} oldest, ` +
-          `${beforeLifetime} of them before the end of their ${this.config.sessionRevocationLifetime}-minute lifetime ` +
+          `${beforeLifetime} of them before the end of their ${this.lifetime.minutes}-minute lifetime ` +
           `(listed ${new Date(firstListed!).toISOString()} to ${new Date(lastListed!).toISOString()}). Raise SESSION_REVOCATION_LIST_MAX to keep them.`,
       );
     }

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, sriListExpiry } from '@app/common';
+import { Injectable } from '@nestjs/common';
 import { RevocationIndex, SESSION_ENDED_BY_SRI_LIST, SessionActivityService } from '@app/auth';
 import { SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor } from '@app/store';
@@ -13,7 +12,6 @@ import { RevocationListPurger } from './revocation-list-purger.service';
 @Injectable()
 export class RevocationListService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly list: RevokedSriRepository,
     private readonly sessions: SessionRepository,
     private readonly terminator: SessionTerminator,
@@ -30,7 +28,7 @@ export class RevocationListService {
    */
   async revoke(sri: string, revokedBy: string, now = Date.now(), initiatingEntity: InitiatingEntity = 'system'): Promise<void> {
     await this.tx.run(async (em) => {
-      await this.list.add({ sri, createdAt: now, expiresAt: sriListExpiry(this.config, now), revokedBy }, em);
+      await this.list.add({ sri, createdAt: now, revokedBy }, em);
       await this.terminator.end({ sri }, { reason: SESSION_ENDED_BY_SRI_LIST, by: revokedBy, at: now, initiatingEntity }, em);
     });
     this.purger.added(1);
@@ -43,7 +41,7 @@ export class RevocationListService {
       let count = 0;
       for (const userId of userIds) {
         count += (await this.terminator.end({ userId }, { reason: SESSION_ENDED_BY_SRI_LIST, by: revokedBy, at: now, initiatingEntity }, em)).length;
-        await this.list.listSessionsEndedAt(userId, now, revokedBy, sriListExpiry(this.config, now), em);
+        await this.list.listSessionsEndedAt(userId, now, revokedBy, em);
       }
       return count;
     });

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, SerialPasses, sriListExpiry } from '@app/common';
+import { APP_CONFIG, AppConfig, SerialPasses } from '@app/common';
 import { InitiatingEntity, PendingWatermark, RevokedSriRepository, SessionRepository, toPending, Transactor, WatermarkRepository } from '@app/store';
 import { SessionEvents } from '../events/session-events';
 import { SessionTerminator } from './session-terminator.service';
@@ -107,13 +107,12 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
   /** Marks the watermark's live sessions; true when it was also recorded done (see SESSION_WATERMARK_GRACE_MS). */
   private async materialize(w: PendingWatermark): Promise<boolean> {
     const ending = { reason: w.reason, by: w.by, at: w.validAfter, initiatingEntity: w.initiatingEntity as InitiatingEntity };
-    const expiresAt = sriListExpiry(this.config, w.validAfter);
     // A read first: a watermark with nothing left costs no write transaction (each one a commit to wait for).
     for (let more = await this.sessions.hasLiveUnderWatermark(w.userId, w.validAfter); more;) {
       if (this.stopped) return false;
       const selected = await this.tx.run(async (em) => {
         const batch = await this.terminator.endUnderWatermark(w.userId, BATCH, ending, em);
-        await this.revokedSris.listSessions(batch.ended.map((s) => s.id), w.validAfter, w.by, expiresAt, em);
+        await this.revokedSris.listSessions(batch.ended.map((s) => s.id), w.validAfter, w.by, em);
         return batch.selected;
       });
       more = selected === BATCH;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig, sriListExpiry } from '@app/common';
+import { APP_CONFIG, AppConfig } from '@app/common';
 import { SigningKeyService } from '@app/auth';
 import { SessionTerminator } from '@app/sessions';
 import { ClientEntity, ClientRepository, RevokedSriRepository, SessionRepository, Transactor, UserSessionEntity } from '@app/store';
@@ -105,7 +105,7 @@ export class EndSessionService {
       const ended = await this.terminator.end({ id: session.id }, { reason: END_SESSION_REASON, by, at, initiatingEntity: 'user' }, em);
       // PingFederate's revokeUserSessionOnLogout: the SRI enters the session revocation list.
       if (ended.length > 0 && this.config.endSessionRevokeUserSession) {
-        await this.revokedSris.add({ sri: session.sri, createdAt: at, expiresAt: sriListExpiry(this.config, at), revokedBy: by }, em);
+        await this.revokedSris.add({ sri: session.sri, createdAt: at, revokedBy: by }, em);
       }
     });
   }

@@ -4,10 +4,16 @@ import { EntityManager, In, LessThanOrEqual, MoreThan, Repository } from 'typeor
 import { RevokedSriEntity } from '../entities';
 import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
+import { RevokedSriLifetime } from './revoked-sri-lifetime';
 
+/** The session revocation list. Every entry expires RevokedSriLifetime after it was listed. */
 @Injectable()
 export class RevokedSriRepository {
-  constructor(@InjectRepository(RevokedSriEntity) private readonly repo: Repository<RevokedSriEntity>, private readonly tx: Transactor) {}
+  constructor(
+    @InjectRepository(RevokedSriEntity) private readonly repo: Repository<RevokedSriEntity>,
+    private readonly tx: Transactor,
+    private readonly lifetime: RevokedSriLifetime,
+  ) {}
 
   /** The entry for `sri`, if listed and not expired. */
   findListed(sri: string, now = Date.now()): Promise<RevokedSriEntity | null> {
@@ -21,7 +27,8 @@ export class RevokedSriRepository {
    * carries `at`, is what makes every instance's index read these entries. An SRI already
    * listed is renewed as add() renews it (the later expiry wins and it counts as new).
    */
-  async listSessionsEndedAt(userId: string, at: number, revokedBy: string | null, expiresAt: number, em: EntityManager): Promise<void> {
+  async listSessionsEndedAt(userId: string, at: number, revokedBy: string | null, em: EntityManager): Promise<void> {
+    const expiresAt = this.lifetime.expiresAt(at);
     // Parameters in a SELECT list have no type on PostgreSQL: the casts give them one.
     const [sql, params] = em.connection.driver.escapeQueryWithParameters(
       `INSERT INTO revoked_sri (sri, created_at, expires_at, revoked_by)
@@ -39,8 +46,9 @@ export class RevokedSriRepository {
    * transaction), with the lifetime counted from `at`, the revocation's instant. The worker's
    * `sessions_marked` event makes every instance's index read them.
    */
-  async listSessions(sessionIds: string[], at: number, revokedBy: string | null, expiresAt: number, em: EntityManager): Promise<void> {
+  async listSessions(sessionIds: string[], at: number, revokedBy: string | null, em: EntityManager): Promise<void> {
     if (sessionIds.length === 0) return;
+    const expiresAt = this.lifetime.expiresAt(at);
     const [sql, params] = em.connection.driver.escapeQueryWithParameters(
       `INSERT INTO revoked_sri (sri, created_at, expires_at, revoked_by)
        SELECT s.sri, CAST(:at AS BIGINT), CAST(:expiresAt AS BIGINT), CAST(:revokedBy AS VARCHAR(255))
@@ -53,10 +61,11 @@ export class RevokedSriRepository {
   }
 
   /**
-   * Lists one SRI. Listing it again while listed renews the entry (a later expiry wins, and it
-   * counts as new for the oldest-first purge). One upsert, so two concurrent calls never collide.
+   * Lists one SRI at `createdAt`. Listing it again while listed renews the entry (a later expiry
+   * wins, and it counts as new for the oldest-first purge). One upsert, so two concurrent calls never collide.
    */
-  async add(entry: RevokedSriEntity, em?: EntityManager): Promise<void> {
+  async add(listing: Omit<RevokedSriEntity, 'expiresAt'>, em?: EntityManager): Promise<void> {
+    const entry: RevokedSriEntity = { ...listing, expiresAt: this.lifetime.expiresAt(listing.createdAt) };
     await this.tx.with(em, async (m) => {
       const [sql, params] = m.connection.driver.escapeQueryWithParameters(
         `INSERT INTO revoked_sri (sri, created_at, expires_at, revoked_by) VALUES (:sri, :createdAt, :expiresAt, :revokedBy)

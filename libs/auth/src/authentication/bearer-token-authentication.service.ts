@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { insufficientScope, invalidToken } from '@app/common';
+import { TokenSigner } from '../tokens/token-signer.service';
+import { TokenStatusService } from '../tokens/token-status.service';
+import type { AuthenticatedRequest, RequestAuth } from '../request-auth';
+
+const BEARER = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i;
+
+/**
+ * RFC 6750 bearer access tokens issued by this server: signature, expiry and revocation state
+ * are checked (a revoked token is a 401), then the scopes required (403 insufficient_scope).
+ * Sets `req.auth` on success. Every guard that accepts this server's access tokens calls this.
+ */
+@Injectable()
+export class BearerTokenAuthentication {
+  constructor(private readonly signer: TokenSigner, private readonly status: TokenStatusService) {}
+
+  async authenticate(req: AuthenticatedRequest, requiredScopes: readonly string[]): Promise<RequestAuth> {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match) throw invalidToken('A bearer access token is required.');
+    const claims = await this.signer.verify(match[1], 'at+jwt');
+    if (!claims || typeof claims.jti !== 'string') throw invalidToken('The access token is invalid or expired.');
+    const state = await this.status.checkAccessToken(claims);
+    if (!state.active) throw invalidToken('The access token is no longer active.');
+    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
+    const auth: RequestAuth = { method: 'bearer', clientId: String(claims.client_id), scopes, sub: claims.sub, claims };
+    req.auth = auth;
+    const missing = requiredScopes.find((s) => !scopes.includes(s));
+    if (missing) throw insufficientScope(missing);
+    return auth;
+  }
+}

@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, ROOT_APP_CONFIG } from '@app/common';
+
+/**
+ * How long a revoked session's SRI stays on the session revocation list
+ * (SESSION_REVOCATION_LIFETIME minutes, PingFederate's default 490). The list and its in-memory
+ * index are shared by every module that ends sessions, so this is the one place that says when
+ * an entry expires: every writer and every reader asks it.
+ */
+@Injectable()
+export class RevokedSriLifetime {
+  readonly ms: number;
+
+  constructor(@Inject(ROOT_APP_CONFIG) config: Pick<AppConfig, 'sessionRevocationLifetime'>) {
+    this.ms = config.sessionRevocationLifetime * 60_000;
+  }
+
+  get minutes(): number {
+    return this.ms / 60_000;
+  }
+
+  /** When an SRI listed at `listedAt` leaves the list. */
+  expiresAt(listedAt: number): number {
+    return listedAt + this.ms;
+  }
+}
