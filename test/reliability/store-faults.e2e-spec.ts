@@ -59,8 +59,8 @@ const pg = process.env.TEST_DATABASE_URL;
     const proxied = new URL(pg!);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
-    // `b` first: passport keeps one Basic strategy per process, the last application's, and `a`'s
-    // Basic authentications must go through `a`'s own store. `b` acts through its services.
+    // Two applications in one process: `a`'s Basic authentications must go through `a`'s own
+    // store (each runs its own passport strategy instance). `b` acts through its services.
     b = await startTestApp();
     a = await startTestApp({ databaseUrl: proxied.toString(), databaseSchema: b.config.databaseSchema });
     await seed(a);

@@ -7,6 +7,7 @@ import { RevocationModule } from '@app/revocation';
 import { SessionMgmtModule } from '@app/session-mgmt';
 import { SessionsCoreModule } from '@app/sessions';
 import { StoreModule } from '@app/store';
+import { ApiKeyClientAuth } from './api-key-client-auth';
 import { HostReportsController } from './host-reports.controller';
 import { HostSessions } from './host-sessions.service';
 import { InMemoryUserDirectory } from './in-memory-user-directory';
@@ -54,7 +55,7 @@ export class HostAppModule {
         SessionMgmtModule.forRoot({ userDirectory: directory, userKeyAttribute: 'employeeNumber' }),
       ],
       controllers: [HostReportsController],
-      providers: [HostSessions, SessionEndedSubscriber, { provide: APP_FILTER, useClass: OAuthExceptionFilter }],
+      providers: [HostSessions, SessionEndedSubscriber, ApiKeyClientAuth, { provide: APP_FILTER, useClass: OAuthExceptionFilter }],
     };
   }
 }

@@ -9,6 +9,8 @@ export * from './client-auth/methods/basic-credentials';
 export * from './client-auth/methods/client-secret-basic.method';
 export * from './client-auth/methods/client-secret-post.method';
 export * from './client-auth/methods/private-key-jwt.method';
+export * from './client-auth/passport/passport-client-auth-method';
+export * from './client-auth/passport/run-passport-strategy';
 export * from './decorators/auth-policy.decorators';
 export * from './guards/auth-policy.guard';
 export * from './guards/client-auth.guard';

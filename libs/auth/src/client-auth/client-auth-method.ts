@@ -9,11 +9,12 @@ export interface ClientAuthRequest extends AuthenticatedRequest {
 
 /**
  * One way an OAuth client authenticates (RFC 6749 §2.3, RFC 7591 `token_endpoint_auth_method`).
- * ClientAuthGuard asks every registered method whether the request carries its credentials:
+ * ClientAuthentication asks every registered method whether the request carries its credentials:
  * none is a 401, more than one a 400 (§2.3: a client uses one method per request); the one
  * presented authenticates the request. The built-ins (client_secret_basic, client_secret_post,
  * private_key_jwt) are registered exactly as a host's method is: an injectable provider with the
  * `@ClientAuthenticationMethod()` decorator, in any module of the application.
+ * PassportClientAuthMethod makes one of any Passport strategy.
  */
 export interface ClientAuthMethod {
   /** The `token_endpoint_auth_method` value; clients registered with it authenticate this way. Published in discovery. */

@@ -11,7 +11,7 @@ const BUILT_IN: ReadonlySet<Function> = new Set([ClientSecretBasic, ClientSecret
 
 /**
  * The client authentication methods of the application: every provider decorated with
- * `@ClientAuthenticationMethod()`, found once at start. ClientAuthGuard picks the one a request
+ * `@ClientAuthenticationMethod()`, found once at start. ClientAuthentication picks the one a request
  * presents; discovery lists their names.
  */
 @Injectable()

@@ -1,4 +1,4 @@
-import { parseBasicCredentials } from './basic-credentials';
+import { formUrlDecode, parseBasicCredentials } from './basic-credentials';
 
 const basic = (pair: string) => `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 
@@ -26,5 +26,11 @@ describe('parseBasicCredentials (RFC 7617)', () => {
     for (const header of [undefined, '', 'Basic', 'Basic ', 'Bearer abc', 'Basic a b', 'Basic ***', 'Basic YTpi,YTpi', 'Basicabc']) {
       expect(parseBasicCredentials(header)).toBe('malformed');
     }
+  });
+
+  it('form-urldecodes what it split (RFC 6749 appendix B): %3A is a colon, + a space; a bad escape throws', () => {
+    expect(formUrlDecode('p%40ss%3Aw%25rd+1')).toBe('p@ss:w%rd 1');
+    expect(formUrlDecode('plain:colon')).toBe('plain:colon');
+    expect(() => formUrlDecode('%zz')).toThrow(URIError);
   });
 });

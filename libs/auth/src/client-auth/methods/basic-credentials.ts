@@ -1,6 +1,7 @@
 /** `Basic` and one token68 (RFC 7235 §2.1); what client_secret_basic accepts as well-formed. */
 const BASIC_CREDENTIALS = /^basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i;
 const NON_ASCII = /[^\x00-\x7f]/;
+const PLUS = /\+/g;
 
 /** The user-id and password of an `Authorization: Basic` header, still form-urlencoded as the client sent them. */
 export interface BasicCredentials {
@@ -21,6 +22,14 @@ export function parseBasicCredentials(header: string | undefined): BasicCredenti
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+/**
+ * Undoes the form-urlencoding (RFC 6749 §2.3.1, appendix B) that client_secret_basic applies to
+ * the id and the secret before base64. Throws URIError on a bad percent-encoding.
+ */
+export function formUrlDecode(s: string): string {
+  return s.indexOf('%') < 0 && s.indexOf('+') < 0 ? s : decodeURIComponent(s.replace(PLUS, ' '));
 }
 
 /**
