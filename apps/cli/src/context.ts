@@ -1,8 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ApiError, AppConfig, ConfigValidationError } from '@app/common';
-import { ProvisioningError } from '@app/admin/provisioning/provisioning.service';
-import { DtoValidationError, validateDto } from '@app/admin/validation/validate-dto';
+import { DtoValidationError, ProvisioningError, validateDto } from '@app/admin/core';
 import { CliModule } from './cli.module';
 import { CliFailure } from './errors';
 

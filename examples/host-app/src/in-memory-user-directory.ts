@@ -1,4 +1,4 @@
-import { DirectoryUser, ResolvedSubject, SubjectIdentifier, UserDirectory } from '@app/common';
+import { DirectoryUser, ResolvedSubject, SubjectIdentifier, UserDirectory } from '@app/users';
 
 /** A person in the host's own directory (an HR export, LDAP, an identity API…). */
 export interface HostUser {

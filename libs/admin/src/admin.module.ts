@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminCoreModule } from './admin-core.module';
 import { ClientsController } from './admin/clients.controller';
-import { FeatureFlagAdminService } from './admin/feature-flag-admin.service';
 import { FeatureFlagsController } from './admin/feature-flags.controller';
 import { NotificationsController } from './admin/notifications.controller';
 import { SessionsController } from './admin/sessions.controller';
@@ -12,6 +11,6 @@ import { ProvisioningStartup } from './provisioning/provisioning-startup.service
 @Module({
   imports: [AdminCoreModule],
   controllers: [ClientsController, UsersController, SessionsController, FeatureFlagsController, NotificationsController],
-  providers: [FeatureFlagAdminService, ProvisioningStartup],
+  providers: [ProvisioningStartup],
 })
 export class AdminModule {}

@@ -8,7 +8,6 @@ export * from './errors/normalize-error';
 export * from './errors/oauth-exception.filter';
 export * from './events/typed-events';
 export * from './logging/app-logger';
-export * from './users/user-directory';
 export * from './tracing/tracing';
 export * from './routing/path-prefix';
 export * from './routing/route-metadata';

@@ -3,7 +3,7 @@ import { SessionEvents, type SessionTerminator } from '@app/sessions';
 import type { RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
 import type { EntityManager } from 'typeorm';
 import { GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
-import type { SubjectResolver } from './subject/subject-resolver.service';
+import type { UserDirectory } from '@app/users';
 
 const EM = { name: 'the transaction' } as unknown as EntityManager;
 
@@ -29,11 +29,11 @@ function setup(found: { user: { id: string } | null; matches: number }) {
   const revokedSris = { listSessionsEndedAt: jest.fn(async (...a: unknown[]) => void log.push(['list', ...a])) };
   const terminator = { end: jest.fn(async (...a: unknown[]) => (log.push(['sessions', ...a]), [{}, {}, {}])) };
   const sessions = { countLiveOfUser: jest.fn(async (...a: unknown[]) => (log.push(['count', ...a]), 7)) };
-  const resolver = { resolve: jest.fn(async () => found) };
+  const directory = { resolveSubject: jest.fn(async () => found) };
   const events = new SessionEvents();
   events.on('user.revoked', (e) => void log.push(['user.revoked', e]));
   const service = new GlobalRevocationService(
-    resolver as unknown as SubjectResolver,
+    directory as unknown as UserDirectory,
     watermarks as unknown as WatermarkRepository,
     revokedSris as unknown as RevokedSriRepository,
     terminator as unknown as SessionTerminator,

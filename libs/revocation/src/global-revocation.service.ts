@@ -2,8 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SessionEvents, SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
 import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
-import { SubjectIdentifier } from './subject/sub-id';
-import { SubjectResolver } from './subject/subject-resolver.service';
+import { SubjectIdentifier, USER_DIRECTORY, UserDirectory } from '@app/users';
 
 /**
  * What CAEP receivers hear as the `initiating_entity` of a global revocation: `policy` (a
@@ -46,7 +45,7 @@ export class RevocationIncompleteError extends Error {
 @Injectable()
 export class GlobalRevocationService {
   constructor(
-    private readonly resolver: SubjectResolver,
+    @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
     private readonly watermarks: WatermarkRepository,
     private readonly revokedSris: RevokedSriRepository,
     private readonly terminator: SessionTerminator,
@@ -58,7 +57,7 @@ export class GlobalRevocationService {
 
   /** `caller` (a client id) is recorded on the revoked sessions and the SRI list. */
   async revoke(subject: SubjectIdentifier, caller: string): Promise<GlobalRevocationResult> {
-    const { user, matches } = await this.resolver.resolve(subject);
+    const { user, matches } = await this.users.resolveSubject(subject);
     if (!user) return { userId: null, matches, sessionsRevoked: 0 };
     const sessionsRevoked = await this.apply(user.id, caller, false);
     return { userId: user.id, matches, sessionsRevoked };

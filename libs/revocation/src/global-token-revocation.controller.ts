@@ -14,7 +14,7 @@ import { JsonContentTypeGuard } from './auth/json-content-type.guard';
 import { GlobalRevocationErrorDto, GlobalTokenRevocationRequestDto, SUB_ID_DTOS } from './dto/global-token-revocation.dto';
 import { GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
 import { GLOBAL_TOKEN_REVOCATION_PATH } from './revocation.constants';
-import { SubjectIdentifier } from './subject/sub-id';
+import { SubjectIdentifier } from '@app/users';
 import { SubIdPipe } from './subject/sub-id.pipe';
 
 /** The audit log reads `auditNote` from the request (the `note` extra field). */

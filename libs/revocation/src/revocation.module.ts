@@ -1,17 +1,15 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { APP_CONFIG, AppConfig, loadAppConfig, ROOT_APP_CONFIG } from '@app/common';
-import { userDirectoryProvider } from '@app/store';
 import { GlobalRevocationAuthGuard } from './auth/global-revocation-auth.guard';
 import { JsonContentTypeGuard } from './auth/json-content-type.guard';
 import { RevocationAssertionVerifier } from './auth/revocation-assertion.verifier';
-import { GlobalRevocationService } from './global-revocation.service';
 import { GlobalTokenRevocationController } from './global-token-revocation.controller';
+import { RevocationCoreModule } from './revocation-core.module';
 import { RevocationDiscovery } from './revocation-discovery';
 import {
   ALL_SUB_ID_FORMATS, normalizePrefix, ResolvedRevocationOptions, REVOCATION_OPTIONS, revocationConfig, RevocationModuleAsyncOptions, RevocationModuleOptions,
 } from './revocation.options';
-import { SubjectResolver } from './subject/subject-resolver.service';
 
 type FactoryOptions = Omit<RevocationModuleOptions, 'pathPrefix' | 'userDirectory'>;
 const FACTORY_OPTIONS = Symbol('REVOCATION_FACTORY_OPTIONS');
@@ -44,7 +42,7 @@ export class RevocationModule {
     const prefix = normalizePrefix(fixed.pathPrefix ?? loadAppConfig().globalTokenRevocationPrefix);
     return {
       module: RevocationModule,
-      imports: [...imports, ...(prefix ? [RouterModule.register([{ path: prefix, module: RevocationModule }])] : [])],
+      imports: [...imports, RevocationCoreModule.forRoot({ userDirectory: fixed.userDirectory }), ...(prefix ? [RouterModule.register([{ path: prefix, module: RevocationModule }])] : [])],
       controllers: [GlobalTokenRevocationController],
       providers: [
         factory,
@@ -56,11 +54,10 @@ export class RevocationModule {
           provide: REVOCATION_OPTIONS, inject: [FACTORY_OPTIONS],
           useFactory: (o: FactoryOptions): ResolvedRevocationOptions => ({ subIdFormats: new Set(o.subIdFormats ?? ALL_SUB_ID_FORMATS) }),
         },
-        userDirectoryProvider(fixed.userDirectory),
-        GlobalRevocationService, SubjectResolver, RevocationAssertionVerifier,
+        RevocationAssertionVerifier,
         JsonContentTypeGuard, GlobalRevocationAuthGuard, RevocationDiscovery,
       ],
-      exports: [GlobalRevocationService],
+      exports: [RevocationCoreModule],
     };
   }
 }

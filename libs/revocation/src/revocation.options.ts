@@ -1,6 +1,7 @@
 import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
 import { normalizePathPrefix } from '@app/common';
-import type { AppConfig, SubjectIdentifier, UserDirectoryBinding } from '@app/common';
+import type { AppConfig } from '@app/common';
+import type { SubjectIdentifier, UserDirectoryBinding } from '@app/users';
 
 /** The `sub_id` forms a deployment may accept: the RFC 9493 formats, and Janssen's attribute form (`attribute`). */
 export type SubIdFormat = SubjectIdentifier['kind'];

@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { APP_CONFIG, AppConfig, ROOT_APP_CONFIG } from '@app/common';
-import { userDirectoryProvider } from '@app/store';
+import { userDirectoryProvider } from '@app/users';
 import { RevocationListPurger } from './revoked-sris/revocation-list-purger.service';
 import { RevocationListService } from './revoked-sris/revocation-list.service';
 import { RevokedSrisController } from './revoked-sris/revoked-sris.controller';

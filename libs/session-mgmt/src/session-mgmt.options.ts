@@ -1,5 +1,6 @@
 import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
-import { AppConfig, normalizePathPrefix, UserDirectoryBinding } from '@app/common';
+import { AppConfig, normalizePathPrefix } from '@app/common';
+import type { UserDirectoryBinding } from '@app/users';
 
 /** Where PingFederate serves its session APIs, and where its clients call them. */
 export const DEFAULT_SESSION_MGMT_PREFIX = '/pf-ws/rest/sessionMgmt';

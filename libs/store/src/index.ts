@@ -17,5 +17,3 @@ export * from './repositories/user.repository';
 export * from './repositories/watermark.repository';
 export * from './transactor';
 export * from './revocation-events';
-export * from './users/store-user-directory';
-export * from './users/user-directory.provider';

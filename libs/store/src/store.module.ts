@@ -18,14 +18,11 @@ import { UserRepository } from './repositories/user.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
 import { resolveStoreOptions, STORE_OPTIONS, StoreModuleAsyncOptions, StoreModuleOptions } from './store.options';
 import { Transactor } from './transactor';
-import { StoreUserDirectory } from './users/store-user-directory';
 
 const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriLifetime, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
   UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository,
-  // The default UserDirectory; feature modules bind USER_DIRECTORY to it unless the host gives another.
-  StoreUserDirectory,
 ];
 
 /**

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { ClientAdminService } from '@app/admin/admin/client-admin.service';
-import { ACCESS_TOKEN_FORMATS, AUTH_METHODS, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto } from '@app/admin/admin/dto/client.dto';
+import { ACCESS_TOKEN_FORMATS, AUTH_METHODS, ClientAdminService, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto } from '@app/admin/core';
 import { CommandEnv, readSecret, validated } from '../context';
 import { UsageFailure } from '../errors';
 import { cell, fields, json, list, table, time } from '../output';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { FeatureFlagAdminService } from '@app/admin/admin/feature-flag-admin.service';
+import { FeatureFlagAdminService } from '@app/admin/core';
 import { CommandEnv } from '../context';
 import { json, table } from '../output';
 

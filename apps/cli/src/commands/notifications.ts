@@ -1,7 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { NotificationViewDto } from '@app/admin/admin/dto/notification.dto';
-import { NotificationAdminService, parseStatuses } from '@app/admin/admin/notification-admin.service';
-import { MAX_PAGE } from '@app/admin/admin/user-admin.service';
+import { MAX_PAGE, NotificationAdminService, NotificationViewDto, parseStatuses } from '@app/admin/core';
 import { ApiError } from '@app/common';
 import { CommandEnv } from '../context';
 import { UsageFailure } from '../errors';

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { SessionViewDto } from '@app/admin/admin/dto/session.dto';
-import { SessionAdminService } from '@app/admin/admin/session-admin.service';
+import { SessionAdminService, SessionViewDto } from '@app/admin/core';
 import { CommandEnv } from '../context';
 import { cell, json, list, table, time } from '../output';
 import { exactlyOne, resolveUser } from './users';

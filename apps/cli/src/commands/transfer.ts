@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { ExportService } from '@app/admin/provisioning/export.service';
-import { ProvisioningService } from '@app/admin/provisioning/provisioning.service';
+import { ExportService, ProvisioningService } from '@app/admin/core';
 import { CommandEnv } from '../context';
 import { CliFailure } from '../errors';
 import { json, table } from '../output';

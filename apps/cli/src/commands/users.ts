@@ -1,10 +1,9 @@
 import { userInfo } from 'node:os';
 import { INestApplicationContext } from '@nestjs/common';
 import { Command, InvalidArgumentError } from 'commander';
-import { UserInputDto, UserViewDto } from '@app/admin/admin/dto/user.dto';
-import { MAX_PAGE, UserAdminService } from '@app/admin/admin/user-admin.service';
-import { GlobalRevocationService } from '@app/revocation/global-revocation.service';
-import { SessionWatermarkWorker } from '@app/sessions/termination/session-watermark-worker.service';
+import { MAX_PAGE, UserAdminService, UserInputDto, UserViewDto } from '@app/admin/core';
+import { GlobalRevocationService } from '@app/revocation/core';
+import { SessionWatermarkWorker } from '@app/sessions';
 import { UserRepository } from '@app/store';
 import { CommandEnv, readSecret, validated } from '../context';
 import { CliFailure, UsageFailure } from '../errors';

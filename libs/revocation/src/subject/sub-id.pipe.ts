@@ -1,7 +1,7 @@
 import { Inject, Injectable, PipeTransform } from '@nestjs/common';
 import { invalidRequest } from '@app/common';
 import { ResolvedRevocationOptions, REVOCATION_OPTIONS } from '../revocation.options';
-import { parseSubId, SubjectIdentifier } from './sub-id';
+import { parseSubId, SubjectIdentifier } from '@app/users';
 
 /** Validates the request body (400 `invalid_request`) and hands the controller the subject it names, in a format the module accepts. */
 @Injectable()

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, USER_DIRECTORY, UserDirectory } from '@app/common';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { USER_DIRECTORY, UserDirectory } from '@app/users';
 import { SessionRepository, UserSessionEntity } from '@app/store';
 import { SessionInfoDto } from '../dto/session-info.dto';
 import { UserSessionStatus } from '../dto/user-session-status.dto';

@@ -1,5 +1,5 @@
 import { ApiError } from '@app/common';
-import { parseAcctUri, parseSubId } from './sub-id';
+import { parseAcctUri, parseSubId } from './subject-identifier';
 
 function refusal(body: unknown): ApiError {
   try {

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, DirectoryUser, parseAcctUri, ResolvedSubject, SubjectIdentifier, UserDirectory } from '@app/common';
-import { UserRepository } from '../repositories/user.repository';
+import { APP_CONFIG, AppConfig } from '@app/common';
+import { UserRepository } from '@app/store';
+import { parseAcctUri, SubjectIdentifier } from './subject-identifier';
+import { DirectoryUser, ResolvedSubject, UserDirectory } from './user-directory';
 
 /** User attributes that hold an e-mail address (OpenID Connect `email`, LDAP/Janssen `mail`). */
 export const EMAIL_ATTRIBUTES = ['email', 'mail'];

@@ -1,6 +1,31 @@
-import { invalidRequest, parseAcctUri, SubjectIdentifier } from '@app/common';
+import { invalidRequest } from '@app/common';
 
-export { parseAcctUri, type SubjectIdentifier } from '@app/common';
+/**
+ * Who a request names, as the Global Token Revocation endpoint reads it: RFC 9493 subject
+ * identifiers (the IETF draft), or Janssen's `{"format": "<user attribute name>", "id": "<value>"}`.
+ */
+export type SubjectIdentifier =
+  | { kind: 'email'; email: string }
+  | { kind: 'phone_number'; phone_number: string }
+  | { kind: 'opaque'; id: string }
+  | { kind: 'iss_sub'; iss: string; sub: string }
+  | { kind: 'account'; uri: string }
+  /** Janssen: the user whose attribute `attribute` equals `value`. */
+  | { kind: 'attribute'; attribute: string; value: string };
+
+/** RFC 7565: `acct:userpart@host`. */
+const ACCT_URI = /^acct:([^@\s/]+)@([^@\s/]+)$/i;
+
+/** The parts of an `acct:` URI (RFC 7565), percent-decoded; undefined when malformed. */
+export function parseAcctUri(uri: string): { user: string; host: string } | undefined {
+  const m = ACCT_URI.exec(uri);
+  if (!m) return undefined;
+  try {
+    return { user: decodeURIComponent(m[1]), host: decodeURIComponent(m[2]).toLowerCase() };
+  } catch {
+    return undefined;
+  }
+}
 
 /** RFC 9493 §3.2 formats this server resolves, each with the members it requires. */
 const RFC9493_MEMBERS = {

@@ -1,15 +1,4 @@
-/**
- * Who a request names, as the Global Token Revocation endpoint reads it: RFC 9493 subject
- * identifiers (the IETF draft), or Janssen's `{"format": "<user attribute name>", "id": "<value>"}`.
- */
-export type SubjectIdentifier =
-  | { kind: 'email'; email: string }
-  | { kind: 'phone_number'; phone_number: string }
-  | { kind: 'opaque'; id: string }
-  | { kind: 'iss_sub'; iss: string; sub: string }
-  | { kind: 'account'; uri: string }
-  /** Janssen: the user whose attribute `attribute` equals `value`. */
-  | { kind: 'attribute'; attribute: string; value: string };
+import type { SubjectIdentifier } from './subject-identifier';
 
 /** A user as the directory names it. */
 export interface DirectoryUser {
@@ -50,17 +39,3 @@ export type UserDirectoryBinding = (new (...args: never[]) => UserDirectory) | U
 
 /** Injection token of the UserDirectory the feature modules use. */
 export const USER_DIRECTORY = Symbol('USER_DIRECTORY');
-
-/** RFC 7565: `acct:userpart@host`. */
-const ACCT_URI = /^acct:([^@\s/]+)@([^@\s/]+)$/i;
-
-/** The parts of an `acct:` URI (RFC 7565), percent-decoded; undefined when malformed. */
-export function parseAcctUri(uri: string): { user: string; host: string } | undefined {
-  const m = ACCT_URI.exec(uri);
-  if (!m) return undefined;
-  try {
-    return { user: decodeURIComponent(m[1]), host: decodeURIComponent(m[2]).toLowerCase() };
-  } catch {
-    return undefined;
-  }
-}

@@ -1,6 +1,6 @@
-import type { AppConfig, SubjectIdentifier } from '@app/common';
-import type { UserEntity } from '../entities';
-import type { UserRepository } from '../repositories/user.repository';
+import type { AppConfig } from '@app/common';
+import type { UserEntity, UserRepository } from '@app/store';
+import type { SubjectIdentifier } from './subject-identifier';
 import { EMAIL_ATTRIBUTES, PHONE_ATTRIBUTES, StoreUserDirectory } from './store-user-directory';
 
 /** Records which lookup the resolver asked the store for; every lookup finds one user. */
