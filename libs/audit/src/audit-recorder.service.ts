@@ -8,25 +8,37 @@ import { AUDIT_SINKS, AuditRecord, AuditSink } from './audit-record';
 
 const PREFIX_DECISIONS_MAX = 1024;
 
+/** Writes the audit line of a request once its answer was sent: AuditInterceptor for the requests it took, AuditRecorder for the others. */
+export interface AuditLineWriter {
+  onResponse(request: FastifyRequest, reply: FastifyReply): void;
+}
+
+/** The request property that names the writer of a request's line; a Fastify request decoration, so every request has it. */
+export const AUDIT_WRITER = 'auditWriter';
+
 /** What the audit log reads from a request besides Fastify's own fields (RequestAuth in @app/auth sets `auth`). */
 export interface AuditableRequest {
   /** Set by the guard that authenticated the caller; absent when authentication failed or was not attempted. */
   auth?: { clientId?: unknown; method?: unknown };
   /** A short, secret-free remark a handler leaves for the `note` extra field, e.g. `matches=3`. */
   auditNote?: unknown;
+  /** The interceptor that took the request when it reached a handler; null or absent when none did. */
+  [AUDIT_WRITER]?: AuditLineWriter | null;
 }
 
 /**
- * Writes one audit record per response of a runtime-API route, from a Fastify onResponse hook.
+ * Writes the audit records of a runtime-API route, and owns the Fastify onResponse hook that
+ * decides who writes each one.
  *
- * Why a hook and not (only) a Nest interceptor: guards run before interceptors, and Fastify's
- * body parser (415, malformed JSON, 413) and the not-found handler run before or without Nest,
- * so an interceptor's tap({ next, error }) never sees those requests. onResponse runs once for
- * every response, whatever produced it, with the final status code; it runs after the reply was
- * sent, so writing adds no latency and cannot change the answer.
+ * A request that reached a handler was taken by AuditInterceptor, which writes its line. Guards
+ * run before interceptors, and Fastify's body parser (415, malformed JSON, 413) and its
+ * not-found handler run before or without Nest, so no interceptor sees those requests: the hook
+ * writes their line itself. onResponse runs once for every response, with the final status code
+ * (the exception filter's, when the handler threw), so each request gets exactly one line. It
+ * runs after the reply was sent: writing adds no latency and cannot change the answer.
  */
 @Injectable()
-export class AuditRecorder implements OnModuleInit {
+export class AuditRecorder implements OnModuleInit, AuditLineWriter {
   private readonly logger = new Logger('AuditLog');
   private readonly prefixes: string[];
   private readonly brokenSinks = new Set<AuditSink>();
@@ -45,13 +57,22 @@ export class AuditRecorder implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     // An application context without HTTP (the CLI) has nothing to audit.
     if (typeof fastify?.addHook !== 'function') return;
+    // Declared, so that every request has the same shape whether or not an interceptor took it.
+    if (!fastify.hasRequestDecorator(AUDIT_WRITER)) fastify.decorateRequest(AUDIT_WRITER, null);
     fastify.addHook('onResponse', (request, reply, done) => {
-      this.onResponse(request, reply);
+      const writer = (request as unknown as AuditableRequest)[AUDIT_WRITER] ?? this;
+      writer.onResponse(request, reply);
       done();
     });
   }
 
+  /** The line of a request that reached no handler (refused by a guard or the body parser, or matching no route). */
   onResponse(request: FastifyRequest, reply: FastifyReply): void {
+    this.write(request, reply);
+  }
+
+  /** Gives every sink the record of an answered request, when it is audited; never throws. */
+  write(request: FastifyRequest, reply: FastifyReply): void {
     let record: AuditRecord;
     try {
       if (!this.isAudited(request)) return;

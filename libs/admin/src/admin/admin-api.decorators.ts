@@ -1,15 +1,17 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiTags, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { AuditInterceptor } from '@app/audit';
 import { BearerAuth } from '@app/auth';
 import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
 import { AdminErrorDto } from './dto/error.dto';
 
-/** Every admin controller: a bearer token with the admin scope (enforced by AuthPolicyGuard), and its OpenAPI description. */
+/** Every admin controller: a bearer token with the admin scope (enforced by AuthPolicyGuard), the audit interceptor, and its OpenAPI description. */
 export const AdminApi = () =>
   applyDecorators(
     BearerAuth(ADMIN_SCOPE),
+    UseInterceptors(AuditInterceptor),
     ApiTags('Admin'),
     ApiBearerAuth('bearer'),
     ApiUnauthorizedResponse({ type: AdminErrorDto, description: 'invalid_token: the bearer token is missing, invalid, expired or revoked' }),
