@@ -1,4 +1,5 @@
 export * from './config/app.config';
+export * from './config/environment-variables';
 export * from './config/config.module';
 export * from './config/validate-config';
 export * from './errors/api-error';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
-import { EnvironmentVariables, loadAppConfig } from './app.config';
+import { loadAppConfig } from './app.config';
+import { EnvironmentVariables } from './environment-variables';
 import { ConfigValidationError } from './validate-config';
 
 /** The error loadAppConfig throws for `env`, or a failure if it throws none. */

@@ -1,4 +1,5 @@
-import { loadAppConfig, parseTrustProxy } from './app.config';
+import { loadAppConfig } from './app.config';
+import { parseTrustProxy } from './environment-variables';
 import { ConfigValidationError } from './validate-config';
 
 describe('audit log and proxy settings', () => {
