@@ -3,7 +3,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, APP_CONFIG, clientErrorHandler, frameworkErrorHandler, loadAppConfig, parseFormBody, replySerializer } from '@app/common';
+import { AppConfig, APP_CONFIG, clientErrorHandler, ErrorBodyShapes, frameworkErrorHandler, loadAppConfig, parseFormBody, replySerializer } from '@app/common';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id/request-id';
 import { API_SECURITY_HEADERS, HSTS_HEADER, HSTS_VALUE, htmlSecurityHeaders, upgradeToHtmlHeaders } from './http/security-headers';
@@ -42,6 +42,8 @@ const HELMET_OPTIONS: HelmetOptions = {
 /** Builds the Fastify-based Nest application; main.ts and the e2e tests share it. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const base = { ...loadAppConfig(), ...options.config };
+  // The error body shapes the modules declare for their prefixes, known once the app is built.
+  let errorBodies = ErrorBodyShapes.none;
   const adapter = new FastifyAdapter({
     bodyLimit: base.bodyLimit,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (request.ip, the audit log).
@@ -59,7 +61,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       connectionsCheckingInterval: Math.min(30_000, Math.max(250, base.requestTimeout * 250)),
     },
     // Errors raised before routing, and requests Node's HTTP parser refuses, answer JSON in the API's shape.
-    frameworkErrors: (err: Error, request: unknown, reply: unknown) => frameworkErrorHandler(err, request as FastifyRequest, reply as FastifyReply),
+    frameworkErrors: (err: Error, request: unknown, reply: unknown) => frameworkErrorHandler(err, request as FastifyRequest, reply as FastifyReply, errorBodies),
     clientErrorHandler,
     // Fastify answers 414 past 100 characters; path parameters carry SRIs (255) and URL-encoded user keys (1024).
     routerOptions: { maxParamLength: 4096 },
@@ -95,6 +97,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     abortOnError: false,
     bodyParser: false,
   });
+  errorBodies = ErrorBodyShapes.of(app);
   app.enableShutdownHooks();
   // No CORS unless configured: without the headers, browsers refuse cross-origin calls.
   if (base.corsOrigins.length > 0) {

@@ -1,4 +1,4 @@
-import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { AppConfig } from '@app/common';
 import type { DiscoveryMetadata } from './discovery.registry';
 
@@ -26,20 +26,20 @@ export interface DiscoveryModuleOptions {
   metadata?: DiscoveryMetadata;
 }
 
-type FactoryOptions = Omit<DiscoveryModuleOptions, 'paths'>;
+/** The paths shape routes: given directly, to forRootAsync too, since they are fixed when the application is built. */
+export type DiscoveryModuleExtras = Pick<DiscoveryModuleOptions, 'paths'>;
 
-/** DiscoveryModule.forRootAsync: options from a factory, except the paths, which shape routes. */
-export interface DiscoveryModuleAsyncOptions extends Pick<DiscoveryModuleOptions, 'paths'> {
-  imports?: DynamicModule['imports'];
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  useFactory: (...args: never[]) => FactoryOptions | Promise<FactoryOptions>;
-}
+/** The options forRootAsync's factory gives: all but the paths. */
+export type DiscoveryFactoryOptions = Omit<DiscoveryModuleOptions, keyof DiscoveryModuleExtras>;
+
+/** DiscoveryModule.forRootAsync: `{ imports, inject, useFactory }` (or `useClass`), and the paths. */
+export interface DiscoveryModuleAsyncOptions extends ConfigurableModuleAsyncOptions<DiscoveryFactoryOptions>, DiscoveryModuleExtras {}
 
 /** The static entries the registry merges after the base document. */
 export const DISCOVERY_METADATA = Symbol('DISCOVERY_METADATA');
 
 /** The module's view of AppConfig: the server's, with the issuer given. */
-export function discoveryConfig(root: AppConfig, o: FactoryOptions): AppConfig {
+export function discoveryConfig(root: AppConfig, o: DiscoveryFactoryOptions): AppConfig {
   if (o.issuer !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.issuer)) throw new Error(`DiscoveryModule: issuer must be an http(s) URL, got ${o.issuer}`);
   return { ...root, ...(o.issuer !== undefined && { issuer: o.issuer.replace(/\/+$/, '') }) };
 }

@@ -1,4 +1,4 @@
-import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 
 /** The feature flags this server knows, each with its default (used until the store says otherwise). */
 export const FEATURE_FLAGS = {
@@ -20,12 +20,8 @@ export interface FeatureFlagModuleOptions {
   defaults?: Partial<Record<FeatureFlagName, boolean>>;
 }
 
-/** FeatureFlagModule.forRootAsync: the options from a factory. */
-export interface FeatureFlagModuleAsyncOptions {
-  imports?: DynamicModule['imports'];
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  useFactory: (...args: never[]) => FeatureFlagModuleOptions | Promise<FeatureFlagModuleOptions>;
-}
+/** FeatureFlagModule.forRootAsync: the options from a factory (`{ imports, inject, useFactory }`, or `useClass`). */
+export type FeatureFlagModuleAsyncOptions = ConfigurableModuleAsyncOptions<FeatureFlagModuleOptions>;
 
 /** The host's defaults (FeatureFlagModuleOptions.defaults); absent, each flag's documented one. */
 export const FEATURE_FLAG_DEFAULTS = Symbol('FEATURE_FLAG_DEFAULTS');

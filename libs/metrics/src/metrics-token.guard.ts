@@ -1,30 +1,25 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiError, OAuthErrorCode } from '@app/common';
+import { ApiError, constantTimeEqual, OAuthErrorCode } from '@app/common';
 import { METRICS_OPTIONS, MetricsOptions } from './metrics.options';
 
 /**
- * With a token configured, a scrape must send `Authorization: Bearer <token>`. Digests of both
- * sides are compared, so the comparison takes the same time whatever the length sent.
+ * With a token configured, a scrape must send `Authorization: Bearer <token>`, compared in
+ * constant time whatever the length sent.
  */
 @Injectable()
 export class MetricsTokenGuard implements CanActivate {
-  private readonly expected?: Buffer;
+  private readonly expected?: string;
 
   constructor(@Inject(METRICS_OPTIONS) options: MetricsOptions) {
-    this.expected = options.token ? digest(options.token) : undefined;
+    this.expected = options.token || undefined;
   }
 
   canActivate(ctx: ExecutionContext): boolean {
     if (!this.expected) return true;
     const header = ctx.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
     const m = typeof header === 'string' ? /^Bearer ([\x21-\x7e]+)$/i.exec(header.trim()) : null;
-    if (m && timingSafeEqual(digest(m[1]), this.expected)) return true;
+    if (m && constantTimeEqual(m[1], this.expected)) return true;
     throw new ApiError(401, OAuthErrorCode.invalidToken, 'A valid metrics bearer token is required.', { 'WWW-Authenticate': 'Bearer realm="metrics"' });
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

@@ -1,4 +1,4 @@
-import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { AppConfig } from '@app/common';
 
 /** The grant types of the token endpoint; `authorization_code` redeems the codes SignInModule's /authorize issues. */
@@ -22,14 +22,14 @@ export interface OAuthModuleOptions {
   authorizationCodeTtl?: number;
 }
 
-type FactoryOptions = Omit<OAuthModuleOptions, 'pathPrefix'>;
+/** The path prefix shapes routes: given directly, to forRootAsync too, since it is fixed when the application is built. */
+export type OAuthModuleExtras = Pick<OAuthModuleOptions, 'pathPrefix'>;
 
-/** OAuthModule.forRootAsync: options from a factory, except the path prefix, which shapes routes. */
-export interface OAuthModuleAsyncOptions extends Pick<OAuthModuleOptions, 'pathPrefix'> {
-  imports?: DynamicModule['imports'];
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  useFactory: (...args: never[]) => FactoryOptions | Promise<FactoryOptions>;
-}
+/** The options forRootAsync's factory gives: all but the extras. */
+export type OAuthFactoryOptions = Omit<OAuthModuleOptions, keyof OAuthModuleExtras>;
+
+/** OAuthModule.forRootAsync: `{ imports, inject, useFactory }` (or `useClass`), and the path prefix. */
+export interface OAuthModuleAsyncOptions extends ConfigurableModuleAsyncOptions<OAuthFactoryOptions>, OAuthModuleExtras {}
 
 /** The options in effect, every default applied. */
 export interface ResolvedOAuthOptions {
@@ -45,7 +45,7 @@ export const OAUTH_OPTIONS = Symbol('OAUTH_OPTIONS');
  * not outlive the server's lifetimes: the revocation index forgets a user's revocation once every
  * token issued before it has expired by those lifetimes, so a longer-lived token would come back.
  */
-export function oauthConfig(root: AppConfig, o: FactoryOptions): AppConfig {
+export function oauthConfig(root: AppConfig, o: OAuthFactoryOptions): AppConfig {
   for (const [option, value, limit, variable] of [
     ['accessTokenTtl', o.accessTokenTtl, root.accessTokenTtl, 'ACCESS_TOKEN_TTL'],
     ['idTokenTtl', o.idTokenTtl, root.idTokenTtl, 'ID_TOKEN_TTL'],

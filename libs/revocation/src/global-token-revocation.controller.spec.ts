@@ -1,7 +1,5 @@
 import { ApiError, AppConfig } from '@app/common';
 import type { RequestAuth } from '@app/auth';
-import { ExecutionContext } from '@nestjs/common';
-import { JsonContentTypeGuard } from './auth/json-content-type.guard';
 import { GlobalRevocationResult, GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
 import { GlobalTokenRevocationController } from './global-token-revocation.controller';
 
@@ -43,21 +41,5 @@ describe('GlobalTokenRevocationController', () => {
     expect(err.description).not.toMatch(/disk/);
     const other = new Error('unexpected');
     await expect(controller(other).c.revoke(SUBJECT, AUTH, {} as never)).rejects.toBe(other);
-  });
-});
-
-describe('JsonContentTypeGuard', () => {
-  const ctx = (contentType?: string) =>
-    ({ switchToHttp: () => ({ getRequest: () => ({ headers: contentType === undefined ? {} : { 'content-type': contentType } }) }) }) as ExecutionContext;
-  const guard = new JsonContentTypeGuard();
-
-  it('lets application/json through, with parameters and in any case', () => {
-    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON']) expect(guard.canActivate(ctx(type))).toBe(true);
-  });
-
-  it('refuses anything else with 415', () => {
-    for (const type of [undefined, '', 'text/plain', 'application/x-www-form-urlencoded', 'application/jsonp', 'application/merge-patch+json']) {
-      expect(() => guard.canActivate(ctx(type))).toThrow(expect.objectContaining({ status: 415, code: 'unsupported_media_type' }));
-    }
   });
 });

@@ -5,12 +5,11 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiError, APP_CONFIG, AppConfig, isStoreUnavailable, notFound, storeUnavailable } from '@app/common';
+import { ApiError, APP_CONFIG, AppConfig, isStoreUnavailable, JsonContentTypeGuard, notFound, storeUnavailable } from '@app/common';
 import { Audited } from '@app/audit';
 import { CurrentAuth, CustomAuth, RequestAuth } from '@app/auth';
 import { RequireFeature } from '@app/feature-flag';
 import { GlobalRevocationAuthGuard } from './auth/global-revocation-auth.guard';
-import { JsonContentTypeGuard } from './auth/json-content-type.guard';
 import { GlobalRevocationErrorDto, GlobalTokenRevocationRequestDto, SUB_ID_DTOS } from './dto/global-token-revocation.dto';
 import { GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
 import { GLOBAL_TOKEN_REVOCATION_PATH } from './revocation.constants';

@@ -1,5 +1,4 @@
 export * from './auth/global-revocation-auth.guard';
-export * from './auth/json-content-type.guard';
 export * from './auth/revocation-assertion.verifier';
 export * from './global-revocation.service';
 export * from './revocation.constants';

@@ -1,4 +1,4 @@
-import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import { normalizePathPrefix } from '@app/common';
 import type { AppConfig } from '@app/common';
 import type { SubjectIdentifier, UserDirectoryBinding } from '@app/users';
@@ -26,12 +26,14 @@ export interface RevocationModuleOptions {
   userDirectory?: UserDirectoryBinding;
 }
 
-/** RevocationModule.forRootAsync: options from a factory, except what shapes routes and providers. */
-export interface RevocationModuleAsyncOptions extends Pick<RevocationModuleOptions, 'pathPrefix' | 'userDirectory'> {
-  imports?: DynamicModule['imports'];
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  useFactory: (...args: never[]) => Omit<RevocationModuleOptions, 'pathPrefix' | 'userDirectory'> | Promise<Omit<RevocationModuleOptions, 'pathPrefix' | 'userDirectory'>>;
-}
+/** What shapes routes and providers: given directly, to forRootAsync too, since it is fixed when the application is built. */
+export type RevocationModuleExtras = Pick<RevocationModuleOptions, 'pathPrefix' | 'userDirectory'>;
+
+/** The options forRootAsync's factory gives: all but the extras. */
+export type RevocationFactoryOptions = Omit<RevocationModuleOptions, keyof RevocationModuleExtras>;
+
+/** RevocationModule.forRootAsync: `{ imports, inject, useFactory }` (or `useClass`), and the extras. */
+export interface RevocationModuleAsyncOptions extends ConfigurableModuleAsyncOptions<RevocationFactoryOptions>, RevocationModuleExtras {}
 
 /** The options in effect, every default applied. */
 export interface ResolvedRevocationOptions {

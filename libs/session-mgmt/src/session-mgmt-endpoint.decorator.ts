@@ -4,9 +4,8 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { ClientAuthGuard, CustomAuth } from '@app/auth';
-import { PingFederateErrors } from '@app/common';
+import { JsonContentTypeGuard, PingFederateErrors } from '@app/common';
 import { PingFederateErrorDto } from './dto/ping-federate-error.dto';
-import { JsonContentTypeGuard } from './guards/json-content-type.guard';
 import { RequireSessionApiPermission, SessionApiPermission, SessionApiPermissionGuard } from './guards/session-api-permission.guard';
 import { XsrfHeaderGuard } from './guards/xsrf-header.guard';
 

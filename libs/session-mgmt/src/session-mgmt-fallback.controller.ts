@@ -2,7 +2,7 @@ import { All, Controller, Inject, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
-import { ApiError, OAuthErrorCode, PingFederateErrors, useErrorBodyForPrefix } from '@app/common';
+import { ApiError, OAuthErrorCode } from '@app/common';
 import { ResolvedSessionMgmtOptions, SESSION_MGMT_OPTIONS } from './session-mgmt.options';
 
 /** The routes of this module below its prefix, to tell a wrong method (405) from a wrong path (404). */
@@ -17,21 +17,18 @@ const ROUTES: [RegExp, string][] = [
 
 /**
  * Any other request under the module's prefix (/pf-ws/rest/sessionMgmt by default): 404 or 405, still in the `{"resultId","message"}`
- * shape a PingFederate client parses. Fastify prefers every declared route to this wildcard.
+ * shape a PingFederate client parses. The module declares that shape for its whole prefix (errorBodyForPrefix), since Nest's
+ * adapter registers an `@All` route without route config and some requests never reach it (a method Nest does not route, an
+ * empty path parameter). Fastify prefers every declared route to this wildcard.
  */
 @ApiExcludeController()
 @Public()
 @Controller()
 export class SessionMgmtFallbackController {
-  constructor(@Inject(SESSION_MGMT_OPTIONS) private readonly options: ResolvedSessionMgmtOptions) {
-    // What even this wildcard never sees (a method Nest does not route, an empty path parameter)
-    // still answers {"resultId","message"}.
-    useErrorBodyForPrefix(options.pathPrefix, 'pingfederate');
-  }
+  constructor(@Inject(SESSION_MGMT_OPTIONS) private readonly options: ResolvedSessionMgmtOptions) {}
 
   // Below the module's prefix (RouterModule), as every route of the module.
   @All('*')
-  @PingFederateErrors()
   fallback(@Req() req: FastifyRequest): never {
     const path = req.url.split('?')[0].slice(this.options.pathPrefix.length);
     const route = ROUTES.find(([pattern]) => pattern.test(path));

@@ -18,9 +18,6 @@ export const SessionMgmtErrors = {
   /** Seed: 400 when the X-XSRF-HEADER HTTP header is not found. */
   xsrfHeaderMissing: () =>
     new ApiError(400, OAuthErrorCode.invalidRequest, 'The X-XSRF-HEADER header is required (any non-empty value).', {}, 'session_mgmt_xsrf_header_missing'),
-  /** Seed: 415 when the Content-Type: application/json header is not found. */
-  unsupportedMediaType: () =>
-    new ApiError(415, OAuthErrorCode.unsupportedMediaType, 'The Content-Type must be application/json.', {}, 'session_mgmt_unsupported_media_type'),
   permissionDenied: (what: string) =>
     new ApiError(403, OAuthErrorCode.accessDenied, `The client is not allowed to access the ${what}.`, {}, 'session_mgmt_access_denied'),
 } as const;

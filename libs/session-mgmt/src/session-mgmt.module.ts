@@ -1,6 +1,6 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { APP_CONFIG, AppConfig, ROOT_APP_CONFIG } from '@app/common';
+import { APP_CONFIG, AppConfig, errorBodyForPrefix, ROOT_APP_CONFIG } from '@app/common';
 import { userDirectoryProvider } from '@app/users';
 import { RevocationListPurger } from './revoked-sris/revocation-list-purger.service';
 import { RevocationListService } from './revoked-sris/revocation-list.service';
@@ -8,15 +8,33 @@ import { RevokedSrisController } from './revoked-sris/revoked-sris.controller';
 import { SessionMgmtDiscovery } from './session-mgmt-discovery';
 import { SessionMgmtFallbackController } from './session-mgmt-fallback.controller';
 import {
-  SESSION_MGMT_OPTIONS, SessionMgmtModuleAsyncOptions, sessionMgmtConfig, SessionMgmtModuleOptions, sessionMgmtPrefix,
+  ResolvedSessionMgmtOptions, SESSION_MGMT_OPTIONS, sessionMgmtConfig, SessionMgmtFactoryOptions, SessionMgmtModuleExtras, SessionMgmtModuleOptions,
+  sessionMgmtPrefix,
 } from './session-mgmt.options';
 import { SessionMgmtService } from './sessions/session-mgmt.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { UsersController } from './users/users.controller';
 
+/** The options of forRoot, or of forRootAsync's factory, less the extras. */
 const FACTORY_OPTIONS = Symbol('SESSION_MGMT_FACTORY_OPTIONS');
 
-type FactoryOptions = Omit<SessionMgmtModuleOptions, 'pathPrefix' | 'userDirectory'>;
+const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<SessionMgmtFactoryOptions>({ optionsInjectionToken: FACTORY_OPTIONS })
+  .setClassMethodName('forRoot')
+  .setExtras<SessionMgmtModuleExtras>({ pathPrefix: undefined, userDirectory: undefined }, (definition, { pathPrefix, userDirectory }): DynamicModule => {
+    const prefix = sessionMgmtPrefix(pathPrefix);
+    return {
+      ...definition,
+      imports: [...(definition.imports ?? []), RouterModule.register([{ path: prefix, module: definition.module }])],
+      providers: [
+        ...(definition.providers ?? []),
+        { provide: SESSION_MGMT_OPTIONS, useValue: { pathPrefix: prefix } satisfies ResolvedSessionMgmtOptions },
+        // Every error below the prefix is PingFederate's, routed or not.
+        errorBodyForPrefix(prefix, 'pingfederate'),
+        userDirectoryProvider(userDirectory),
+      ],
+    };
+  })
+  .build();
 
 /**
  * PingFederate's Session Revocation API (`{pathPrefix}/revokedSris`, by default under
@@ -24,39 +42,20 @@ type FactoryOptions = Omit<SessionMgmtModuleOptions, 'pathPrefix' | 'userDirecto
  * `…/users/{userKey}`). Needs
  * AppConfigModule, StoreModule, AuthModule, SessionsCoreModule and FeatureFlagModule (all
  * global) in the host. Options left out keep the server's configuration; inside the module,
- * AppConfig reads as the server's with the options applied.
+ * AppConfig reads as the server's with the options applied. `forRootAsync` takes the options
+ * from a factory, `pathPrefix` and `userDirectory` directly.
  */
-@Module({})
-export class SessionMgmtModule {
-  static forRoot(options: SessionMgmtModuleOptions = {}): DynamicModule {
-    const { pathPrefix, userDirectory, ...rest } = options;
-    return SessionMgmtModule.build({ pathPrefix, userDirectory }, { provide: FACTORY_OPTIONS, useValue: rest });
-  }
-
-  /** Options from a factory; the path prefix and the directory are given directly, as they shape routes and providers. */
-  static forRootAsync(options: SessionMgmtModuleAsyncOptions): DynamicModule {
-    return SessionMgmtModule.build(
-      { pathPrefix: options.pathPrefix, userDirectory: options.userDirectory },
-      { provide: FACTORY_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
-      options.imports,
-    );
-  }
-
-  private static build(fixed: Pick<SessionMgmtModuleOptions, 'pathPrefix' | 'userDirectory'>, factory: Provider, imports: DynamicModule['imports'] = []): DynamicModule {
-    const prefix = sessionMgmtPrefix(fixed.pathPrefix);
-    return {
-      module: SessionMgmtModule,
-      imports: [...imports, RouterModule.register([{ path: prefix, module: SessionMgmtModule }])],
-      // The fallback last: a wildcard, answering only what no other route does.
-      controllers: [RevokedSrisController, SessionsController, UsersController, SessionMgmtFallbackController],
-      providers: [
-        factory,
-        { provide: APP_CONFIG, inject: [ROOT_APP_CONFIG, FACTORY_OPTIONS], useFactory: (root: AppConfig, o: FactoryOptions) => sessionMgmtConfig(root, o) },
-        { provide: SESSION_MGMT_OPTIONS, useValue: { pathPrefix: prefix } },
-        userDirectoryProvider(fixed.userDirectory),
-        RevocationListService, RevocationListPurger, SessionMgmtService, SessionMgmtDiscovery,
-      ],
-      exports: [RevocationListService, RevocationListPurger],
-    };
+@Module({
+  // The fallback last: a wildcard, answering only what no other route does.
+  controllers: [RevokedSrisController, SessionsController, UsersController, SessionMgmtFallbackController],
+  providers: [
+    { provide: APP_CONFIG, inject: [ROOT_APP_CONFIG, FACTORY_OPTIONS], useFactory: (root: AppConfig, o: SessionMgmtFactoryOptions) => sessionMgmtConfig(root, o) },
+    RevocationListService, RevocationListPurger, SessionMgmtService, SessionMgmtDiscovery,
+  ],
+  exports: [RevocationListService, RevocationListPurger],
+})
+export class SessionMgmtModule extends ConfigurableModuleClass {
+  static override forRoot(options: SessionMgmtModuleOptions = {}): DynamicModule {
+    return super.forRoot(options);
   }
 }

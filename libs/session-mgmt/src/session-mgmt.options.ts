@@ -1,4 +1,4 @@
-import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import { AppConfig, normalizePathPrefix } from '@app/common';
 import type { UserDirectoryBinding } from '@app/users';
 
@@ -23,14 +23,14 @@ export interface SessionMgmtModuleOptions {
   userDirectory?: UserDirectoryBinding;
 }
 
-type FactoryOptions = Omit<SessionMgmtModuleOptions, 'pathPrefix' | 'userDirectory'>;
+/** The path prefix and the directory shape routes and providers: given directly, to forRootAsync too, since they are fixed when the application is built. */
+export type SessionMgmtModuleExtras = Pick<SessionMgmtModuleOptions, 'pathPrefix' | 'userDirectory'>;
 
-/** SessionMgmtModule.forRootAsync: options from a factory, except the path prefix and the directory, which shape routes and providers. */
-export interface SessionMgmtModuleAsyncOptions extends Pick<SessionMgmtModuleOptions, 'pathPrefix' | 'userDirectory'> {
-  imports?: DynamicModule['imports'];
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  useFactory: (...args: never[]) => FactoryOptions | Promise<FactoryOptions>;
-}
+/** The options forRootAsync's factory gives: all but the extras. */
+export type SessionMgmtFactoryOptions = Omit<SessionMgmtModuleOptions, keyof SessionMgmtModuleExtras>;
+
+/** SessionMgmtModule.forRootAsync: `{ imports, inject, useFactory }` (or `useClass`), and the extras. */
+export interface SessionMgmtModuleAsyncOptions extends ConfigurableModuleAsyncOptions<SessionMgmtFactoryOptions>, SessionMgmtModuleExtras {}
 
 /** The options in effect that AppConfig does not hold. */
 export interface ResolvedSessionMgmtOptions {
@@ -47,7 +47,7 @@ export function sessionMgmtPrefix(pathPrefix: string | undefined): string {
 }
 
 /** The module's view of AppConfig: the server's, with the options given. */
-export function sessionMgmtConfig(root: AppConfig, o: FactoryOptions): AppConfig {
+export function sessionMgmtConfig(root: AppConfig, o: SessionMgmtFactoryOptions): AppConfig {
   return {
     ...root,
     ...(o.userKeyAttribute !== undefined && { sessionUserKeyAttribute: o.userKeyAttribute }),

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
@@ -16,7 +16,7 @@ import { TokenRepository } from './repositories/token.repository';
 import { UsedJtiRepository } from './repositories/used-jti.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
-import { resolveStoreOptions, STORE_OPTIONS, StoreModuleAsyncOptions, StoreModuleOptions } from './store.options';
+import { resolveStoreOptions, STORE_OPTIONS, StoreModuleOptions } from './store.options';
 import { Transactor } from './transactor';
 
 const REPOSITORIES = [
@@ -24,6 +24,12 @@ const REPOSITORIES = [
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriLifetime, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
   UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository,
 ];
+
+const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<StoreModuleOptions>({ optionsInjectionToken: STORE_OPTIONS })
+  .setClassMethodName('forRoot')
+  // Exported only where given: imported as is, the module provides no STORE_OPTIONS.
+  .setExtras({}, (definition): DynamicModule => ({ ...definition, exports: [STORE_OPTIONS] }))
+  .build();
 
 /**
  * The store: one TypeORM DataSource (SQLite or PostgreSQL), migrated at start, behind repositories.
@@ -49,17 +55,8 @@ const REPOSITORIES = [
   providers: REPOSITORIES,
   exports: [TypeOrmModule, ...REPOSITORIES],
 })
-export class StoreModule {
-  static forRoot(options: StoreModuleOptions = {}): DynamicModule {
-    return { module: StoreModule, providers: [{ provide: STORE_OPTIONS, useValue: options }], exports: [STORE_OPTIONS] };
-  }
-
-  static forRootAsync(options: StoreModuleAsyncOptions): DynamicModule {
-    return {
-      module: StoreModule,
-      imports: options.imports ?? [],
-      providers: [{ provide: STORE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }],
-      exports: [STORE_OPTIONS],
-    };
+export class StoreModule extends ConfigurableModuleClass {
+  static override forRoot(options: StoreModuleOptions = {}): DynamicModule {
+    return super.forRoot(options);
   }
 }

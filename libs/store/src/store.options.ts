@@ -1,4 +1,4 @@
-import type { DynamicModule, InjectionToken, OptionalFactoryDependency } from '@nestjs/common';
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { AppConfig } from '@app/common';
 
 /** Options of StoreModule.forRoot; each one left out keeps the server's configuration (AppConfig). */
@@ -13,12 +13,8 @@ export interface StoreModuleOptions {
   connectRetries?: number;
 }
 
-/** StoreModule.forRootAsync: options from a factory. */
-export interface StoreModuleAsyncOptions {
-  imports?: DynamicModule['imports'];
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  useFactory: (...args: never[]) => StoreModuleOptions | Promise<StoreModuleOptions>;
-}
+/** StoreModule.forRootAsync: `{ imports, inject, useFactory }` (or `useClass`). */
+export type StoreModuleAsyncOptions = ConfigurableModuleAsyncOptions<StoreModuleOptions>;
 
 /** Exported by StoreModule (global), so the TypeORM root module reads it; absent when StoreModule is imported as is. */
 export const STORE_OPTIONS = Symbol('STORE_OPTIONS');

@@ -1,4 +1,5 @@
-import { randomBytes, scrypt as scryptCb, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt as scryptCb, ScryptOptions } from 'node:crypto';
+import { constantTimeEqual } from '@app/common';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
@@ -24,7 +25,7 @@ export async function verifySecret(secret: string, stored: string | null | undef
   const salt = Buffer.from(parts[4], 'base64url');
   const expected = Buffer.from(parts[5], 'base64url');
   const actual = await scrypt(secret, salt, expected.length, { N, r, p, maxmem: 256 * N * r });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return constantTimeEqual(actual, expected);
 }
 
 /** A random secret for generated credentials (256 bits, base64url). */

@@ -68,8 +68,13 @@ export const notFound = (description: string) => new ApiError(404, OAuthErrorCod
 
 export const conflict = (description: string) => new ApiError(409, OAuthErrorCode.conflict, description);
 
-export const unsupportedMediaType = (description = 'Content-Type must be application/json.') =>
-  new ApiError(415, OAuthErrorCode.unsupportedMediaType, description);
+/**
+ * A JSON endpoint's body of another media type. `resultId` is the PingFederate session APIs' name
+ * for it (seed: 415 "when the Content-Type: application/json header is not found"); OAuth-shaped
+ * routes answer `error` and `error_description` only.
+ */
+export const unsupportedMediaType = (description = 'The Content-Type must be application/json.') =>
+  new ApiError(415, OAuthErrorCode.unsupportedMediaType, description, {}, 'session_mgmt_unsupported_media_type');
 
 export const storeUnavailable = () =>
   new ApiError(503, OAuthErrorCode.temporarilyUnavailable, 'The store is unavailable; try again shortly.', { 'Retry-After': '2' });

@@ -1,16 +1,14 @@
-import { applyDecorators, UseFilters } from '@nestjs/common';
 // The constants entry only: the CLI app imports @app/common without loading Fastify.
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
-import { ERROR_BODY_ROUTE_CONFIG, PingFederateExceptionFilter } from './oauth-exception.filter';
+import { ERROR_BODY_ROUTE_CONFIG } from './error-body';
 
 /**
  * Method decorator: every error of this route is `{"resultId","message"}`, those thrown by its
- * guards and handler (the filter) and those Fastify raises before the route runs (the Fastify
- * route config, read by the global filter). Route config is per handler, hence per method; it
- * is merged with what other decorators put there, never replaced.
+ * guards and handler and those Fastify raises before the handler runs; the global
+ * OAuthExceptionFilter reads it from the Fastify route config. Route config is per handler,
+ * hence per method; it is merged with what other decorators put there, never replaced.
  */
-export const PingFederateErrors = (): MethodDecorator =>
-  applyDecorators(markErrorBody, UseFilters(PingFederateExceptionFilter)) as MethodDecorator;
+export const PingFederateErrors = (): MethodDecorator => markErrorBody;
 
 function markErrorBody(_target: object, _key: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor {
   const handler = descriptor.value as object;

@@ -1,35 +1,11 @@
 import type { Socket } from 'node:net';
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
+import { ErrorBodyShapes } from './error-body';
 import { OAuthErrorCode } from './error-codes';
 import { normalizeError } from './normalize-error';
-
-/**
- * Fastify route config member naming the error body a route promises. Read from the matched
- * route, so it also applies to errors Fastify raises before the route runs (body parsing,
- * unsupported media type, body too large), which no controller-scoped filter sees.
- */
-export const ERROR_BODY_ROUTE_CONFIG = 'errorBody';
-
-export type ErrorBodyShape = 'oauth' | 'pingfederate';
-
-/**
- * Path prefixes whose errors take a shape even when no route matched: a wrong method Nest cannot
- * route (SEARCH, TRACE…), an empty path parameter, a typo. Route config cannot say it there,
- * since there is no route. Registered by the module that owns the prefix.
- */
-const prefixShapes = new Map<string, ErrorBodyShape>();
-
-export function useErrorBodyForPrefix(prefix: string, shape: ErrorBodyShape): void {
-  prefixShapes.set(prefix.replace(/\/+$/, ''), shape);
-}
-
-function shapeForPath(url: string | undefined): ErrorBodyShape | undefined {
-  const path = (url ?? '').split('?')[0];
-  for (const [prefix, shape] of prefixShapes) if (path === prefix || path.startsWith(`${prefix}/`)) return shape;
-  return undefined;
-}
 
 /** Set on a request answered 503 because the store could not be reached or written (metrics count them). */
 export interface StoreOutageMarked {
@@ -42,10 +18,18 @@ export const oauthErrorBody = (error: ApiError): object => ({ error: error.code,
 /** PingFederate runtime API error shape: `{"resultId","message"}`. */
 export const pingFederateErrorBody = (error: ApiError): object => ({ resultId: error.resultId ?? error.code, message: error.description, ...error.extra });
 
-/** Renders every error as `{"error","error_description"}`, unless the matched route declares another shape; the default for all routes. */
+/**
+ * The one exception filter, global (APP_FILTER): renders every error as
+ * `{"error","error_description"}`, or as `{"resultId","message"}` where the matched route's
+ * config says so (`PingFederateErrors()`) or, where no route says, the path is under a prefix a
+ * module declared with `errorBodyForPrefix`.
+ */
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {
-  protected readonly logger = new Logger('HttpError');
+  private readonly logger = new Logger('HttpError');
+  private shapes?: ErrorBodyShapes;
+
+  constructor(@Optional() private readonly modules?: ModulesContainer) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -59,14 +43,10 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       this.logger.error(`${id}${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`, e?.stack);
     }
     if (request && error.status === 503 && error.code === OAuthErrorCode.temporarilyUnavailable) (request as StoreOutageMarked).storeOutage = true;
-    const shape = this.shapeFor(request);
+    // Read once the first error comes, when every module is in place.
+    this.shapes ??= this.modules ? ErrorBodyShapes.of(this.modules) : ErrorBodyShapes.none;
+    const shape = this.shapes.forRequest(request);
     this.send(reply, error, shape === 'pingfederate' ? pingFederateErrorBody(error) : oauthErrorBody(error));
-  }
-
-  protected shapeFor(request: FastifyRequest | undefined): ErrorBodyShape {
-    const config = request?.routeOptions?.config as Record<string, unknown> | undefined;
-    if (config?.[ERROR_BODY_ROUTE_CONFIG] === 'pingfederate') return 'pingfederate';
-    return shapeForPath(request?.url) ?? 'oauth';
   }
 
   private send(reply: FastifyReply, error: ApiError, body: object): void {
@@ -79,22 +59,15 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** PingFederate runtime API error shape: `{"resultId","message"}` for every error of the routes it filters. */
-@Catch()
-export class PingFederateExceptionFilter extends OAuthExceptionFilter {
-  protected override shapeFor(): ErrorBodyShape {
-    return 'pingfederate';
-  }
-}
-
 /**
  * Fastify's `frameworkErrors`: a URL it cannot decode (400) or a path parameter over
  * maxParamLength (414), raised before routing, hence before Nest's filters. Answered in the
- * shape of the API the path belongs to, never echoing the URL.
+ * shape of the API the path belongs to (`shapes`: `ErrorBodyShapes.of(app)` once the app is
+ * built), never echoing the URL.
  */
-export function frameworkErrorHandler(err: Error, request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrorHandler(err: Error, request: FastifyRequest, reply: FastifyReply, shapes = ErrorBodyShapes.none): void {
   const { error } = normalizeError(err);
-  const body = shapeForPath(request.url) === 'pingfederate' ? pingFederateErrorBody(error) : oauthErrorBody(error);
+  const body = shapes.forPath(request.url) === 'pingfederate' ? pingFederateErrorBody(error) : oauthErrorBody(error);
   void reply.status(error.status).header('Cache-Control', 'no-store').header('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(body));
 }
 

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { constantTimeEqual } from '@app/common';
 
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
 export const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -17,7 +18,5 @@ export function s256(verifier: string): string {
 export function pkceMatches(challenge: string | undefined, verifier: string | undefined): boolean {
   if (challenge === undefined) return verifier === undefined;
   if (verifier === undefined || !CODE_VERIFIER.test(verifier)) return false;
-  const a = Buffer.from(s256(verifier));
-  const b = Buffer.from(challenge);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(s256(verifier), challenge);
 }

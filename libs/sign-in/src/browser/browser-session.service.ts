@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { APP_CONFIG, AppConfig, constantTimeEqual } from '@app/common';
 import { newOpaqueToken, tokenDigest } from '@app/auth';
 import { SessionRepository, UserSessionEntity, WatermarkRepository } from '@app/store';
 import { parseCookies, serializeCookie } from './cookies';
@@ -45,9 +44,7 @@ export class BrowserSessionService {
     if (!m) return null;
     const session = await this.sessions.findById(m[1]);
     if (!session?.browserKeyHash) return null;
-    const a = Buffer.from(tokenDigest(m[2]));
-    const b = Buffer.from(session.browserKeyHash);
-    return a.length === b.length && timingSafeEqual(a, b) ? session : null;
+    return constantTimeEqual(tokenDigest(m[2]), session.browserKeyHash) ? session : null;
   }
 
   /**
@@ -82,9 +79,7 @@ export class BrowserSessionService {
   csrfMatches(req: FastifyRequest, posted: unknown): boolean {
     const cookie = parseCookies(req.headers.cookie)[this.csrfCookie];
     if (!cookie || typeof posted !== 'string' || !CSRF_VALUE.test(cookie)) return false;
-    const a = Buffer.from(cookie);
-    const b = Buffer.from(posted);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return constantTimeEqual(cookie, posted);
   }
 }
 
