@@ -1,4 +1,4 @@
-import { RevocationIndex } from '@app/auth';
+import { RevocationFeedFollower } from '@app/auth';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ describe('Admin CLI', () => {
     const code = await runCli(argv, io, { config: cfg });
     // Another process's change reaches a running server through the revocation feed, read every
     // 50 ms: wait for that read instead of racing it.
-    await Promise.all([...running].map((s) => s.app.get(RevocationIndex).sync()));
+    await Promise.all([...running].map((s) => s.app.get(RevocationFeedFollower).sync()));
     return { code, stdout, stderr };
   };
   const cli = (...argv: string[]) => cliOn(config, argv);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ClientAuthenticator, RevocationIndex, TokenSigner } from '@app/auth';
+import { ClientAuthenticator, ClientCache, RevocationIndex, TokenSigner } from '@app/auth';
 import { seedUser } from './support/fixtures';
 import { parsePrometheus, sampleValue } from './support/prometheus';
 import { login, REVOKED_SRIS, SEED_AUTHORIZATION, SEED_CLIENT, seedClient } from './support/session-mgmt';
@@ -63,7 +63,7 @@ describe('GET /metrics (open: no METRICS_TOKEN)', () => {
     expect(Object.values(ended).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     const cache = (name: string, result: string) => sampleValue(after, `${P}cache_lookups_total`, { cache: name, result })!;
     expect(cache('client_record', 'hit') + cache('client_record', 'miss')).toBeGreaterThan(0);
-    expect(t.app.get(RevocationIndex).clientCacheStats()).toEqual({ hits: cache('client_record', 'hit'), misses: cache('client_record', 'miss') });
+    expect(t.app.get(ClientCache).stats()).toEqual({ hits: cache('client_record', 'hit'), misses: cache('client_record', 'miss') });
     // The seed client authenticated several times: one scrypt run, then the verified-secret cache.
     expect(cache('client_secret', 'miss')).toBeGreaterThanOrEqual(1);
     expect(cache('client_secret', 'hit')).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,4 @@
-import { INDEX_STALE_MS, RevocationIndex } from '@app/auth';
+import { INDEX_STALE_MS, RevocationFeedFollower } from '@app/auth';
 import request from 'supertest';
 import { FeatureFlagService } from '@app/feature-flag';
 import { RevokedSriEntity } from '@app/store';
@@ -277,7 +277,7 @@ describe('Session Revocation API: /pf-ws/rest/sessionMgmt/revokedSris', () => {
       } finally {
         await t.dataSource.query('ALTER TABLE revoked_sri_away RENAME TO revoked_sri');
         await t.dataSource.query('ALTER TABLE revocation_event_away RENAME TO revocation_event');
-        await t.app.get(RevocationIndex).sync();
+        await t.app.get(RevocationFeedFollower).sync();
       }
       expect((await request(t.server).get(`${REVOKED_SRIS}/abc123`).set('Authorization', SEED_AUTHORIZATION).set('X-XSRF-HEADER', 'PingFederate')).status).toBe(200);
     });

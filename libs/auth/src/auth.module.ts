@@ -14,6 +14,8 @@ import { ClientAuthGuard } from './guards/client-auth.guard';
 import { SigningKeyService } from './keys/signing-key.service';
 import { SessionActivityService } from './sessions/session-activity.service';
 import { SriCodec } from './sessions/sri-codec.service';
+import { ClientCache } from './state/client-cache.service';
+import { RevocationFeedFollower } from './state/revocation-feed-follower.service';
 import { RevocationIndex } from './state/revocation-index.service';
 import { ReferenceTokenCodec } from './tokens/reference-token-codec.service';
 import { TokenSigner } from './tokens/token-signer.service';
@@ -21,7 +23,7 @@ import { TokenStatusService } from './tokens/token-status.service';
 
 const EXPORTED = [
   ClientAuthenticator, ClientAuthentication, ClientAuthGuard, ClientAuthMethods, ClientKeySets, BearerTokenAuthentication, SigningKeyService, TokenSigner, TokenStatusService,
-  SessionActivityService, RevocationIndex, SriCodec, ReferenceTokenCodec,
+  SessionActivityService, RevocationIndex, RevocationFeedFollower, ClientCache, SriCodec, ReferenceTokenCodec,
 ];
 
 /**

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { StoreOutageMarked } from '@app/common';
-import { ClientAuthenticator, RevocationIndex, TokenSigner } from '@app/auth';
+import { ClientAuthenticator, ClientCache, RevocationFeedFollower, RevocationIndex, TokenSigner } from '@app/auth';
 import { SessionEvents } from '@app/sessions';
 import { NotificationOutboxRepository } from '@app/store';
 import { HttpRequestMetrics } from './http-request-metrics';
@@ -55,6 +55,8 @@ export class MetricsService implements OnModuleInit {
     events: SessionEvents,
     authenticator: ClientAuthenticator,
     signer: TokenSigner,
+    feed: RevocationFeedFollower,
+    clients: ClientCache,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: METRICS_PREFIX });
     this.requests.register(
@@ -62,7 +64,7 @@ export class MetricsService implements OnModuleInit {
       { name: `${METRICS_PREFIX}http_requests_total`, help: 'HTTP requests answered, by method, route pattern and status.' },
       { name: `${METRICS_PREFIX}http_request_duration_seconds`, help: 'Time from receiving a request to sending its answer, by method, route pattern and status.' },
     );
-    index.onEventApplied((kind) => this.feedEvents.inc({ kind }));
+    feed.onEventApplied((kind) => this.feedEvents.inc({ kind }));
     events.on('session.ended', (e) => this.sessionsEnded.inc({ reason: e.reason }, e.sessions.length));
     events.on('user.revoked', () => this.usersRevoked.inc());
     const { index: idx, outbox: box, logger } = this;
@@ -70,7 +72,7 @@ export class MetricsService implements OnModuleInit {
       name: `${METRICS_PREFIX}revocation_list_size`, help: 'SRIs on the session revocation list, as this instance\'s index holds them.',
       registers: [this.registry], collect() { this.set(idx.listedCount()); },
     });
-    const caches = { client_record: () => idx.clientCacheStats(), client_secret: () => authenticator.cacheStats(), access_token: () => signer.cacheStats() };
+    const caches = { client_record: () => clients.stats(), client_secret: () => authenticator.cacheStats(), access_token: () => signer.cacheStats() };
     new Counter({
       name: `${METRICS_PREFIX}cache_lookups_total`,
       help: 'In-memory cache lookups by cache and result: client_record (client records, else read from the store), client_secret (verified client secrets, else scrypt), access_token (verified access-token signatures, else verified anew).',

@@ -1,5 +1,6 @@
 export * from './data-source-options';
 export * from './entities';
+export * from './feed';
 export * from './migrations';
 export * from './store.module';
 export * from './store.options';

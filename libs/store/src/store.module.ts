@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/common';
 import { bindIntegerParameters, dataSourceOptions, ensurePostgresSchema } from './data-source-options';
 import { ENTITIES } from './entities';
+import { RevocationFeedReader } from './feed/revocation-feed.reader';
 import { ClientRepository } from './repositories/client.repository';
 import { FeatureFlagRepository } from './repositories/feature-flag.repository';
 import { NotificationOutboxRepository } from './repositories/notification-outbox.repository';
@@ -22,7 +23,7 @@ import { Transactor } from './transactor';
 const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriLifetime, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
-  UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository,
+  UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository, RevocationFeedReader,
 ];
 
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<StoreModuleOptions>({ optionsInjectionToken: STORE_OPTIONS })

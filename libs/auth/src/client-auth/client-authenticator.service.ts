@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiError, invalidClient, MaybeAsync } from '@app/common';
 import { ClientEntity } from '@app/store';
-import { RevocationIndex } from '../state/revocation-index.service';
+import { ClientCache } from '../state/client-cache.service';
 import { AuthFailureLimiter } from './auth-failure-limiter.service';
 import { verifySecret } from '../secrets/secret-hasher';
 import type { AuthMethod, RequestAuth } from '../request-auth';
@@ -23,7 +23,7 @@ export class ClientAuthenticator {
   private cacheHits = 0;
   private cacheMisses = 0;
 
-  constructor(private readonly clients: RevocationIndex, private readonly failures: AuthFailureLimiter) {}
+  constructor(private readonly clients: ClientCache, private readonly failures: AuthFailureLimiter) {}
 
   /**
    * `ip` is the caller's address: credentials not verified in the last minute are a possible
@@ -35,7 +35,7 @@ export class ClientAuthenticator {
    */
   authenticate(clientId: string, secret: string, method: AuthMethod, ip?: string): MaybeAsync<RequestAuth> {
     if (!wellFormed(clientId, secret)) return this.malformed(clientId, ip);
-    const cached = this.clients.cachedClient(clientId);
+    const cached = this.clients.cached(clientId);
     return this.verifiedAuth(cached, secret, method) ?? this.verify(clientId, secret, method, ip, cached);
   }
 
@@ -45,7 +45,7 @@ export class ClientAuthenticator {
    * path of a method that does its full check elsewhere (client_secret_basic runs passport on a miss).
    */
   recentlyVerified(clientId: string, secret: string, method: AuthMethod): RequestAuth | undefined {
-    return wellFormed(clientId, secret) ? this.verifiedAuth(this.clients.cachedClient(clientId), secret, method) : undefined;
+    return wellFormed(clientId, secret) ? this.verifiedAuth(this.clients.cached(clientId), secret, method) : undefined;
   }
 
   /**
@@ -53,7 +53,7 @@ export class ClientAuthenticator {
    * method checks this before its credentials, so a client cannot pick a weaker method than its own.
    */
   async registeredClient(clientId: string, method: AuthMethod): Promise<ClientEntity> {
-    return registered(await this.clients.client(clientId), method);
+    return registered(await this.clients.get(clientId), method);
   }
 
   /** Secret checks answered from the cache and run (or joined) through scrypt, since start. */

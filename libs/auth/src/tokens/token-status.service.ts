@@ -4,7 +4,10 @@ import {
   ClientEntity, IssuedTokenEntity, RevokedSriRepository, SessionRepository, SessionValidationPolicy, TokenRepository, WatermarkRepository,
 } from '@app/store';
 import { SessionActivityService } from '../sessions/session-activity.service';
+import { ClientCache } from '../state/client-cache.service';
 import { RevocationIndex } from '../state/revocation-index.service';
+import { AccessTokenState, DEFAULT_SESSION_VALIDATION, revocationState, sessionValidationPolicy } from './revocation-rules';
+import { RevocationFactSources, StoreRevocationFacts } from './store-revocation-facts';
 import { issuedAtOfTokenId } from './token-ids';
 
 /** The verified claims of an access token this server issued. */
@@ -18,44 +21,28 @@ export interface AccessTokenClaims {
   exp?: unknown;
 }
 
-/** Server default for PingFederate's session validation settings; `check_session_revocation_status` is on here. */
-export const DEFAULT_SESSION_VALIDATION: Required<SessionValidationPolicy> = {
-  include_session_id: true,
-  check_session_revocation_status: true,
-  check_valid_authn_session: false,
-  update_authn_session_activity: false,
-};
-
-/** A client's session validation policy: its own settings over the server default. */
-export function sessionValidationPolicy(client: Pick<ClientEntity, 'sessionValidation'> | null | undefined): Required<SessionValidationPolicy> {
-  return { ...DEFAULT_SESSION_VALIDATION, ...(client?.sessionValidation ?? {}) };
-}
-
-/**
- * `revoked_reason` of a session ended because its SRI entered the session revocation list. Its
- * tokens follow their client's policy (check_session_revocation_status or
- * check_valid_authn_session), as PingFederate's do; a session ended any other way ends its tokens.
- */
-export const SESSION_ENDED_BY_SRI_LIST = 'session_revocation_api';
-
 export type TokenState = { active: true; record: IssuedTokenEntity } | { active: false; reason: string };
-export type AccessTokenState = { active: true } | { active: false; reason: string };
 
 /**
- * The one place that decides whether a token this server issued is still good: its own
- * record, the user's "valid after" watermark, its session, and the session revocation list.
- * Any store error propagates, so callers fail closed instead of answering "active".
+ * Decides whether a token this server issued is still good, with the rules of revocationState
+ * over the in-memory RevocationIndex while it is current, over the store otherwise. Any store
+ * error propagates, so callers fail closed instead of answering "active".
  */
 @Injectable()
 export class TokenStatusService {
+  private readonly sources: RevocationFactSources;
+
   constructor(
     private readonly tokens: TokenRepository,
-    private readonly watermarks: WatermarkRepository,
-    private readonly sessions: SessionRepository,
-    private readonly revokedSris: RevokedSriRepository,
+    watermarks: WatermarkRepository,
+    sessions: SessionRepository,
+    revokedSris: RevokedSriRepository,
     private readonly activity: SessionActivityService,
     private readonly index: RevocationIndex,
-  ) {}
+    private readonly clients: ClientCache,
+  ) {
+    this.sources = { watermarks, sessions, revokedSris };
+  }
 
   /**
    * Whether a verified access token is still good. Answered from the in-memory revocation
@@ -68,34 +55,24 @@ export class TokenStatusService {
     const clientId = typeof claims.client_id === 'string' ? claims.client_id : undefined;
     if (!jti || !clientId) return { active: false, reason: 'malformed' };
     // Not async: with the client in memory the whole check is answered without a promise.
-    const cached = this.index.cachedClient(clientId);
+    const cached = this.clients.cached(clientId);
     if (cached !== undefined) return this.checkAccessTokenOf(cached, jti, claims, now);
-    return this.index.client(clientId).then((client) => this.checkAccessTokenOf(client, jti, claims, now));
+    return this.clients.get(clientId).then((client) => this.checkAccessTokenOf(client, jti, claims, now));
   }
 
   private checkAccessTokenOf(client: ClientEntity | null, jti: string, claims: AccessTokenClaims, now: number): MaybeAsync<AccessTokenState> {
     if (!client) return { active: false, reason: 'client_removed' };
     const isUserToken = typeof claims.sub === 'string' && claims.sub !== client.clientId;
-    const fast = this.index.isFresh(now) && (!isUserToken || typeof claims.sid === 'string');
-    if (!fast) return this.checkAccessTokenInStore(jti, isUserToken, now);
-    if (this.index.isTokenRevoked(jti)) return { active: false, reason: 'revoked' };
-    if (!isUserToken) return { active: true };
-    const issuedAt = issuedAtOfTokenId(jti) ?? Number(claims.iat) * 1000;
-    const validAfter = this.index.watermarkOf(claims.sub as string);
-    if (issuedAt <= validAfter) return { active: false, reason: 'user_revoked' };
-    const sid = claims.sid as string;
-    const sessionCreatedAt = issuedAtOfTokenId(sid);
-    if (sessionCreatedAt === undefined) return this.checkAccessTokenInStore(jti, true, now);
-    if (sessionCreatedAt <= validAfter) return { active: false, reason: 'user_revoked' };
-    const ended = this.index.sessionEndReason(sid);
-    if (ended !== undefined && ended !== SESSION_ENDED_BY_SRI_LIST) return { active: false, reason: 'session_revoked' };
-    const policy = sessionValidationPolicy(client);
-    if (policy.check_valid_authn_session) return this.checkAccessTokenInStore(jti, true, now);
-    const sri = typeof claims['pi.sri'] === 'string' ? claims['pi.sri'] : undefined;
-    if (policy.check_session_revocation_status && (ended !== undefined || (sri !== undefined && this.index.isSriListed(sri, now)))) {
-      return { active: false, reason: 'sri_revoked' };
-    }
-    return { active: true };
+    const sid = isUserToken && typeof claims.sid === 'string' ? claims.sid : undefined;
+    if (!this.index.isFresh(now) || (isUserToken && sid === undefined)) return this.checkAccessTokenInStore(jti, isUserToken, now);
+    const policy = isUserToken ? sessionValidationPolicy(client) : DEFAULT_SESSION_VALIDATION;
+    const state = revocationState(
+      this.index, jti, isUserToken ? (claims.sub as string) : undefined, isUserToken ? (issuedAtOfTokenId(jti) ?? Number(claims.iat) * 1000) : 0,
+      typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity, sid, typeof claims['pi.sri'] === 'string' ? claims['pi.sri'] : undefined, policy, now,
+    );
+    // The index cannot tell (a session id without its start), or the client asks for a valid session, which only the store knows.
+    if (state === undefined || (state.active && sid !== undefined && policy.check_valid_authn_session)) return this.checkAccessTokenInStore(jti, true, now);
+    return state;
   }
 
   private async checkAccessTokenInStore(jti: string, isUserToken: boolean, now: number): Promise<AccessTokenState> {
@@ -111,37 +88,23 @@ export class TokenStatusService {
     return this.checkRecord(record, now);
   }
 
+  /** From the store: the same rules over the record's facts, then its session's validity when its client asks for it. */
   async checkRecord(record: IssuedTokenEntity, now = Date.now()): Promise<TokenState> {
-    if (record.revokedAt !== null) return { active: false, reason: 'revoked' };
-    if (record.expiresAt <= now) return { active: false, reason: 'expired' };
-    let validAfter = 0;
-    if (record.userId) {
-      validAfter = await this.watermarks.validAfter(record.userId);
-      if (record.issuedAt <= validAfter) return { active: false, reason: 'user_revoked' };
-    }
-    if (record.sessionId) {
-      const session = await this.sessions.findById(record.sessionId);
-      if (!session) return { active: false, reason: 'session_revoked' };
-      // A session opened before a global revocation ended with it, even one committed by a
-      // concurrent login after the revocation's UPDATE had run.
-      if (session.createdAt <= validAfter) return { active: false, reason: 'user_revoked' };
-      const endedByList = session.revokedAt !== null && session.revokedReason === SESSION_ENDED_BY_SRI_LIST;
-      if (session.revokedAt !== null && !endedByList) return { active: false, reason: 'session_revoked' };
-      const policy = await this.policyFor(record.clientId);
-      // A session ended by the list stays ended after its entry expires or is purged.
-      if (policy.check_session_revocation_status && (endedByList || (await this.revokedSris.findListed(session.sri, now)))) {
-        return { active: false, reason: 'sri_revoked' };
-      }
-      if (policy.check_valid_authn_session) {
-        if (!SessionRepository.isValid(session, now)) return { active: false, reason: 'session_expired' };
-        // PingFederate's "update authentication session activity": validating the token counts as activity (75% rule applies).
-        if (policy.update_authn_session_activity) await this.activity.touch(session, now);
-      }
+    const facts = await StoreRevocationFacts.load(this.sources, record, now, (clientId) => this.policyFor(clientId));
+    const state = revocationState(
+      facts, record.id, record.userId || undefined, record.issuedAt, record.expiresAt, record.sessionId || undefined, facts.session?.sri, facts.policy, now,
+    );
+    if (!state?.active) return state ?? { active: false, reason: 'unknown' };
+    const session = facts.session;
+    if (session && facts.policy.check_valid_authn_session) {
+      if (!SessionRepository.isValid(session, now)) return { active: false, reason: 'session_expired' };
+      // PingFederate's "update authentication session activity": validating the token counts as activity (75% rule applies).
+      if (facts.policy.update_authn_session_activity) await this.activity.touch(session, now);
     }
     return { active: true, record };
   }
 
   async policyFor(clientId: string): Promise<Required<SessionValidationPolicy>> {
-    return sessionValidationPolicy(await this.index.client(clientId));
+    return sessionValidationPolicy(await this.clients.get(clientId));
   }
 }

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ClientAuthentication, ClientAuthMethods, ClientAuthRequest, RevocationIndex } from '@app/auth';
+import { ClientAuthentication, ClientAuthMethods, ClientAuthRequest, ClientCache } from '@app/auth';
 import { isThenable, MaybeAsync } from '@app/common';
 
 /**
@@ -13,7 +13,7 @@ import { isThenable, MaybeAsync } from '@app/common';
  */
 @Injectable()
 export class TokenClientAuthGuard implements CanActivate {
-  constructor(private readonly clientAuth: ClientAuthentication, private readonly methods: ClientAuthMethods, private readonly clients: RevocationIndex) {}
+  constructor(private readonly clientAuth: ClientAuthentication, private readonly methods: ClientAuthMethods, private readonly clients: ClientCache) {}
 
   // Not async: a confidential client goes straight to ClientAuthentication, which answers without
   // a promise when it can (credentials verified in the last minute).
@@ -32,7 +32,7 @@ export class TokenClientAuthGuard implements CanActivate {
   }
 
   private async publicClient(req: ClientAuthRequest, clientId: string): Promise<boolean> {
-    const client = await this.clients.client(clientId);
+    const client = await this.clients.get(clientId);
     if (client?.tokenEndpointAuthMethod === 'none') {
       req.auth = { method: 'none', clientId: client.clientId, scopes: client.scopes, client };
       return true;

@@ -1,0 +1,2 @@
+export * from './revocation-change';
+export * from './revocation-feed.reader';
