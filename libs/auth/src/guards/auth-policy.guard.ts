@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiError, isThenable, MaybeAsync, routeMetadata } from '@app/common';
+import { andThen, ApiError, MaybeAsync, routeMetadata } from '@app/common';
 import { BearerTokenAuthentication } from '../authentication/bearer-token-authentication.service';
 import { ClientAuthentication } from '../authentication/client-authentication.service';
 import type { ClientAuthRequest } from '../client-auth/client-auth-method';
@@ -22,10 +22,8 @@ export class AuthPolicyGuard implements CanActivate {
       case 'public':
       case 'custom':
         return true;
-      case 'client': {
-        const auth = this.clients.authenticate(ctx.switchToHttp().getRequest<ClientAuthRequest>());
-        return isThenable(auth) ? auth.then(() => true) : true;
-      }
+      case 'client':
+        return andThen(this.clients.authenticate(ctx.switchToHttp().getRequest<ClientAuthRequest>()), () => true);
       case 'bearer':
         return this.bearer.authenticate(ctx.switchToHttp().getRequest(), policy.scopes).then(() => true);
       default:

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { isThenable, MaybeAsync } from '@app/common';
+import { andThen, MaybeAsync } from '@app/common';
 import { ClientAuthentication } from '../authentication/client-authentication.service';
 import type { ClientAuthRequest } from '../client-auth/client-auth-method';
 
@@ -13,7 +13,6 @@ export class ClientAuthGuard implements CanActivate {
   constructor(private readonly clients: ClientAuthentication) {}
 
   canActivate(ctx: ExecutionContext): MaybeAsync<boolean> {
-    const auth = this.clients.authenticate(ctx.switchToHttp().getRequest<ClientAuthRequest>());
-    return isThenable(auth) ? auth.then(() => true) : true;
+    return andThen(this.clients.authenticate(ctx.switchToHttp().getRequest<ClientAuthRequest>()), () => true);
   }
 }

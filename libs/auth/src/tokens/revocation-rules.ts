@@ -2,16 +2,18 @@ import { ClientEntity, SessionValidationPolicy } from '@app/store';
 import { RevocationFacts } from './revocation-facts';
 
 /** Server default for PingFederate's session validation settings; `check_session_revocation_status` is on here. */
-export const DEFAULT_SESSION_VALIDATION: Required<SessionValidationPolicy> = {
+export const DEFAULT_SESSION_VALIDATION: Readonly<Required<SessionValidationPolicy>> = Object.freeze({
   include_session_id: true,
   check_session_revocation_status: true,
   check_valid_authn_session: false,
   update_authn_session_activity: false,
-};
+});
 
 /** A client's session validation policy: its own settings over the server default. */
-export function sessionValidationPolicy(client: Pick<ClientEntity, 'sessionValidation'> | null | undefined): Required<SessionValidationPolicy> {
-  return { ...DEFAULT_SESSION_VALIDATION, ...(client?.sessionValidation ?? {}) };
+export function sessionValidationPolicy(client: Pick<ClientEntity, 'sessionValidation'> | null | undefined): Readonly<Required<SessionValidationPolicy>> {
+  // On every user-token check: a client without settings of its own shares the default, no copy.
+  const own = client?.sessionValidation;
+  return own ? { ...DEFAULT_SESSION_VALIDATION, ...own } : DEFAULT_SESSION_VALIDATION;
 }
 
 /**

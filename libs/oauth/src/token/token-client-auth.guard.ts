@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ClientAuthentication, ClientAuthMethods, ClientAuthRequest, ClientCache } from '@app/auth';
-import { isThenable, MaybeAsync } from '@app/common';
+import { andThen, MaybeAsync } from '@app/common';
 
 /**
  * Client authentication at the token endpoint. Confidential clients authenticate as at every
@@ -27,8 +27,7 @@ export class TokenClientAuthGuard implements CanActivate {
   }
 
   private confidentialClient(req: ClientAuthRequest): MaybeAsync<boolean> {
-    const auth = this.clientAuth.authenticate(req);
-    return isThenable(auth) ? auth.then(() => true) : true;
+    return andThen(this.clientAuth.authenticate(req), () => true);
   }
 
   private async publicClient(req: ClientAuthRequest, clientId: string): Promise<boolean> {
