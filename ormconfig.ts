@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { loadAppConfig } from './libs/common/src/config/app.config';
+import { loadServerConfig } from './libs/common/src/config/server-config';
 import { bindIntegerParameters, dataSourceOptions } from './libs/store/src/data-source-options';
 
 /** The DataSource the TypeORM CLI uses (`npm run migration:run`, `migration:revert`, `migration:show`). */
-const config = loadAppConfig();
-export default bindIntegerParameters(new DataSource(dataSourceOptions(config.databaseUrl, config.databaseSchema)));
+const { store } = loadServerConfig();
+export default bindIntegerParameters(new DataSource(dataSourceOptions(store.databaseUrl, store.databaseSchema)));

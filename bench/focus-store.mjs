@@ -50,7 +50,7 @@ async function start(extra = {}) {
   const t0 = process.hrtime.bigint();
   const child = startChild('server', process.execPath, [...(env.FOCUS_NODE_ARGS ? env.FOCUS_NODE_ARGS.split(' ') : []), '-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), MAIN], {
     env: {
-      PATH: env.PATH, HOME: env.HOME ?? TMP, TMPDIR: TMP, NODE_ENV: 'production', LOG_LEVEL: 'log', HOST: '127.0.0.1', PORT: String(port),
+      PATH: env.PATH, HOME: env.HOME ?? TMP, TMPDIR: TMP, NODE_ENV: 'production', ALLOW_PLAINTEXT_KEYS: 'true', LOG_LEVEL: 'log', HOST: '127.0.0.1', PORT: String(port),
       ISSUER: `http://127.0.0.1:${port}`, DATABASE_URL: DB, ...(schema ? { DATABASE_SCHEMA: schema } : {}), ...extra,
     },
     cwd: ROOT,
@@ -214,7 +214,7 @@ async function main() {
   await stopChild(server, 10_000);
   const store = await openStore(DB, schema);
   const [{ value: key }] = await store.query(`SELECT value FROM server_secret WHERE name = 'sri_seal_key'`);
-  const { SriCodec } = createRequire(import.meta.url)(join(ROOT, 'dist', 'libs', 'auth', 'src', 'sessions', 'sri-codec.service.js'));
+  const { SriCodec } = createRequire(import.meta.url)(join(ROOT, 'dist', 'libs', 'sessions', 'src', 'tracking', 'sri-codec.service.js'));
   sris = new SriCodec({ key: async () => Buffer.from(key, 'base64url') });
   await sris.load();
   sealed = store.bool;

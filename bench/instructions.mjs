@@ -116,7 +116,7 @@ async function expectStatus(pending, status) {
 async function startTarget(row, dir) {
   const port = await freePort();
   const vgdb = join(dir, 'vgdb');
-  const base = { PATH: env.PATH, HOME: env.HOME ?? dir, TMPDIR: dir, NODE_ENV: 'production', PORT: String(port), ...VGDB_NAMES };
+  const base = { PATH: env.PATH, HOME: env.HOME ?? dir, TMPDIR: dir, NODE_ENV: 'production', ALLOW_PLAINTEXT_KEYS: 'true', PORT: String(port), ...VGDB_NAMES };
   const script = row.target === 'bare' ? [join(ROOT, 'bench', 'targets', 'bare-server.mjs')]
     : row.target === 'nest' ? [join(ROOT, 'bench', 'targets', 'nest-hello.cjs')]
       : row.target === 'shape' ? [join(ROOT, 'bench', 'targets', 'nest-status-shape.cjs')]

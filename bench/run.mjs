@@ -24,6 +24,7 @@ import { seedHttp } from './phases/seed-http.mjs';
 import { seedStore } from './phases/seed-store.mjs';
 import { throughput } from './phases/throughput.mjs';
 import { globalRevocation } from './phases/global-revocation.mjs';
+import { signInCapacity } from './phases/sign-in-capacity.mjs';
 import { propagation } from './phases/propagation.mjs';
 import { bigList } from './phases/big-list.mjs';
 
@@ -36,6 +37,7 @@ const PHASES = [
   seedStore, // large data straight into the store, measured restart
   throughput, // the throughput table, interleaved rounds
   globalRevocation, // time per call, by user size
+  signInCapacity, // password grants at saturation, status checks beside them
   propagation, // two instances (PostgreSQL only)
   bigList, // the big revocation list: start-up, memory, status check
 ];

@@ -119,7 +119,7 @@ async function main() {
   }));
   const schema = `soak_${randomBytes(4).toString('hex')}`;
   const serverEnv = {
-    PATH: env.PATH, NODE_ENV: 'production', PORT: String(port), ...(SERVER_NODE_OPTIONS ? { NODE_OPTIONS: SERVER_NODE_OPTIONS } : {}), HOST: '127.0.0.1', LOG_LEVEL: 'warn', IMPORT_FILE: importFile,
+    PATH: env.PATH, NODE_ENV: 'production', ALLOW_PLAINTEXT_KEYS: 'true', PORT: String(port), ...(SERVER_NODE_OPTIONS ? { NODE_OPTIONS: SERVER_NODE_OPTIONS } : {}), HOST: '127.0.0.1', LOG_LEVEL: 'warn', IMPORT_FILE: importFile,
     AUDIT_LOG_FILE: join(tmp, 'runtime-api.log'),
     ...(CFG.databaseUrl ? { DATABASE_URL: CFG.databaseUrl, DATABASE_SCHEMA: schema } : { DATABASE_URL: `sqlite:${join(tmp, 'store.sqlite')}` }),
   };

@@ -91,7 +91,7 @@ describe('Admin API', () => {
       });
       const generated = res.body.client_secret as string;
       expect(generated).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(JSON.stringify(res.body)).not.toMatch(/scrypt|secret_hash|secretHash/);
+      expect(JSON.stringify(res.body)).not.toMatch(/scrypt|sha256\$|secret_hash|secretHash/);
       const stored = await t.app.get(ClientRepository).findById('svc-new');
       expect(await verifySecret(generated, stored!.secretHash)).toBe(true);
       expect((await token({ client_id: 'svc-new', client_secret: generated })).status).toBe(200);
@@ -99,7 +99,7 @@ describe('Admin API', () => {
       const again = await as('get', '/admin/clients/svc-new');
       expect(again.status).toBe(200);
       expect(again.body.client_secret).toBeUndefined();
-      expect(JSON.stringify(again.body)).not.toContain('scrypt');
+      expect(JSON.stringify(again.body)).not.toMatch(/scrypt|sha256\$/);
     });
 
     it('creates a client with a given secret, and a public client without one', async () => {
@@ -139,6 +139,27 @@ describe('Admin API', () => {
       expect(await t.app.get(ClientRepository).findById('x')).toBeNull();
     });
 
+    it('refuses a client_name with bidirectional or other control characters, on create and on update, and keeps names in any script', async () => {
+      const BIDI = 'client_name: must not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)';
+      const CONTROL = 'client_name: must not contain control characters';
+      const names: [string, string][] = [
+        ['Pay\u202Eldnuf', BIDI], ['\u202AEmbedded\u202C', BIDI], ['Isolated \u2066admin\u2069', BIDI], ['First \u2068strong\u2069', BIDI],
+        ['Tab\there', CONTROL], ['Line\nbreak', CONTROL], ['Bell\u0007', CONTROL], ['Next line\u0085', CONTROL], ['Delete\u007F', CONTROL],
+      ];
+      for (const [client_name, problem] of names) {
+        const res = await as('post', '/admin/clients').send({ client_id: 'svc-bidi', scopes: ['api'], grant_types: ['client_credentials'], client_name });
+        expect([client_name, res.status, res.body]).toEqual([client_name, 400, { error: 'invalid_request', error_description: problem }]);
+      }
+      expect(await t.app.get(ClientRepository).findById('svc-bidi')).toBeNull();
+
+      await service('svc-named', { client_name: 'Billing' });
+      const update = await as('put', '/admin/clients/svc-named').send({ client_name: 'Billing \u202Enimda' });
+      expect([update.status, update.body]).toEqual([400, { error: 'invalid_request', error_description: BIDI }]);
+      expect((await t.app.get(ClientRepository).findById('svc-named'))!.clientName).toBe('Billing');
+      const rtl = await as('put', '/admin/clients/svc-named').send({ client_name: 'חשבונות Billing 🧾' });
+      expect([rtl.status, rtl.body.client_name]).toEqual([200, 'חשבונות Billing 🧾']);
+    });
+
     it('lists clients ordered by id and gets one, 404 for an unknown id', async () => {
       await service('svc-listed-b');
       await service('svc-listed-a');
@@ -147,7 +168,7 @@ describe('Admin API', () => {
       const ids = list.body.map((c: { client_id: string }) => c.client_id) as string[];
       expect(ids).toEqual([...ids].sort());
       expect(ids).toEqual(expect.arrayContaining(['admin', 'rp1', 'svc-listed-a', 'svc-listed-b']));
-      expect(JSON.stringify(list.body)).not.toContain('scrypt');
+      expect(JSON.stringify(list.body)).not.toMatch(/scrypt|sha256\$/);
       expect((await as('get', '/admin/clients/svc-listed-a')).body).toEqual(list.body.find((c: { client_id: string }) => c.client_id === 'svc-listed-a'));
       const missing = await as('get', '/admin/clients/nobody');
       expect(missing.status).toBe(404);

@@ -67,7 +67,7 @@ describe('runtime-api audit log: exactly one line per request, whatever its outc
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'audit-lines-'));
     file = join(dir, 'runtime-api.log');
-    t = await startTestApp({ auditLogFile: file, auditExtraFields: ['request_id'], bodyLimit: BODY_LIMIT });
+    t = await startTestApp({ audit: { file, extraFields: ['request_id'] }, http: { bodyLimit: BODY_LIMIT } });
     await seedClient(t, { ...RP, scopes: ['api'], grant_types: ['client_credentials'] });
     await seedClient(t, { ...ADMIN, scopes: ['admin'], grant_types: ['client_credentials'] });
     await seedClient(t, { ...PF, session_revocation_api: true, grant_types: ['client_credentials'] });
@@ -181,7 +181,7 @@ describe('runtime-api audit log: a host controller with AuditInterceptor of its 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'audit-lines-host-'));
     file = join(dir, 'runtime-api.log');
-    t = await startHostApp({ config: { auditLogFile: file, auditExtraFields: ['request_id'], auditPaths: [] }, imports: [AuditModule.forRoot(), HostModule] });
+    t = await startHostApp({ config: { audit: { file, extraFields: ['request_id'], paths: [] } }, imports: [AuditModule.forRoot(), HostModule] });
   });
   afterAll(async () => {
     jest.restoreAllMocks();

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { splitAuditLine, unescapeField } from '@app/audit';
 import { seedClient, seedUser } from './support/fixtures';
+import { parsePrometheus, sampleValue } from './support/prometheus';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** The seven fields of a runtime-api.log line (docs/audit-log.md), unescaped; `-` gives undefined. */
@@ -92,7 +93,7 @@ describe('runtime-api audit log', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'audit-e2e-'));
     // The directory does not exist yet: the sink creates it.
-    t = await startTestApp({ auditLogFile: join(dir, 'logs', 'runtime-api.log'), trustProxy: ['127.0.0.1'] });
+    t = await startTestApp({ audit: { file: join(dir, 'logs', 'runtime-api.log') }, http: { trustProxy: ['127.0.0.1'] } });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
     audit = new AuditFile(join(dir, 'logs', 'runtime-api.log'));
@@ -124,6 +125,11 @@ describe('runtime-api audit log', () => {
     expect(line).toMatchObject({ name: 'rp1', method: 'client_secret_basic', ip: '127.0.0.1', httpMethod: 'POST', path: '/revoke', status: '200' });
     expect(Date.parse(line.time)).toBeGreaterThanOrEqual(before - 5);
     expect(Date.parse(line.time)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('the file is readable by the server\'s user only (0600), and so is the directory it created (0700)', () => {
+    expect(statSync(audit.path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'logs')).mode & 0o777).toBe(0o700);
   });
 
   it('client_secret_post is named too', async () => {
@@ -262,9 +268,7 @@ describe('runtime-api audit log: extra fields, X-Forwarded-For not trusted, @Aud
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'audit-e2e-'));
-    t = await startTestApp({
-      auditLogFile: join(dir, 'runtime-api.log'), trustProxy: false, auditPaths: [], auditExtraFields: ['request_id', 'user_agent', 'tls_version', 'note'],
-    });
+    t = await startTestApp({ audit: { file: join(dir, 'runtime-api.log'), paths: [], extraFields: ['request_id', 'user_agent', 'tls_version', 'note'] }, http: { trustProxy: false } });
     audit = new AuditFile(join(dir, 'runtime-api.log'));
     await seedClient(t, { client_id: 'rp1', client_secret: 'rp1-secret-7f3a9c', grant_types: ['client_credentials'] });
     await seedClient(t, { client_id: 'gtr', client_secret: 'gtr-secret-19ce', scopes: ['global_token_revocation'], grant_types: ['client_credentials'] });
@@ -318,5 +322,68 @@ describe('runtime-api audit log: extra fields, X-Forwarded-For not trusted, @Aud
     await request(t.server).get('/revoke').expect(404);
     await new Promise((r) => setTimeout(r, 150));
     expect(audit.lines()).toHaveLength(before);
+  });
+});
+
+describe('runtime-api audit log: a flood of unauthenticated requests with long paths', () => {
+  const ADMIN = { client_id: 'ops-admin', client_secret: 'ops-admin-secret-51be02' };
+  const BURST = 300;
+  const LONG = 5000;
+  let t: TestApp;
+  let dir: string;
+  let audit: AuditFile;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'audit-e2e-flood-'));
+    // The default limits (20 lines per address and status, 1000 in all), in a short window.
+    t = await startTestApp({ audit: { file: join(dir, 'runtime-api.log'), refusalWindow: 2 } });
+    audit = new AuditFile(join(dir, 'runtime-api.log'));
+    await seedClient(t, { ...ADMIN, scopes: ['admin'], grant_types: ['client_credentials'] });
+    adminToken = (await request(t.server).post('/token').auth(ADMIN.client_id, ADMIN.client_secret).type('form')
+      .send({ grant_type: 'client_credentials', scope: 'admin' }).expect(200)).body.access_token;
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes bounded lines, the first refusals of the address and then one suppressed=N line, and every authenticated call', async () => {
+    const probe = (i: number) => request(t.server).get(`/admin/${String(i).padStart(4, '0')}${'a'.repeat(LONG)}`).expect(404);
+    const half = Array.from({ length: BURST / 2 }, (_, i) => i);
+    await Promise.all([
+      ...half.map(probe),
+      // Authenticated calls in the middle of the burst: a success, and a refusal of a named caller.
+      request(t.server).get('/admin/clients').set('Authorization', `Bearer ${adminToken}`).expect(200),
+      request(t.server).get('/admin/clients/nobody-in-the-flood').set('Authorization', `Bearer ${adminToken}`).expect(404),
+      ...half.map((i) => probe(BURST / 2 + i)),
+    ]);
+
+    const summary = /^[^|]+\|-\|-\|[^|]*127\.0\.0\.1\|-\|suppressed=(\d+)\|404$/;
+    const until = Date.now() + 10_000;
+    while (!audit.lines().some((l) => summary.test(l)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const lines = audit.lines();
+
+    for (const l of lines) {
+      expect(splitAuditLine(l)).toHaveLength(7);
+      expect(l.length).toBeLessThan(1000);
+    }
+    const probes = lines.map(parse).filter((l) => l.httpMethod === 'GET' && l.name === undefined && l.status === '404');
+    const summaries = lines.filter((l) => summary.test(l));
+    const suppressed = summaries.reduce((n, l) => n + Number(summary.exec(l)![1]), 0);
+    // 20 per window (the burst most likely fits in one), the rest counted.
+    expect(summaries.length).toBeGreaterThanOrEqual(1);
+    expect(probes.length).toBeLessThanOrEqual(20 * summaries.length);
+    expect(probes.length + suppressed).toBe(BURST);
+    for (const p of probes) expect(p.fields[5]).toMatch(/^\/admin\/\d{4}a+…#sha256:[0-9a-f]{16}$/);
+    expect(new Set(probes.map((p) => p.fields[5])).size).toBe(probes.length);
+    expect(lines.map(parse).filter((l) => l.name === 'ops-admin').map((l) => [l.path, l.status]))
+      .toEqual(expect.arrayContaining([['/admin/clients', '200'], ['/admin/clients/nobody-in-the-flood', '404']]));
+    expect(lines.filter((l) => l.includes('|ops-admin|'))).toHaveLength(2);
+    // About 600 bytes a line instead of 5,000: the burst wrote a few KB.
+    expect(readFileSync(audit.path).length).toBeLessThan(25 * 600);
+    const metrics = parsePrometheus((await request(t.server).get('/metrics').expect(200)).text);
+    expect(sampleValue(metrics, 'revocation_audit_lines_not_written_total', { reason: 'suppressed' })).toBe(suppressed);
+    expect(sampleValue(metrics, 'revocation_audit_lines_not_written_total', { reason: 'dropped' })).toBe(0);
   });
 });

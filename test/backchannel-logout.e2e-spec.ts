@@ -34,8 +34,11 @@ describe('Session-ended notifications: back-channel logout and CAEP, for every w
 
   beforeAll(async () => {
     receiver = await Receiver.start();
-    t = await startTestApp({ notificationPollIntervalMs: 100, notificationRetryBaseMs: 100, notificationTimeoutMs: 1500 });
-    await seedClient(t, { ...RP1, grant_types: ['authorization_code'], redirect_uris: [RP1.redirect_uri], backchannel_logout_uri: receiver.url('/rp1/bcl') });
+    t = await startTestApp({ notifications: { pollIntervalMs: 100, retryBaseMs: 100, timeoutMs: 1500 } });
+    // rp1 registers ES256 for its ID tokens, so its logout tokens are ES256 too; the others get RS256, the default.
+    await seedClient(t, {
+      ...RP1, grant_types: ['authorization_code'], redirect_uris: [RP1.redirect_uri], backchannel_logout_uri: receiver.url('/rp1/bcl'), id_token_signed_response_alg: 'ES256',
+    });
     await seedClient(t, {
       ...RP2, grant_types: ['authorization_code'], redirect_uris: [RP2.redirect_uri],
       backchannel_logout_uri: receiver.url('/rp2/bcl'), caep_receiver_uri: receiver.url('/rp2/caep'),
@@ -75,8 +78,10 @@ describe('Session-ended notifications: back-channel logout and CAEP, for every w
     expect(r.contentType).toMatch(/^application\/x-www-form-urlencoded/);
     expect([...new URLSearchParams(r.body).keys()]).toEqual(['logout_token']);
     const token = logoutTokenOf(r);
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: ISSUER, audience: aud, typ: 'logout+jwt', algorithms: ['ES256'] });
-    expect(protectedHeader).toEqual({ alg: 'ES256', kid: expect.any(String), typ: 'logout+jwt' });
+    // Signed as the client's ID tokens (§2.6 validates a logout token as an ID token).
+    const alg = aud === RP1.client_id ? 'ES256' : 'RS256';
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: ISSUER, audience: aud, typ: 'logout+jwt', algorithms: [alg] });
+    expect(protectedHeader).toEqual({ alg, kid: expect.any(String), typ: 'logout+jwt' });
     expect(Object.keys(payload).sort()).toEqual(['aud', 'events', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
     expect(payload).toMatchObject({ iss: ISSUER, aud, sub: s.sub, sid: s.sid, events: { [BCL_EVENT]: {} } });
     expect(Object.keys(payload.events as object)).toEqual([BCL_EVENT]);
@@ -91,8 +96,9 @@ describe('Session-ended notifications: back-channel logout and CAEP, for every w
   /** A CAEP session-revoked SET (RFC 8417) pushed per RFC 8935, checked against /jwks. */
   async function verifySet(r: Received, aud: string, s: SignedIn, initiatingEntity: string): Promise<void> {
     expect(r.contentType).toBe('application/secevent+jwt');
-    const { payload, protectedHeader } = await jwtVerify(r.body, jwks, { issuer: ISSUER, audience: aud, typ: 'secevent+jwt', algorithms: ['ES256'] });
-    expect(protectedHeader.typ).toBe('secevent+jwt');
+    // RS256, as the Shared Signals interoperability profile asks.
+    const { payload, protectedHeader } = await jwtVerify(r.body, jwks, { issuer: ISSUER, audience: aud, typ: 'secevent+jwt', algorithms: ['RS256'] });
+    expect(protectedHeader).toMatchObject({ typ: 'secevent+jwt', alg: 'RS256' });
     expect(payload).toMatchObject({ iss: ISSUER, aud, sid: s.sid, sub_id: { format: 'iss_sub', iss: ISSUER, sub: s.sub } });
     expect(Object.keys(payload.events as object)).toEqual([CAEP_EVENT]);
     const event = (payload.events as Record<string, Record<string, unknown>>)[CAEP_EVENT];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { AppConfig } from '@app/common';
+import { ConfigOverrides } from '@app/common';
 import { GlobalRevocationService } from '@app/revocation';
 import { RevokedSriRepository } from '@app/store';
 import { runCli } from '../apps/cli/src/cli';
@@ -15,12 +15,12 @@ interface Run { code: number; stdout: string; stderr: string }
 
 describe('Admin CLI', () => {
   let store: ReturnType<typeof testStoreConfig>;
-  let config: Partial<AppConfig>;
+  let config: ConfigOverrides;
   let dir: string;
   const running = new Set<TestApp>();
 
   /** Runs the CLI in-process on this file's store; `stdin`, when given, is what standard input holds. */
-  const cliOn = async (cfg: Partial<AppConfig>, argv: string[], stdin?: string): Promise<Run> => {
+  const cliOn = async (cfg: ConfigOverrides, argv: string[], stdin?: string): Promise<Run> => {
     let stdout = '';
     let stderr = '';
     const io = { stdout: (s: string) => { stdout += s; }, stderr: (s: string) => { stderr += s; }, ...(stdin !== undefined ? { stdin: async () => stdin } : {}) };
@@ -35,7 +35,7 @@ describe('Admin CLI', () => {
 
   beforeAll(() => {
     store = testStoreConfig();
-    config = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema };
+    config = { store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } };
     dir = mkdtempSync(join(tmpdir(), 'cli-'));
   });
   afterAll(() => {
@@ -138,7 +138,7 @@ describe('Admin CLI', () => {
     ]);
     const listed = await cli('clients', 'list', '--json');
     expect(JSON.parse(listed.stdout).map((c: { client_id: string }) => c.client_id)).toEqual(['admin', 'pf', 'rp1']);
-    expect(listed.stdout).not.toMatch(/scrypt|secret_hash/);
+    expect(listed.stdout).not.toMatch(/scrypt|sha256\$|secret_hash/);
   });
 
   it('fails with a one-line reason and a non-zero exit on bad input', async () => {
@@ -236,24 +236,25 @@ describe('Admin CLI', () => {
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
       const lines = run.stdout.split('\n');
-      expect(lines.slice(0, 15)).toEqual([
-        'client_id                   pf',
-        'client_name                 -',
-        'token_endpoint_auth_method  client_secret_post',
-        'secret                      set (only its hash is stored)',
-        'grant_types                 client_credentials,password',
-        'scopes                      openid,profile,api',
-        'redirect_uris               -',
-        'post_logout_redirect_uris   -',
-        'backchannel_logout_uri      -',
-        'session_revocation_api      yes',
-        'session_management_api      yes',
-        'jwks                        -',
-        'jwks_uri                    -',
-        'session_validation          -',
-        'access_token_format         reference',
+      expect(lines.slice(0, 16)).toEqual([
+        'client_id                     pf',
+        'client_name                   -',
+        'token_endpoint_auth_method    client_secret_post',
+        'secret                        set (only its hash is stored)',
+        'grant_types                   client_credentials,password',
+        'scopes                        openid,profile,api',
+        'redirect_uris                 -',
+        'post_logout_redirect_uris     -',
+        'backchannel_logout_uri        -',
+        'session_revocation_api        yes',
+        'session_management_api        yes',
+        'jwks                          -',
+        'jwks_uri                      -',
+        'session_validation            -',
+        'access_token_format           reference',
+        'id_token_signed_response_alg  RS256',
       ]);
-      expect(lines[15]).toMatch(/^created_at {18}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(lines[16]).toMatch(/^created_at {20}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       const shown = JSON.parse((await cli('clients', 'show', 'pf', '--json')).stdout);
       expect(shown).toMatchObject({ client_id: 'pf', has_secret: true, session_revocation_api: true, session_management_api: true });
       expect(JSON.stringify(shown)).not.toMatch(/scrypt|pf-secret-123/);
@@ -287,7 +288,7 @@ describe('Admin CLI', () => {
     });
 
     it('refuses a rotation it cannot do, with one line', async () => {
-      expect((await cli('clients', 'create', 'spa', '--auth-method', 'none', '--grant-type', 'password', '--scope', 'openid')).code).toBe(0);
+      expect((await cli('clients', 'create', 'spa', '--auth-method', 'none', '--grant-type', 'refresh_token', '--scope', 'openid')).code).toBe(0);
       const cases: [string[], number, string][] = [
         [['clients', 'rotate-secret', 'spa'], 1, 'error: The client "spa" authenticates with none and has no secret.\n'],
         [['clients', 'rotate-secret', 'nope'], 1, 'error: No client with the id "nope".\n'],
@@ -492,7 +493,7 @@ describe('Admin CLI', () => {
       expect(exported.users.find((u) => u.uid === 'alice')).toEqual({ sub: expect.any(String), uid: 'alice', attributes: { mail: 'alice@example.com', name: 'Alice A.' } });
       expect(exported.users.find((u) => u.uid === 'bob')).toEqual({ sub: 'bob-1', uid: 'bob' });
       expect(exported.feature_flags).toEqual({ GLOBAL_TOKEN_REVOCATION: true, SESSION_REVOCATION_API: true, SESSION_MANAGEMENT_API: false, END_SESSION: true });
-      expect(run.stdout).not.toMatch(/scrypt|"client_secret":|"password":|"has_password"|rp1-secret|a-password|alice-password|svc-stdin-secret/);
+      expect(run.stdout).not.toMatch(/scrypt|sha256\$|"client_secret":|"password":|"has_password"|rp1-secret|a-password|alice-password|svc-stdin-secret/);
     });
 
     it('imports back into the same store changing nothing', async () => {
@@ -506,7 +507,7 @@ describe('Admin CLI', () => {
 
     it('round-trips into an empty store once the secret-based clients are given secrets', async () => {
       const other = testStoreConfig();
-      const otherConfig = { databaseUrl: other.databaseUrl, databaseSchema: other.databaseSchema };
+      const otherConfig = { store: { databaseUrl: other.databaseUrl, databaseSchema: other.databaseSchema } };
       try {
         const file = join(dir, 'export-bare.json');
         writeFileSync(file, JSON.stringify(exported));

@@ -6,7 +6,7 @@ const PATHS = ['/.well-known/openid-configuration', '/.well-known/oauth-authoriz
 
 describe('Discovery', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({ issuer: 'https://idp.example.com' }); });
+  beforeAll(async () => { t = await startTestApp({ http: { issuer: 'https://idp.example.com' } }); });
   afterAll(async () => { await t.close(); });
 
   it.each(PATHS)('GET %s serves the metadata as uncached JSON without authentication', async (path) => {
@@ -29,7 +29,7 @@ describe('Discovery', () => {
       // private_key_jwt: asymmetric algorithms only.
       token_endpoint_auth_signing_alg_values_supported: expect.arrayContaining(['RS256', 'PS256', 'ES256', 'EdDSA']),
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['ES256'],
+      id_token_signing_alg_values_supported: ['RS256', 'ES256'],
     });
     expect(res.body.token_endpoint_auth_signing_alg_values_supported.filter((a: string) => /^HS/.test(a) || a === 'none')).toEqual([]);
     expect(Array.isArray(res.body.response_types_supported)).toBe(true);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { TokenSigner } from '@app/auth';
+import { ConfigOverrides } from '@app/common';
 import { RevokedSriRepository, SessionRepository } from '@app/store';
 import { authorizePath, Browser, codeFlow, hiddenInputs, pkce, redirectParams, setCookies } from './support/browser';
 import { introspect, seedClient, seedUser } from './support/fixtures';
@@ -11,7 +12,7 @@ const RP2 = { client_id: 'rp2', client_secret: 'rp2-secret', redirect_uri: 'http
 const BYE = 'https://rp1.example/bye';
 const ALICE = { username: 'alice', password: 'alice-password' };
 
-async function setup(config = {}): Promise<TestApp> {
+async function setup(config: ConfigOverrides = {}): Promise<TestApp> {
   const t = await startTestApp(config);
   for (const c of [RP1, RP2]) {
     await seedClient(t, {
@@ -167,7 +168,7 @@ describe('End session (OpenID Connect RP-Initiated Logout 1.0)', () => {
 
 describe('End session with END_SESSION_REVOKE_USER_SESSION=false', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await setup({ endSessionRevokeUserSession: false }); });
+  beforeAll(async () => { t = await setup({ sessions: { endSessionRevokeUserSession: false } }); });
   afterAll(async () => { await t.close(); });
 
   it('ends the session and its tokens but leaves its SRI off the revocation list', async () => {

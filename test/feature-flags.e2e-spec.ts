@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AppConfig } from '@app/common';
+import { ConfigOverrides } from '@app/common';
 import { FLAG_REFRESH_MS } from '@app/feature-flag';
 import { runCli } from '../apps/cli/src/cli';
 import { seedClient, seedUser } from './support/fixtures';
@@ -34,7 +34,7 @@ async function within<T>(boundMs: number, probe: () => Promise<T>, done: (value:
  */
 describe('Feature flags at run time', () => {
   let store: ReturnType<typeof testStoreConfig>;
-  let shared: Partial<AppConfig>;
+  let shared: ConfigOverrides;
   let a: TestApp;
   let b: TestApp;
   let adminToken: string;
@@ -65,7 +65,7 @@ describe('Feature flags at run time', () => {
 
   beforeAll(async () => {
     store = testStoreConfig();
-    shared = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema };
+    shared = { store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } };
     a = await startTestApp(shared);
     b = await startTestApp(shared);
     await seedClient(a, { client_id: 'gtr', client_secret: 'gtr-secret', scopes: ['global_token_revocation'], grant_types: ['client_credentials'] });

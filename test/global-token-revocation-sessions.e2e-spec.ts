@@ -1,7 +1,6 @@
 import request from 'supertest';
-import { SriCodec } from '@app/auth';
-import { AppConfig } from '@app/common';
-import { SessionWatermarkWorker } from '@app/sessions';
+import { ConfigOverrides } from '@app/common';
+import { SessionWatermarkWorker, SriCodec } from '@app/sessions';
 import {
   NotificationOutboxEntity, RevocationEventEntity, RevokedSriEntity, SessionRepository, Transactor, UserSessionEntity, UserTokenWatermarkEntity,
 } from '@app/store';
@@ -21,7 +20,7 @@ async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<voi
 /** Two instances on one fresh store, their background workers off (the tests run them), with `rp` seeded. */
 async function twoInstances(rp: ClientFixture): Promise<{ store: ReturnType<typeof testStoreConfig>; a: TestApp; b: TestApp }> {
   const store = testStoreConfig();
-  const shared: Partial<AppConfig> = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, sessionWatermarkWorker: false, notificationWorker: false };
+  const shared: ConfigOverrides = { store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema }, sessions: { watermarkWorker: false }, notifications: { worker: false } };
   const a = await startTestApp(shared);
   const b = await startTestApp(shared);
   await seedClient(a, rp);
@@ -110,11 +109,11 @@ describe('Global Token Revocation: sessions ended by the watermark', () => {
     await b.close();
     await a.close();
     // A fresh instance without the worker answers from the watermark, loaded at its start.
-    b = await startTestApp({ databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, sessionWatermarkWorker: false, notificationWorker: false });
+    b = await startTestApp({ store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema }, sessions: { watermarkWorker: false }, notifications: { worker: false } });
     for (const s of before) await eventually(async () => (await status(b, s.sri)).status === 200);
     expect((await sessionsOf(b)).every((s) => s.revokedAt === null)).toBe(true);
     // One with the worker marks them as it starts.
-    a = await startTestApp({ databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, notificationWorker: false });
+    a = await startTestApp({ store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema }, notifications: { worker: false } });
     await a.app.get(SessionWatermarkWorker).drain();
 
     const rows = await sessionsOf(a);

@@ -612,7 +612,7 @@ describe('Global Token Revocation, configured like the IETF draft', () => {
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ globalTokenRevocationPrefix: '', globalTokenRevocationUnknownUserStatus: 404 });
+    t = await startTestApp({ globalRevocation: { pathPrefix: '', unknownUserStatus: 404 } });
     await seedClient(t, { client_id: 'gtr', client_secret: 'gtr-secret', scopes: ['global_token_revocation'], grant_types: ['client_credentials'] });
     token = (await request(t.server).post('/token').auth('gtr', 'gtr-secret').type('form').send({ grant_type: 'client_credentials' })).body.access_token;
   });

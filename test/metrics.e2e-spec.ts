@@ -111,7 +111,7 @@ describe('GET /metrics (open: no METRICS_TOKEN)', () => {
 describe('GET /metrics with METRICS_TOKEN', () => {
   const token = 'scrape-token-0123456789abcdef';
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({ metricsToken: token }); });
+  beforeAll(async () => { t = await startTestApp({ metrics: { token } }); });
   afterAll(async () => { await t.close(); });
 
   it('answers 401 with a Bearer challenge without the token or with another one', async () => {
@@ -134,7 +134,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 
 describe('GET /metrics with METRICS_ENABLED=false', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({ metricsEnabled: false }); });
+  beforeAll(async () => { t = await startTestApp({ metrics: { enabled: false } }); });
   afterAll(async () => { await t.close(); });
 
   it('is not served', async () => {

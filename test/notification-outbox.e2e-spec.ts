@@ -1,13 +1,13 @@
 import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { runCli } from '../apps/cli/src/cli';
-import { AppConfig } from '@app/common';
+import { ConfigOverrides } from '@app/common';
 import { NotificationOutboxRepository } from '@app/store';
 import { passwordLogin, seedClient, seedUser, sessionWatermarksSettled } from './support/fixtures';
 import { Received, Receiver } from './support/receiver';
 import { startTestApp, TestApp, testStoreConfig } from './support/test-app';
 
-const FAST: Partial<AppConfig> = { notificationPollIntervalMs: 100, notificationRetryBaseMs: 100, notificationRetryMaxMs: 400, notificationTimeoutMs: 1500, notificationMaxAttempts: 3 };
+const FAST: ConfigOverrides = { notifications: { pollIntervalMs: 100, retryBaseMs: 100, retryMaxMs: 400, timeoutMs: 1500, maxAttempts: 3 } };
 const RP = { client_id: 'rp1', client_secret: 'rp1-secret' };
 
 async function seed(t: TestApp, receiver: Receiver): Promise<string> {
@@ -42,7 +42,7 @@ async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeo
   }
 }
 
-async function cli(config: Partial<AppConfig>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(config: ConfigOverrides, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } }, { config });
@@ -145,10 +145,10 @@ describe('Notification outbox: durability and several instances', () => {
 
   it('a server stopped with pending deliveries sends them after a restart', async () => {
     const store = testStoreConfig();
-    const onStore = { ...FAST, databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema };
+    const onStore = { ...FAST, store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } };
     try {
       // A: no worker, as if it had crashed right after the revocations committed.
-      const a = await startTestApp({ ...onStore, notificationWorker: false });
+      const a = await startTestApp({ ...onStore, notifications: { ...FAST.notifications, worker: false } });
       let sids: string[];
       try {
         const token = await seed(a, receiver);
@@ -180,7 +180,7 @@ describe('Notification outbox: durability and several instances', () => {
   it('two instances on one store send each notification once', async () => {
     receiver.received.length = 0;
     const store = testStoreConfig();
-    const onStore = { ...FAST, databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema };
+    const onStore = { ...FAST, store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } };
     const a = await startTestApp(onStore);
     const b = await startTestApp(onStore);
     try {

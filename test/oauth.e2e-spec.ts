@@ -30,10 +30,34 @@ describe('OAuth token service', () => {
       }
     });
 
-    it('refuses a method the client is not registered for', async () => {
-      const res = await request(t.server).post('/token').auth('rp2', 'rp2-secret').type('form').send({ grant_type: 'client_credentials' });
-      expect(res.status).toBe(401);
-      expect(res.body.error_description).toMatch(/client_secret_basic is not allowed/);
+    it('refuses an unknown client, a wrong secret and a method the client is not registered for with one answer', async () => {
+      const attempts = [['nobody', 'rp1-secret'], ['rp1', 'wrong'], ['rp2', 'rp2-secret']];
+      for (const [id, secret] of attempts) {
+        const res = await request(t.server).post('/token').auth(id, secret).type('form').send({ grant_type: 'client_credentials' });
+        expect([id, res.status, res.body]).toEqual([id, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' }]);
+        expect(res.headers['www-authenticate']).toBe('Basic realm="revocation-server"');
+      }
+      const post = await request(t.server).post('/token').type('form').send({ grant_type: 'client_credentials', client_id: 'rp1', client_secret: 'rp1-secret' });
+      expect([post.status, post.body]).toEqual([401, { error: 'invalid_client', error_description: 'Client authentication failed.' }]);
+    });
+
+    it('treats a parameter sent without a value as omitted (RFC 6749 §3.2): Basic beside an empty client_secret is one method', async () => {
+      // What `curl -u rp1:rp1-secret -d grant_type=client_credentials -d client_secret=` and Swagger UI's empty fields send.
+      const empties = 'client_id=&client_secret=&client_assertion_type=&client_assertion=';
+      const issued = await request(t.server).post('/token').auth('rp1', 'rp1-secret').type('form').send(`grant_type=client_credentials&scope=&${empties}`);
+      expect(issued.status).toBe(200);
+      const plain = await request(t.server).post('/token').auth('rp1', 'rp1-secret').type('form').send('grant_type=client_credentials');
+      expect(issued.body.scope).toBe(plain.body.scope);
+      const token = issued.body.access_token as string;
+      const active = await request(t.server).post('/introspect').auth('rp1', 'rp1-secret').type('form').send(`token=${token}&token_type_hint=&${empties}`);
+      expect([active.status, active.body.active]).toEqual([200, true]);
+      const revoked = await request(t.server).post('/revoke').auth('rp1', 'rp1-secret').type('form').send(`token=${token}&token_type_hint=&${empties}`);
+      expect(revoked.status).toBe(200);
+      expect(await introspect(t, rp, token)).toEqual({ active: false });
+      expect((await t.dataSource.getRepository(IssuedTokenEntity).findOneBy({ id: decodeJwt(token).jti as string }))?.revokedAt).not.toBeNull();
+      // An empty value is no value: a required parameter sent empty is missing.
+      const missing = await request(t.server).post('/introspect').auth('rp1', 'rp1-secret').type('form').send('token=');
+      expect([missing.status, missing.body]).toEqual([400, { error: 'invalid_request', error_description: 'The parameter token is required.' }]);
     });
 
     it('accepts client_secret_post for a client registered with it', async () => {

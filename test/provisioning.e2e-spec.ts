@@ -158,6 +158,26 @@ describe('Provisioning (import)', () => {
     expect(await t.app.get(ClientRepository).findById('fine')).toBeNull();
   });
 
+  it('refuses a client_name with bidirectional or other control characters, from a file, and writes nothing', async () => {
+    const counts = await rowCounts(t.dataSource);
+    const file = join(dir, 'bidi.json');
+    writeFileSync(file, JSON.stringify({
+      clients: [
+        { client_id: 'bidi-1', client_secret: 'bidi-1-secret', client_name: 'Pay\u202Eldnuf' },
+        { client_id: 'bidi-2', client_secret: 'bidi-2-secret', client_name: 'Isolated \u2067admin\u2069' },
+        { client_id: 'bidi-3', client_secret: 'bidi-3-secret', client_name: 'Next line\u0085' },
+      ],
+    }));
+    const err = await provisioning.importFile(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProvisioningError);
+    expect((err as ProvisioningError).problems).toEqual([
+      'clients[0].client_name: must not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)',
+      'clients[1].client_name: must not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)',
+      'clients[2].client_name: must not contain control characters',
+    ]);
+    expect(await rowCounts(t.dataSource)).toEqual(counts);
+  });
+
   it('refuses a document that conflicts with the store, and writes nothing', async () => {
     const counts = await rowCounts(t.dataSource);
     const doc = {
@@ -198,7 +218,7 @@ describe('Provisioning at start', () => {
   async function boot(importFile?: string) {
     const store = testStoreConfig();
     const logger = new CapturingLogger();
-    const app = await createApp({ config: { issuer: 'http://localhost:8080', databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, importFile }, logger });
+    const app = await createApp({ config: { http: { issuer: 'http://localhost:8080' }, store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, importFile } }, logger });
     const started = app.init().then(() => undefined, (e: unknown) => e);
     return { app, logger, error: await started, close: async () => { await app.close(); store.cleanup(); } };
   }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { REFERENCE_TOKEN_PREFIX, ReferenceTokenCodec } from '@app/auth';
-import { AppConfig } from '@app/common';
+import { ConfigOverrides } from '@app/common';
 import { IssuedTokenEntity } from '@app/store';
 import { ClientFixture, introspect, passwordLogin, seedClient, seedUser } from './support/fixtures';
 import { startTestApp, testStoreConfig, TestApp } from './support/test-app';
@@ -130,7 +130,7 @@ describe('Reference access tokens', () => {
 describe('Reference access tokens on two instances of one store', () => {
   it('a token one instance issued is read by the other (the key is shared through the store)', async () => {
     const store = testStoreConfig();
-    const shared: Partial<AppConfig> = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema };
+    const shared: ConfigOverrides = { store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } };
     const a = await startTestApp(shared);
     const b = await startTestApp(shared);
     try {

@@ -16,7 +16,7 @@ describe('request id (X-Request-Id)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'request-id-e2e-'));
-    t = await startTestApp({ auditLogFile: join(dir, 'runtime-api.log'), auditExtraFields: ['request_id'] });
+    t = await startTestApp({ audit: { file: join(dir, 'runtime-api.log'), extraFields: ['request_id'] } });
     await seedClient(t, { client_id: 'rp1', client_secret: 'rp1-secret-7f3a9c', grant_types: ['client_credentials'] });
   });
   afterAll(async () => {

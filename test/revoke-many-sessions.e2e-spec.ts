@@ -68,12 +68,12 @@ describe('Revoking every session of a user who holds many', () => {
     const events = await t.dataSource.getRepository(RevocationEventEntity).find({ where: { subject: userId }, order: { id: 'ASC' } });
     expect(events.filter((e) => Number(e.id) > lastEvent).map((e) => [e.kind, e.value])).toEqual([['user_sessions', String(at)]]);
 
-    // The API: each ended session's SRI answers as listed, the earlier-ended one not.
+    // The API: each ended session's SRI answers as listed. (The earlier-ended one, not listed again
+    // above, answers revoked as well once an index has read its end: session-mgmt-list-shares.)
     for (const s of [...live, { sri: loginSri }]) {
       const r = await get(`${REVOKED_SRIS}/${encodeURIComponent(s.sri)}?updateActivityTime=false`);
       expect([s.sri, r.status]).toEqual([s.sri, 200]);
     }
-    expect((await get(`${REVOKED_SRIS}/${encodeURIComponent(endedBefore.sri)}`)).status).toBe(404);
     expect(await introspect(t, client, login.body.access_token as string)).toEqual({ active: false });
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { decodeJwt } from 'jose';
-import { AppConfig } from '@app/common';
+import { ConfigOverrides } from '@app/common';
 import { introspect, passwordLogin, seedClient, seedUser, ClientFixture } from './support/fixtures';
 import { parsePrometheus, sampleValue } from './support/prometheus';
 import { startTestApp, testStoreConfig, TestApp } from './support/test-app';
@@ -23,7 +23,7 @@ describe('Two instances on one store (scale-out)', () => {
 
   beforeAll(async () => {
     store = testStoreConfig();
-    const shared: Partial<AppConfig> = { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema };
+    const shared: ConfigOverrides = { store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } };
     a = await startTestApp(shared);
     b = await startTestApp(shared);
     rp = await seedClient(a, { client_id: 'rp', client_secret: 'rp-secret-1', scopes: ['openid', 'profile', 'global_token_revocation'], session_revocation_api: true });
@@ -61,7 +61,7 @@ describe('Two instances on one store (scale-out)', () => {
       await Promise.all(listed.slice(i, i + 250).map((id) => request(a.server).post('/pf-ws/rest/sessionMgmt/revokedSris').auth('rp', 'rp-secret-1')
         .set('X-XSRF-HEADER', 'x').set('Content-Type', 'application/json').send({ id }).expect(201)));
     }
-    const c = await startTestApp({ databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema, metricsEnabled: true });
+    const c = await startTestApp({ store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema }, metrics: { enabled: true } });
     try {
       const listSize = async () => sampleValue(parsePrometheus((await request(c.server).get('/metrics')).text), 'revocation_revocation_list_size') ?? 0;
       await eventually(async () => (await listSize()) >= listed.length, 10_000);

@@ -25,7 +25,7 @@ describe('Session Revocation API: idle extension and write coalescing', () => {
 
   beforeAll(async () => {
     // 20-minute global idle timeout; sessions of the source "password" get 10 minutes.
-    t = await startTestApp({ sessionIdleTimeout: 1200, sessionIdleTimeoutOverrides: {} });
+    t = await startTestApp({ sessions: { idleTimeout: 1200, idleTimeoutOverrides: {} } });
     await seedClient(t, SEED_CLIENT);
     await seedClient(t, rp);
     await seedUser(t, 'breakfast', 'a-password');
@@ -114,7 +114,7 @@ describe('Session Revocation API: idle timeout override per authentication sourc
   const rp = { client_id: 'rp1', client_secret: 'rp1-secret', session_management_api: true };
 
   beforeAll(async () => {
-    t = await startTestApp({ sessionIdleTimeout: 1800, sessionIdleTimeoutOverrides: { password: 600 } });
+    t = await startTestApp({ sessions: { idleTimeout: 1800, idleTimeoutOverrides: { password: 600 } } });
     await seedClient(t, SEED_CLIENT);
     await seedClient(t, rp);
     await seedUser(t, 'breakfast', 'a-password');

@@ -23,7 +23,7 @@ describe('Session Management API: /pf-ws/rest/sessionMgmt/sessions and /users', 
 
   beforeAll(async () => {
     // The user key attribute is configurable: mail here (PingFederate's example uses mail or userPrincipalName).
-    t = await startTestApp({ sessionUserKeyAttribute: 'mail' });
+    t = await startTestApp({ sessions: { userKeyAttribute: 'mail' } });
     await seedClient(t, mgmt);
     await seedClient(t, SEED_CLIENT);
     await seedUser(t, 'breakfast', 'a-password', { mail: 'breakfast@example.com' });

@@ -18,7 +18,7 @@ describe('Session revocation list: lifetime and maximum size', () => {
   const listed = () => t.dataSource.getRepository(RevokedSriEntity).find({ order: { createdAt: 'ASC', sri: 'ASC' } }).then((rows) => rows.map((r) => r.sri));
 
   beforeAll(async () => {
-    t = await startTestApp({ sessionRevocationLifetime: 60, sessionRevocationListMax: 3, sessionRevocationPurgeInterval: 1 });
+    t = await startTestApp({ revocationList: { lifetime: 60, max: 3, purgeInterval: 1 } });
     await seedClient(t, SEED_CLIENT);
   });
   beforeEach(async () => {
@@ -84,7 +84,7 @@ describe('Session revocation list: purge on insert over the maximum', () => {
   const listed = () => t.dataSource.getRepository(RevokedSriEntity).find({ order: { createdAt: 'ASC', sri: 'ASC' } }).then((rows) => rows.map((r) => r.sri));
 
   beforeAll(async () => {
-    t = await startTestApp({ sessionRevocationLifetime: 60, sessionRevocationListMax: 3, sessionRevocationPurgeInterval: 3600 });
+    t = await startTestApp({ revocationList: { lifetime: 60, max: 3, purgeInterval: 3600 } });
     await seedClient(t, SEED_CLIENT);
     await t.app.get(RevocationListPurger).purge(); // the start-up purge has counted the (empty) list
     warn = jest.spyOn(Logger.prototype, 'warn');

@@ -265,7 +265,7 @@ describe('Sign-in: authorization code flow with PKCE, single sign-on, session li
 describe('Sign-in under an https issuer', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ issuer: 'https://idp.example' });
+    t = await startTestApp({ http: { issuer: 'https://idp.example' } });
     await seedClient(t, { ...RP1, grant_types: ['authorization_code'], redirect_uris: [RP1.redirect_uri] });
     await seedUser(t, 'alice', 'alice-password');
   });

@@ -36,6 +36,9 @@ export function readConfig(env) {
     bigList: num('BENCH_BIG_LIST', quick ? 100_000 : 1_000_000),
     introTokensPerPool: quick ? 40 : 200,
     propagationSamples: num('BENCH_PROPAGATION_SAMPLES', quick ? 20 : 200),
+    // The sign-in capacity phase: seconds of password grants, and how many connections send them.
+    signInS: num('BENCH_SIGNIN_DURATION', quick ? 6 : 20),
+    signInConnections: num('BENCH_SIGNIN_CONNECTIONS', 64),
     timeoutMin: num('BENCH_TIMEOUT_MIN', quick ? 15 : 60),
     quietWaitS: env.BENCH_QUIET_WAIT_S === '0' ? 0 : num('BENCH_QUIET_WAIT_S', quick ? 0 : 60),
     quietMax: num('BENCH_QUIET_MAX', 0.15),
@@ -68,6 +71,7 @@ function newResults(cfg) {
     availability: {},
     throughput: { order: [], rounds: [], cases: {} },
     globalRevocation: null,
+    signInCapacity: null,
     memory: {},
     bigList: null,
     propagation: null,

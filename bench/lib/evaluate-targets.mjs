@@ -66,6 +66,20 @@ function memoryRow(t, results) {
   return [{ goal: `< ${t.below} MB`, measured, pass: mem?.rssMiB ? mem.rssMiB * 1.048576 < t.below : false, note: null }];
 }
 
+function signInCapacityRow(t, results) {
+  const s = results.signInCapacity;
+  const goal = t.measure === 'rate' ? 'reported' : `< ${t.below} ms`;
+  if (!s?.available) return [{ goal, measured: s?.reason ?? 'not measured', pass: t.measure === 'rate' ? null : false, note: null }];
+  const errors = s.errors || s.other || s.shedWithoutRetryAfter ? `${s.errors} errors, ${s.other} other answers, ${s.shedWithoutRetryAfter} refusals without Retry-After` : null;
+  if (t.measure === 'rate') {
+    return [{ goal, measured: `${s.perSecond}/s, ${s.perSecondPerVcpu} per vCPU (${s.vcpus} vCPUs; reference ${t.perVcpuReference} per vCPU); p99 ${s.okP99Ms} ms`, pass: null, note: `${s.shed} of ${s.answers} answers shed (503)` }];
+  }
+  if (t.measure === 'slowest') {
+    return [{ goal, measured: `slowest ${s.slowestMs} ms of ${s.answers}`, pass: s.slowestMs < t.below && !errors, note: errors }];
+  }
+  return [{ goal: `p99 < ${t.below} ms`, measured: `p50 ${s.statusP50Ms} ms, p99 ${s.statusP99Ms} ms (${s.statusChecks} checks)`, pass: s.statusP99Ms < t.below && !s.statusUnexpected, note: s.statusUnexpected ? `${s.statusUnexpected} unexpected answers` : null }];
+}
+
 function startupRow(t, results) {
   const s = results.startup[t.startup];
   return [{ goal: `< ${t.below / 1000} s`, measured: s ? `${(s.ms / 1000).toFixed(2)} s` : 'not measured', pass: s ? s.ms < t.below : false, note: disturbedNote(s?.otherCpu) }];
@@ -88,6 +102,7 @@ export function evaluateTargets(table, results, cfg) {
     propagation: propagationRows,
     memory: memoryRow,
     startup: startupRow,
+    signInCapacity: signInCapacityRow,
   };
   const out = [];
   for (const t of table) {

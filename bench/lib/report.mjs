@@ -78,6 +78,16 @@ export function writeReports(results, { mdPath, jsonPath, root }) {
   }
   L.push('');
 
+  L.push('## Sign-in capacity', '');
+  const si = results.signInCapacity;
+  if (!si?.available) L.push(`${si?.reason ?? 'not measured'}`);
+  else {
+    L.push(`Password grants (\`POST /token\`, a different user each, scrypt N=2^17) from ${si.connections} connections for ${si.seconds} s, hashing at its defaults (\`HASH_CONCURRENCY\`, \`HASH_QUEUE\`), with two connections of status checks (\`GET revokedSris/{id}\`) beside them. Keycloak documents about 15 password logins per second per vCPU.`, '');
+    L.push('| sign-ins/s | per vCPU | p50 ms | p99 ms | shed (503) | slowest answer ms | status check p50 ms | status check p99 ms |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    L.push(`| ${fmt(si.perSecond, 1)} | ${fmt(si.perSecondPerVcpu, 1)} | ${fmt(si.okP50Ms)} | ${fmt(si.okP99Ms)} | ${fmt(si.shed)} of ${fmt(si.answers)} | ${fmt(si.slowestMs)} | ${ms(si.statusP50Ms)} | ${ms(si.statusP99Ms)} |`);
+  }
+  L.push('');
+
   L.push('## Memory and start-up', '');
   L.push('| | value |', '| --- | ---: |');
   const mem = (x) => (x?.rssMiB ? `${fmt(x.rssMiB)} MiB RSS (peak ${fmt(x.peakRssMiB)} MiB)` : '—');

@@ -109,7 +109,9 @@ const newSri = () => randomBytes(24).toString('base64url');
 /** ctx.sriCodec: the server's SriCodec with the SRI sealing key it generated in the store at its first start. */
 export async function loadSriCodec(ctx, store) {
   const [{ value: key }] = await store.query(`SELECT value FROM server_secret WHERE name = 'sri_seal_key'`);
-  const { SriCodec } = require(join(ctx.appDir, 'dist', 'libs', 'auth', 'src', 'sessions', 'sri-codec.service.js'));
+  // libs/sessions since it left libs/auth; a BENCH_REF commit from before has it at the old path.
+  const [current, before] = [['sessions', 'src', 'tracking'], ['auth', 'src', 'sessions']].map((dir) => join(ctx.appDir, 'dist', 'libs', ...dir, 'sri-codec.service.js'));
+  const { SriCodec } = require(existsSync(current) || !existsSync(before) ? current : before);
   ctx.sriCodec = new SriCodec({ key: async () => Buffer.from(key, 'base64url') });
   await ctx.sriCodec.load();
 }
@@ -154,4 +156,17 @@ export async function seedListedSris(store, count, createdAtBase) {
   }
   await store.insertRows('revoked_sri', SRI_COLS, rows);
   return out;
+}
+
+/**
+ * `count` users `signin-<i>` sharing one password, for the sign-in capacity phase: one hash
+ * made by the build under test, written straight into the store (hashing each would take minutes).
+ */
+export async function seedSignInUsers(ctx, store, count) {
+  const now = Date.now();
+  const passwordHash = await hashSecret(ctx, ctx.userPassword);
+  const users = Array.from({ length: count }, (_, i) => ({ uid: `signin-${ctx.runId}-${i}`, sub: `bench-signin-${ctx.runId}-${i}` }));
+  await store.insertRows('app_user', ['id', 'password_hash', 'created_at', 'updated_at'], users.map((u) => [u.sub, passwordHash, now, now]));
+  await store.insertRows('user_attribute', ['user_id', 'name', 'value'], users.map((u) => [u.sub, 'uid', u.uid]));
+  return users.map((u) => ({ ...u, password: ctx.userPassword }));
 }

@@ -58,6 +58,8 @@ function serverEnv(ctx, port, extra = {}) {
     HOME: env.HOME ?? tmp,
     TMPDIR: tmp,
     NODE_ENV: 'production',
+    // Production refuses plain-text keys in the store; the bench reads the SRI sealing key from it (seed.mjs).
+    ALLOW_PLAINTEXT_KEYS: 'true',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: String(port),

@@ -108,10 +108,10 @@ describe('Client authentication methods: a host\'s own', () => {
   it('holds clients to their registered method, both ways', async () => {
     const wrong = await request(t.server).post('/introspect').set(CERT_SUBJECT, certificate('rp')).type('form').send({ token: 'x' });
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ error: 'invalid_client', error_description: 'The authentication method tls_client_auth is not allowed for this client.' });
+    expect(wrong.body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
     const secret = await request(t.server).get(`${REVOKED_SRIS}/abc`).auth(MTLS.client_id, MTLS.client_secret).set('X-XSRF-HEADER', 'PingFederate');
     expect(secret.status).toBe(401);
-    expect(secret.body).toEqual({ resultId: 'invalid_client', message: 'The authentication method client_secret_basic is not allowed for this client.' });
+    expect(secret.body).toEqual({ resultId: 'invalid_client', message: 'Client authentication failed.' });
     const unknown = await request(t.server).post('/introspect').set(CERT_SUBJECT, 'O=Example').type('form').send({ token: 'x' });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error_description).toBe('The client certificate names no client.');

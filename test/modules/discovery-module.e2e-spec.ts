@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AppConfig, ROOT_APP_CONFIG } from '@app/common';
+import { SERVER_CONFIG, ServerConfig } from '@app/common';
 import { DiscoveryModule, DiscoveryRegistry } from '@app/discovery';
 import { startHostApp } from '../support/host-app';
 import { TestApp } from '../support/test-app';
@@ -42,8 +42,8 @@ describe('DiscoveryModule.forRootAsync, and no paths at all', () => {
     t = await startHostApp({
       imports: [DiscoveryModule.forRootAsync({
         paths: [],
-        inject: [ROOT_APP_CONFIG],
-        useFactory: (root: AppConfig) => ({ metadata: { service_documentation: `${root.issuer}/handbook` } }),
+        inject: [SERVER_CONFIG],
+        useFactory: (server: ServerConfig) => ({ metadata: { service_documentation: `${server.http.issuer}/handbook` } }),
       })],
     });
   });

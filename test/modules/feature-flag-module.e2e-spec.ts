@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AppConfig, ROOT_APP_CONFIG } from '@app/common';
+import { SERVER_CONFIG, ServerConfig } from '@app/common';
 import { DiscoveryModule } from '@app/discovery';
 import { FeatureFlagModule, FeatureFlagService } from '@app/feature-flag';
 import { SessionMgmtModule } from '@app/session-mgmt';
@@ -17,9 +17,9 @@ describe('FeatureFlagModule.forRootAsync: a host\'s flag defaults from a factory
   beforeAll(async () => {
     t = await startHostApp({
       featureFlags: FeatureFlagModule.forRootAsync({
-        inject: [ROOT_APP_CONFIG],
+        inject: [SERVER_CONFIG],
         // This host lets its own clients list SRIs only once an operator turns the API on.
-        useFactory: (root: AppConfig) => ({ defaults: { SESSION_REVOCATION_API: root.issuer.startsWith('https:') } }),
+        useFactory: (server: ServerConfig) => ({ defaults: { SESSION_REVOCATION_API: server.http.issuer.startsWith('https:') } }),
       }),
       imports: [SessionMgmtModule.forRoot(), DiscoveryModule.forRoot()],
     });

@@ -16,7 +16,7 @@ describe('OAuthModule.forRoot in a host: under /oauth2, two grants, shorter life
 
   beforeAll(async () => {
     t = await startHostApp({
-      config: { accessTokenTtl: 3600, idTokenTtl: 3600 },
+      config: { tokens: { accessTokenTtl: 3600, idTokenTtl: 3600 } },
       imports: [
         OAuthModule.forRoot({ pathPrefix: '/oauth2/', grantTypes: ['password', 'client_credentials'], accessTokenTtl: 600, idTokenTtl: 300 }),
         DiscoveryModule.forRoot(),
@@ -116,7 +116,7 @@ describe('OAuthModule.forRootAsync: options from the host\'s own provider', () =
 
 describe('OAuthModule options a host cannot use', () => {
   it('refuses to start with an access token lifetime beyond the server\'s (the revocation index would forget revocations first)', async () => {
-    await expect(startHostApp({ config: { accessTokenTtl: 600 }, imports: [OAuthModule.forRoot({ accessTokenTtl: 601 })] }))
+    await expect(startHostApp({ config: { tokens: { accessTokenTtl: 600 } }, imports: [OAuthModule.forRoot({ accessTokenTtl: 601 })] }))
       .rejects.toThrow(/accessTokenTtl must be a whole number of seconds from 1 to the server's ACCESS_TOKEN_TTL \(600\)/);
   });
 

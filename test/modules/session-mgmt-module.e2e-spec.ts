@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppConfig, ROOT_APP_CONFIG } from '@app/common';
+import { SERVER_CONFIG, ServerConfig } from '@app/common';
 import { DiscoveryModule } from '@app/discovery';
 import { OAuthModule } from '@app/oauth';
 import { SessionMgmtModule } from '@app/session-mgmt';
@@ -80,8 +80,8 @@ describe('SessionMgmtModule.forRootAsync: prefix given directly, the rest from a
       imports: [
         SessionMgmtModule.forRootAsync({
           pathPrefix: '/sm',
-          inject: [ROOT_APP_CONFIG],
-          useFactory: (root: AppConfig) => ({ userKeyAttribute: 'mail', revocationListMax: 2, purgeInterval: Math.min(root.sessionRevocationPurgeInterval, 1) }),
+          inject: [SERVER_CONFIG],
+          useFactory: (server: ServerConfig) => ({ userKeyAttribute: 'mail', revocationListMax: 2, purgeInterval: Math.min(server.revocationList.purgeInterval, 1) }),
         }),
         OAuthModule.forRoot(),
         DiscoveryModule.forRoot(),
@@ -111,13 +111,13 @@ describe('SessionMgmtModule.forRootAsync: prefix given directly, the rest from a
   }
 
   it('keeps at most the factory\'s revocationListMax entries on the list (the server\'s is far larger)', async () => {
-    expect(t.app.get(ROOT_APP_CONFIG).sessionRevocationListMax).toBeGreaterThan(2);
+    expect(t.app.get<ServerConfig>(SERVER_CONFIG).revocationList.max).toBeGreaterThan(2);
     for (const id of ['m1', 'm2', 'm3', 'm4']) await call('post', '/sm/revokedSris').set('Content-Type', 'application/json').send({ id }).expect(201);
     expect((await listSettles((s) => s.length <= 2)).sort()).toEqual(['m3', 'm4']);
   });
 
   it('purges expired entries every purgeInterval seconds of the factory\'s (the server\'s is a minute)', async () => {
-    expect(t.app.get(ROOT_APP_CONFIG).sessionRevocationPurgeInterval).toBeGreaterThan(1);
+    expect(t.app.get<ServerConfig>(SERVER_CONFIG).revocationList.purgeInterval).toBeGreaterThan(1);
     // Written behind the module's back, so only the timer can find it.
     await t.app.get(DataSource).getRepository(RevokedSriEntity).insert({ sri: 'expired-1', createdAt: Date.now() - 120_000, expiresAt: Date.now() - 60_000, revokedBy: 'test' });
     expect(await listSettles((s) => !s.includes('expired-1'))).not.toContain('expired-1');

@@ -14,7 +14,7 @@ const RP = { client_id: 'rp', client_secret: 'rp-secret-77aa', grant_types: ['cl
 
 // The server's own configuration names a store nobody listens on: a host that started and
 // answered can only have used the store its StoreModule options name.
-const UNREACHABLE = { databaseUrl: 'postgres://nobody@127.0.0.1:1/unused', databaseSchema: undefined };
+const UNREACHABLE = { store: { databaseUrl: 'postgres://nobody@127.0.0.1:1/unused', databaseSchema: undefined } };
 
 describe('StoreModule.forRoot in a host: its own store, migrations on or off', () => {
   const store = testStoreConfig();

@@ -3,6 +3,9 @@ import { connect, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import request from 'supertest';
+import { ClientCache, DEFAULT_MAX_WAIT_MS, hashAdmission } from '@app/auth';
+import { hashingConfig } from '@app/common';
+import { AuthFailureLimiter } from '@app/auth/client-auth/auth-failure-limiter.service';
 import { ClientFixture, seedClient } from '../support/fixtures';
 import { describeWith, redisRequirement } from '../support/requirements';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -57,7 +60,7 @@ describe('Failed client authentication limits', () => {
   describe('on one instance', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ authFailuresPerClient: 5, authFailuresPerIp: 12, authFailureWindow: 60, trustProxy: ['127.0.0.1', '::ffff:127.0.0.1'] });
+      t = await startTestApp({ authFailures: { perClient: 5, perIp: 12, window: 60 }, http: { trustProxy: ['127.0.0.1', '::ffff:127.0.0.1'] } });
       for (const c of [VICTIM, OTHER, PF]) await seedClient(t, c);
     });
     afterAll(() => t.close());
@@ -114,12 +117,128 @@ describe('Failed client authentication limits', () => {
     });
   });
 
+  describe('under a burst of guesses', () => {
+    const BURST: ClientFixture = { client_id: 'burst-victim', client_secret: 'burst-secret-Q7', scopes: ['openid'] };
+    const STEADY: ClientFixture = { client_id: 'steady-victim', client_secret: 'steady-secret-Q7', scopes: ['openid'] };
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ authFailures: { perClient: 5, perIp: 1000, window: 60 }, http: { trustProxy: ['127.0.0.1', '::ffff:127.0.0.1'] } });
+      for (const c of [BURST, STEADY]) await seedClient(t, c);
+    });
+    afterAll(() => t.close());
+
+    it('checks no more concurrent guesses than the limit allows, and the right one among them does not pass later while the id is locked', async () => {
+      // The client's record in memory, as on a server in use; and a hashing turn for every guess let through, however busy
+      // the machine (a guess refused a turn is left unchecked and counts nothing, which would blur the count).
+      await t.app.get(ClientCache).get(BURST.client_id);
+      hashAdmission.configure({ concurrency: 2, queue: 40, maxWaitMs: 60_000 });
+      try {
+        const guesses = Array.from({ length: 40 }, (_, i) => (i === 20 ? BURST.client_secret : `burst-guess-${i}`));
+        const statuses = await Promise.all(guesses.map((g, i) => introspect(t, BURST.client_id, g, `10.0.5.${i + 1}`).then((r) => r.status)));
+        // Each failure is counted before its check: at most 5 of the 40 are checked (401, or 200 for the right one), the others refused unchecked.
+        expect(statuses.filter((s) => s === 401 || s === 200).length).toBeLessThanOrEqual(5);
+        expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(35);
+        expect(statuses.every((s) => [200, 401, 429].includes(s))).toBe(true);
+      } finally {
+        hashAdmission.configure({ ...hashingConfig(), maxWaitMs: DEFAULT_MAX_WAIT_MS });
+      }
+      // The right secret among the five checked gives its failure back: one more guess locks the id. Then the right
+      // secret is refused until the window ends, however the burst went: a success checked in it is not remembered.
+      for (let i = 0; i < 5 && (await introspect(t, BURST.client_id, `burst-late-${i}`, '10.0.5.100')).status !== 429; i++);
+      expectTooMany(await introspect(t, BURST.client_id, BURST.client_secret, '10.0.5.200'));
+    });
+
+    it('does not remember a success verified with the limit reached, so it does not pass once the id is locked', async () => {
+      for (let i = 0; i < 4; i++) expect((await introspect(t, STEADY.client_id, `steady-guess-${i}`, '10.0.6.1')).status).toBe(401);
+      // The fifth attempt, the right secret: checked and answered, but it used the last failure the window allowed.
+      expect((await introspect(t, STEADY.client_id, STEADY.client_secret, '10.0.6.2')).status).toBe(200);
+      expect((await introspect(t, STEADY.client_id, 'steady-guess-5', '10.0.6.1')).status).toBe(401);
+      expectTooMany(await introspect(t, STEADY.client_id, STEADY.client_secret, '10.0.6.2'));
+    });
+  });
+
+  describe('a caller that resets its connection', () => {
+    let t: TestApp;
+    let port: number;
+    beforeAll(async () => {
+      // Two hashes at once: both guesses are checked while their callers are gone (a check still waiting for its turn
+      // would be dropped, and its failure given back, as nothing was learnt).
+      t = await startTestApp({ authFailures: { perClient: 0, perIp: 2, window: 60 }, hashing: { concurrency: 2, queue: 4 } });
+      await seedClient(t, OTHER);
+      await t.app.listen(0, '127.0.0.1');
+      port = (t.app.getHttpServer().address() as AddressInfo).port;
+    });
+    afterAll(() => t.close());
+
+    it('is counted against its address all the same', async () => {
+      for (let i = 0; i < 2; i++) {
+        const socket = await openSocket(port);
+        const body = 'token=x';
+        socket.write(`POST /introspect HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic ${Buffer.from(`reset-${i}:guess-${i}`).toString('base64')}\r\n`
+          + `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+        // Gone (RST) while its secret is being checked, before any answer.
+        await new Promise((r) => setTimeout(r, 100));
+        socket.resetAndDestroy();
+      }
+      const limiter = t.app.get(AuthFailureLimiter);
+      const blocked = () => limiter.assertAllowed(undefined, '127.0.0.1').then(() => false, () => true);
+      const deadline = Date.now() + 10_000;
+      const settled = () => hashAdmission.stats().running === 0 && hashAdmission.stats().waiting === 0;
+      while (!(settled() && (await blocked())) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await blocked()).toBe(true);
+      const res = await fetch(`http://127.0.0.1:${port}/introspect`, {
+        method: 'POST', headers: { Authorization: `Basic ${Buffer.from(`${OTHER.client_id}:${OTHER.client_secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'token=x',
+      });
+      expect(res.status).toBe(429);
+    });
+  });
+
+  describe('the emergency path', () => {
+    const GTR: ClientFixture = { client_id: 'gtr-caller', client_secret: 'gtr-caller-secret-Q7', scopes: ['global_token_revocation'], grant_types: ['client_credentials'] };
+    const revokeUser = (t: TestApp, secret: string, ip: string) => request(t.server).post('/jans-auth/restv1/global-token-revocation').auth(GTR.client_id, secret)
+      .set('X-Forwarded-For', ip).set('Content-Type', 'application/json').send({ sub_id: { format: 'uid', id: 'nobody' } });
+    const trustProxy = ['127.0.0.1', '::ffff:127.0.0.1'];
+
+    describe('AUTH_FAILURE_MODE=delay', () => {
+      let t: TestApp;
+      beforeAll(async () => {
+        t = await startTestApp({ authFailures: { perClient: 2, perIp: 1000, window: 60, mode: 'delay' }, http: { trustProxy } });
+        await seedClient(t, GTR);
+      });
+      afterAll(() => t.close());
+
+      it('checks attempts past the limit after a wait instead of refusing them: the revocation caller is never locked out', async () => {
+        for (let i = 0; i < 4; i++) expect((await revokeUser(t, `wrong-${i}`, '10.0.7.1')).status).toBe(401);
+        expect((await revokeUser(t, GTR.client_secret, '10.0.7.2')).status).toBe(204);
+        expect((await revokeUser(t, GTR.client_secret, '10.0.7.2')).status).toBe(204);
+      });
+    });
+
+    describe('AUTH_FAILURE_EXEMPT_ADDRESSES', () => {
+      let t: TestApp;
+      beforeAll(async () => {
+        t = await startTestApp({ authFailures: { perClient: 3, perIp: 1000, window: 60, exemptAddresses: ['10.0.8.0/24'] }, http: { trustProxy } });
+        await seedClient(t, GTR);
+      });
+      afterAll(() => t.close());
+
+      it('a locked client id still authenticates from an exempt address, and only there', async () => {
+        for (let i = 0; i < 3; i++) expect((await revokeUser(t, `wrong-${i}`, '10.0.9.1')).status).toBe(401);
+        expectTooMany(await revokeUser(t, GTR.client_secret, '10.0.9.2'));
+        expect((await revokeUser(t, GTR.client_secret, '10.0.8.7')).status).toBe(204);
+        // Failures from an exempt address count against that address only; the id stays locked for guesses from elsewhere.
+        expect((await revokeUser(t, 'wrong-exempt', '10.0.8.7')).status).toBe(401);
+        expectTooMany(await revokeUser(t, 'wrong-3', '10.0.9.3'));
+      });
+    });
+  });
+
   describeWith(REDIS, 'shared through Redis', () => {
     const prefix = redisPrefix();
     let a: TestApp;
     let b: TestApp;
     beforeAll(async () => {
-      const config = { redisUrl: `redis://127.0.0.1:${REDIS_PORT}`, redisKeyPrefix: prefix, authFailuresPerClient: 4, authFailuresPerIp: 1000, authFailureWindow: 60 };
+      const config = { redis: { url: `redis://127.0.0.1:${REDIS_PORT}`, keyPrefix: prefix }, authFailures: { perClient: 4, perIp: 1000, window: 60 } };
       [a, b] = await Promise.all([startTestApp(config), startTestApp(config)]);
       for (const t of [a, b]) for (const c of [VICTIM, OTHER]) await seedClient(t, c);
     });
@@ -144,7 +263,7 @@ describe('Failed client authentication limits', () => {
     let t: TestApp;
     beforeAll(async () => {
       proxy = await TcpProxy.start(REDIS_PORT);
-      t = await startTestApp({ redisUrl: `redis://127.0.0.1:${proxy.port}`, redisKeyPrefix: prefix, authFailuresPerClient: 3, authFailuresPerIp: 1000, authFailureWindow: 60 });
+      t = await startTestApp({ redis: { url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: prefix }, authFailures: { perClient: 3, perIp: 1000, window: 60 } });
       for (const c of [VICTIM, OTHER]) await seedClient(t, c);
     });
     afterAll(async () => {
@@ -181,7 +300,7 @@ describe('HTTP hardening', () => {
   describe('defaults', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ requestTimeout: 1 });
+      t = await startTestApp({ http: { requestTimeout: 1 } });
       await seedClient(t, OTHER);
       await t.app.listen(0, '127.0.0.1');
     });
@@ -267,7 +386,7 @@ describe('HTTP hardening', () => {
   describe('behind a TLS proxy that TRUST_PROXY believes', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ trustProxy: ['127.0.0.1', '::ffff:127.0.0.1'] });
+      t = await startTestApp({ http: { trustProxy: ['127.0.0.1', '::ffff:127.0.0.1'] } });
     });
     afterAll(() => t.close());
 
@@ -285,7 +404,7 @@ describe('HTTP hardening', () => {
   describe('with CORS_ORIGINS', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ corsOrigins: ['https://admin.example.com'] });
+      t = await startTestApp({ http: { corsOrigins: ['https://admin.example.com'] } });
     });
     afterAll(() => t.close());
 

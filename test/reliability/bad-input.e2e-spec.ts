@@ -157,7 +157,7 @@ describe('Bad input against every public endpoint (fast-check)', () => {
     fc.configureGlobal({ seed: SEED });
     // The failure limits are tested on their own (abuse.e2e-spec.ts); here they would turn every
     // answer after the first few wrong secrets into 429 and hide what the endpoints do.
-    t = await startTestApp({ authFailuresPerClient: 0, authFailuresPerIp: 0 });
+    t = await startTestApp({ authFailures: { perClient: 0, perIp: 0 } });
     await Promise.all([RP, RP_POST, PF, IDP, ADMIN].map((c) => seedClient(t, c)));
     await seedUser(t, 'alice', 'alice-password-B1', { mail: 'alice@example.com' });
     const token = async (c: ClientFixture, scope: string) =>

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { IntrospectionService, TokenRevocationService } from '@app/oauth';
 import { RevocationListService } from '@app/session-mgmt';
 import { ClientFixture, seedClient, seedUser } from '../support/fixtures';
+import { describeWith, postgresRequirement } from '../support/requirements';
 import { login } from '../support/session-mgmt';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -62,7 +63,7 @@ const pg = process.env.TEST_DATABASE_URL;
     // Two applications in one process: `a`'s Basic authentications must go through `a`'s own
     // store (each runs its own passport strategy instance). `b` acts through its services.
     b = await startTestApp();
-    a = await startTestApp({ databaseUrl: proxied.toString(), databaseSchema: b.config.databaseSchema });
+    a = await startTestApp({ store: { databaseUrl: proxied.toString(), databaseSchema: b.config.store?.databaseSchema } });
     await seed(a);
   });
 
@@ -181,6 +182,104 @@ const pg = process.env.TEST_DATABASE_URL;
   });
 });
 
+/** Runs statements on TEST_DATABASE_URL's server as its (superuser) role, one connection each time. */
+async function asAdmin(...statements: string[]): Promise<unknown[]> {
+  const { Client } = await import('pg');
+  const c = new Client({ connectionString: pg });
+  await c.connect();
+  try {
+    const rows: unknown[] = [];
+    for (const sql of statements) rows.push(...(await c.query(sql)).rows);
+    return rows;
+  } finally {
+    await c.end();
+  }
+}
+
+/** What a new connection to `url` fails with (undefined: it connected). */
+async function connectionRefusal(url: URL): Promise<{ code?: string } | undefined> {
+  const { Client } = await import('pg');
+  const c = new Client({ connectionString: url.toString() });
+  c.on('error', () => undefined);
+  return c.connect().then(() => c.end().then(() => undefined), (err: { code?: string }) => err);
+}
+
+/** Every endpoint that needs the store, in its own error shape: 503 with Retry-After, never a 500. */
+async function expectEveryEndpointUnavailable(t: TestApp, token: string): Promise<void> {
+  const A = api(t);
+  expectUnavailable(await A.introspect(token));
+  expectUnavailable(await A.cc());
+  expectUnavailable(await A.revoke(token));
+  expectUnavailable(await A.listSri('while-refused'), 'pingfederate');
+  expectUnavailable(await A.sriStatus('while-refused'), 'pingfederate');
+  expectUnavailable(await A.revokeUser('carol'));
+  expect((await A.health()).status).toBe(503);
+}
+
+const postgres = postgresRequirement();
+
+describeWith(postgres, 'PostgreSQL refusing the server\'s connections (SQLSTATE 28000, 3D000): 503 with Retry-After, as for an outage', () => {
+  it('a role that may no longer log in (28000): 503 everywhere while refused, recovers once it may again', async () => {
+    let t: TestApp | undefined;
+    const role = `t_role_${randomBytes(5).toString('hex')}`;
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const database = new URL(postgres.url!).pathname.slice(1);
+    await asAdmin(`CREATE ROLE "${role}" LOGIN`, `GRANT CREATE ON DATABASE "${database}" TO "${role}"`, `CREATE SCHEMA "${schema}" AUTHORIZATION "${role}"`);
+    try {
+      const asRole = new URL(postgres.url!);
+      asRole.username = role;
+      t = await startTestApp({ store: { databaseUrl: asRole.toString(), databaseSchema: schema } });
+      await seed(t);
+      const A = api(t);
+      const token = (await A.cc()).body.access_token as string;
+      expect((await A.introspect(token)).body.active).toBe(true);
+
+      // The operator takes the role's login away and ends its sessions: every new connection is refused.
+      await asAdmin(`ALTER ROLE "${role}" NOLOGIN`, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
+      expect(await connectionRefusal(asRole)).toMatchObject({ code: '28000' });
+      // Past the pool's terminated connections and the revocation index's trust in its memory.
+      await sleep(DETECTION_MS);
+      await expectEveryEndpointUnavailable(t, token);
+
+      await asAdmin(`ALTER ROLE "${role}" LOGIN`);
+      const restoredAt = Date.now();
+      let res = await A.introspect(token);
+      while (res.status !== 200 && Date.now() - restoredAt < 10_000) {
+        expectUnavailable(res);
+        await sleep(100);
+        res = await A.introspect(token);
+      }
+      expect(res.body.active).toBe(true);
+      expect((await A.revoke(token)).status).toBe(200);
+      expect((await A.introspect(token)).body).toEqual({ active: false });
+    } finally {
+      await t?.close();
+      await asAdmin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`, `DROP OWNED BY "${role}"`, `DROP ROLE "${role}"`);
+    }
+  });
+
+  it('a database that no longer exists (3D000): 503 everywhere', async () => {
+    let t: TestApp | undefined;
+    const database = `test_gone_${randomBytes(5).toString('hex')}`;
+    await asAdmin(`CREATE DATABASE "${database}"`);
+    try {
+      const gone = new URL(postgres.url!);
+      gone.pathname = `/${database}`;
+      t = await startTestApp({ store: { databaseUrl: gone.toString(), databaseSchema: undefined } });
+      await seed(t);
+      const token = (await api(t).cc()).body.access_token as string;
+
+      await asAdmin(`DROP DATABASE "${database}" WITH (FORCE)`);
+      expect(await connectionRefusal(gone)).toMatchObject({ code: '3D000' });
+      await sleep(DETECTION_MS);
+      await expectEveryEndpointUnavailable(t, token);
+    } finally {
+      await t?.close();
+      await asAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    }
+  });
+});
+
 /**
  * Another process (a backup, the sqlite3 shell, the admin CLI) holds the write lock on the file
  * for `ms` milliseconds. Resolves once the lock is held; `done` resolves when it is released.
@@ -208,7 +307,7 @@ async function holdWriteLock(file: string, ms: number): Promise<{ done: Promise<
   beforeAll(async () => {
     t = await startTestApp();
     await seed(t);
-    file = t.config.databaseUrl!.slice('sqlite:'.length);
+    file = t.config.store!.databaseUrl!.slice('sqlite:'.length);
   });
   afterAll(() => t?.close());
 

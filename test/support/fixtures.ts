@@ -18,6 +18,7 @@ export interface ClientFixture {
   backchannel_logout_uri?: string;
   caep_receiver_uri?: string;
   access_token_format?: ClientEntity['accessTokenFormat'];
+  id_token_signed_response_alg?: ClientEntity['idTokenSignedResponseAlg'];
 }
 
 /** Registers a client straight through the store's repository (the admin API is tested on its own). */
@@ -31,7 +32,8 @@ export async function seedClient(t: TestApp, f: ClientFixture): Promise<ClientFi
     redirectUris: f.redirect_uris ?? [], postLogoutRedirectUris: f.post_logout_redirect_uris ?? null, backchannelLogoutUri: f.backchannel_logout_uri ?? null,
     caepReceiverUri: f.caep_receiver_uri ?? null,
     sessionRevocationApi: f.session_revocation_api ?? false, sessionManagementApi: f.session_management_api ?? false,
-    jwks: null, jwksUri: null, sessionValidation: null, accessTokenFormat: f.access_token_format ?? 'jwt', createdAt: now, updatedAt: now,
+    jwks: null, jwksUri: null, sessionValidation: null, accessTokenFormat: f.access_token_format ?? 'jwt', idTokenSignedResponseAlg: f.id_token_signed_response_alg ?? 'RS256',
+    createdAt: now, updatedAt: now,
   }));
   return f;
 }

@@ -6,14 +6,14 @@ import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { AuthModule } from '@app/auth';
-import { AppConfig, AppConfigModule, OAuthExceptionFilter } from '@app/common';
+import { AppConfigModule, ConfigOverrides, OAuthExceptionFilter } from '@app/common';
 import { FeatureFlagModule } from '@app/feature-flag';
 import { SessionsCoreModule } from '@app/sessions';
 import { StoreModule } from '@app/store';
-import { storeCleanupsSettled, testStoreConfig, TestApp } from './test-app';
+import { storeCleanupsSettled, testAppConfig, testStoreConfig, TestApp } from './test-app';
 
 export interface HostOptions {
-  config?: Partial<AppConfig>;
+  config?: ConfigOverrides;
   /** The modules under test, as the host mounts them. */
   imports: NonNullable<DynamicModule['imports']>;
   /** Replaces the default StoreModule on the test store, which does not retry a failed connection (a test of StoreModule.forRoot mounts its own). */
@@ -30,10 +30,7 @@ export interface HostOptions {
 export async function startHostApp(options: HostOptions): Promise<TestApp> {
   const store = testStoreConfig();
   const logDir = mkdtempSync(join(tmpdir(), 'revocation-audit-'));
-  const config: Partial<AppConfig> = {
-    issuer: 'http://host.example.test', databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema,
-    auditLogFile: join(logDir, 'runtime-api.log'), ...options.config,
-  };
+  const config = testAppConfig(store, logDir, 'http://host.example.test', options.config ?? {});
 
   @Module({})
   class TestHostModule {}

@@ -16,6 +16,8 @@ export interface Requirement {
   howTo: string;
   /** Fail instead of skipping even outside CI: the user asked for this one by name. */
   demanded?: boolean;
+  /** Another run of the suite has it (CI's PostgreSQL run): skipped with the line, under CI too. */
+  inOtherRun?: boolean;
 }
 
 export const isCI = (): boolean => !!process.env.CI && !/^(0|false|no)$/i.test(process.env.CI);
@@ -27,7 +29,7 @@ export function describeWith(need: Requirement, name: string, fn: () => void): v
     return;
   }
   const file = relative(process.cwd(), expect.getState().testPath ?? '') || 'this file';
-  if (need.demanded || isCI()) {
+  if (need.demanded || (isCI() && !need.inOtherRun)) {
     const why = need.demanded ? '' : '; under CI (CI=true) that fails instead of skipping';
     const message = `${need.missing}${why}. To run it: ${need.howTo}.`;
     describe(name, () => {
@@ -49,6 +51,17 @@ const executable = (path: string): boolean => {
     return false;
   }
 };
+
+/**
+ * The PostgreSQL store of a run with TEST_DATABASE_URL (test-app.ts checks it names the database
+ * `test`). A SQLite run skips the suite, CI's included: CI's PostgreSQL run has it.
+ */
+export function postgresRequirement(): Requirement & { url?: string } {
+  const url = process.env.TEST_DATABASE_URL;
+  return url
+    ? { url, howTo: '' }
+    : { missing: 'a SQLite run (TEST_DATABASE_URL is unset)', howTo: 'TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx jest <this file>', inOtherRun: true };
+}
 
 /** Debian's package path; playwright-core downloads no browser of its own. */
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';

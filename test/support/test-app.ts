@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@app/common';
+import { ConfigOverrides, StoreConfig } from '@app/common';
 import { createApp } from '../../apps/server/src/bootstrap';
 
 export interface TestApp {
@@ -12,7 +12,8 @@ export interface TestApp {
   /** Pass to supertest's request(). */
   server: ReturnType<NestFastifyApplication['getHttpServer']>;
   dataSource: DataSource;
-  config: Partial<AppConfig>;
+  /** The overrides the app was started with (the test store, the audit file, the test's own). */
+  config: ConfigOverrides;
   close(): Promise<void>;
 }
 
@@ -20,7 +21,7 @@ export interface TestApp {
  * A real store for one test file: a fresh SQLite file by default, or a fresh schema in the
  * PostgreSQL database named by TEST_DATABASE_URL. Refuses any database not named for tests.
  */
-export function testStoreConfig(): Pick<AppConfig, 'databaseUrl' | 'databaseSchema'> & { cleanup(): void } {
+export function testStoreConfig(): Pick<StoreConfig, 'databaseUrl' | 'databaseSchema'> & { cleanup(): void } {
   const pg = process.env.TEST_DATABASE_URL;
   if (pg) {
     if (!/\/test(\?|$)/.test(pg)) throw new Error(`TEST_DATABASE_URL must point at a database named "test", got ${pg}`);
@@ -46,14 +47,29 @@ function dropSchemaLater(url: string, schema: string): void {
   })().catch(() => undefined));
 }
 
-export async function startTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+/** Loopback over http: where test/support/receiver.ts and the tests' JWKS servers listen. */
+export const TEST_OUTBOUND = { allowHttp: true, allowedHosts: ['127.0.0.1', '::1', 'localhost'] };
+
+/**
+ * The overrides every test app starts from: a fresh store, an audit file of its own, and an
+ * outbound URL policy that lets the server call the tests' receivers and key servers on loopback
+ * over http; a test's own come over them, slice by slice.
+ */
+export function testAppConfig(store: Pick<StoreConfig, 'databaseUrl' | 'databaseSchema'>, logDir: string, issuer: string, config: ConfigOverrides): ConfigOverrides {
+  const base: ConfigOverrides = {
+    http: { issuer }, store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema }, audit: { file: join(logDir, 'runtime-api.log') },
+    outbound: TEST_OUTBOUND,
+  };
+  const merged: ConfigOverrides = { ...base };
+  for (const [slice, values] of Object.entries(config) as [keyof ConfigOverrides, object][]) merged[slice] = { ...base[slice], ...values } as never;
+  return merged;
+}
+
+export async function startTestApp(config: ConfigOverrides = {}): Promise<TestApp> {
   const store = testStoreConfig();
   // The runtime-api.log of a test goes to a temporary directory, never to ./logs.
   const logDir = mkdtempSync(join(tmpdir(), 'revocation-audit-'));
-  const merged: Partial<AppConfig> = {
-    issuer: 'http://localhost:8080', databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema,
-    auditLogFile: join(logDir, 'runtime-api.log'), ...config,
-  };
+  const merged = testAppConfig(store, logDir, 'http://localhost:8080', config);
   const app = await createApp({ config: merged, logger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

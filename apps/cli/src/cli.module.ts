@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminCoreModule } from '@app/admin/core';
-import { AppConfig, AppConfigModule } from '@app/common';
+import { SigningKeyRotation } from '@app/auth';
+import { AppConfigModule, ConfigOverrides } from '@app/common';
 import { FeatureFlagModule } from '@app/feature-flag';
 import { RevocationCoreModule } from '@app/revocation/core';
 import { SessionsCoreModule, SessionWatermarkWorker } from '@app/sessions';
@@ -14,15 +15,16 @@ import { StoreModule } from '@app/store';
  */
 @Module({})
 export class CliModule {
-  static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
+  static forRoot(overrides: ConfigOverrides = {}): DynamicModule {
     return {
       module: CliModule,
       imports: [
-        AppConfigModule.forRoot({ sessionWatermarkWorker: false, ...overrides }), StoreModule, SessionsCoreModule, FeatureFlagModule, AdminCoreModule,
+        AppConfigModule.forRoot({ ...overrides, sessions: { watermarkWorker: false, ...overrides.sessions } }), StoreModule, SessionsCoreModule, FeatureFlagModule, AdminCoreModule,
         // A revocation from the CLI is an administrator's: CAEP receivers hear initiating_entity "admin".
         RevocationCoreModule.forRoot({ initiatingEntity: 'admin' }),
       ],
-      providers: [SessionWatermarkWorker],
+      // SigningKeyRotation alone, not AuthModule: `keys` changes the stored keys, which running servers read.
+      providers: [SessionWatermarkWorker, SigningKeyRotation],
     };
   }
 }

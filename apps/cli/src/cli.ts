@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { AppConfig } from '@app/common';
+import { ConfigOverrides } from '@app/common';
 import { registerClientCommands } from './commands/clients';
 import { registerFlagCommands } from './commands/flags';
+import { registerKeyCommands } from './commands/keys';
 import { registerNotificationCommands } from './commands/notifications';
 import { registerSessionCommands } from './commands/sessions';
 import { registerTransferCommands } from './commands/transfer';
@@ -14,7 +15,7 @@ export { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './errors';
 
 export interface CliOptions {
   /** Overrides of the environment's configuration (tests point the CLI at their own store). */
-  config?: Partial<AppConfig>;
+  config?: ConfigOverrides;
 }
 
 export const processIo: CliIo = {
@@ -48,6 +49,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerFlagCommands(program, env);
   registerSessionCommands(program, env);
   registerNotificationCommands(program, env);
+  registerKeyCommands(program, env);
   return program;
 }
 

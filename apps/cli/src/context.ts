@@ -1,6 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApiError, AppConfig, ConfigValidationError } from '@app/common';
+import { ApiError, ConfigOverrides, ConfigValidationError } from '@app/common';
 import { DtoValidationError, ProvisioningError, validateDto } from '@app/admin/core';
 import { CliModule } from './cli.module';
 import { CliFailure } from './errors';
@@ -21,7 +21,7 @@ export interface CommandEnv {
 }
 
 /** Builds the Nest context (config, store, admin services) for one command, and always closes it. */
-export async function withContext<T>(config: Partial<AppConfig>, work: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
+export async function withContext<T>(config: ConfigOverrides, work: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
   let ctx: INestApplicationContext;
   try {
     ctx = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: false, abortOnError: false });

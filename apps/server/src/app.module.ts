@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AppConfig, AppConfigModule, loadAppConfig, OAuthExceptionFilter, ROOT_APP_CONFIG } from '@app/common';
+import { AppConfigModule, ConfigOverrides, loadServerConfig, OAuthExceptionFilter, SERVER_CONFIG, ServerConfig, withOverrides } from '@app/common';
 import { AdminModule } from '@app/admin';
 import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
@@ -13,6 +13,7 @@ import { RevocationModule } from '@app/revocation';
 import { SessionMgmtModule } from '@app/session-mgmt';
 import { SessionNotificationsModule, SessionsCoreModule } from '@app/sessions';
 import { SignInModule } from '@app/sign-in';
+import { StatusListModule } from '@app/status-list';
 import { StoreModule } from '@app/store';
 import { HealthController } from './health/health.controller';
 import { TracingModule } from './tracing/tracing.module';
@@ -21,9 +22,9 @@ import { tracingEnabled } from './tracing/tracing';
 /** The server is a host of the feature modules, with no shortcut another host lacks; it adds health, request tracing and the error filter. */
 @Module({})
 export class AppModule {
-  static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
+  static forRoot(overrides: ConfigOverrides = {}): DynamicModule {
     // Route-shaping settings are fixed when the application is built.
-    const config: AppConfig = { ...loadAppConfig(), ...overrides };
+    const config = withOverrides(loadServerConfig(), overrides);
     return {
       module: AppModule,
       imports: [
@@ -34,15 +35,16 @@ export class AppModule {
         AuthModule,
         FeatureFlagModule.forRoot(),
         OAuthModule.forRoot(),
+        StatusListModule,
         SignInModule,
         // The server serves Swagger UI at /docs (bootstrap.ts): it says so in discovery.
-        DiscoveryModule.forRootAsync({ inject: [ROOT_APP_CONFIG], useFactory: (root: AppConfig) => ({ metadata: { service_documentation: `${root.issuer}/docs` } }) }),
+        DiscoveryModule.forRootAsync({ inject: [SERVER_CONFIG], useFactory: (server: ServerConfig) => ({ metadata: { service_documentation: `${server.http.issuer}/docs` } }) }),
         AdminModule,
         // Everything else these modules need they read from the server's configuration.
-        RevocationModule.forRoot({ pathPrefix: config.globalTokenRevocationPrefix }),
+        RevocationModule.forRoot({ pathPrefix: config.globalRevocation.pathPrefix }),
         SessionMgmtModule.forRoot(),
         SessionNotificationsModule,
-        MetricsModule.forRoot({ enabled: config.metricsEnabled, token: config.metricsToken }),
+        MetricsModule.forRoot(config.metrics),
         // Spans only when the OTEL_* variables configure an exporter (main.ts registers the SDK then).
         TracingModule.forRoot({ enabled: tracingEnabled() }),
         TerminusModule.forRoot({ logger: false }),

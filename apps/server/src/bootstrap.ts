@@ -3,14 +3,16 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, APP_CONFIG, clientErrorHandler, ErrorBodyShapes, frameworkErrorHandler, loadAppConfig, parseFormBody, replySerializer } from '@app/common';
+import {
+  clientErrorHandler, ConfigOverrides, ErrorBodyShapes, frameworkErrorHandler, HttpConfig, loadServerConfig, parseFormBody, replySerializer, SERVER_CONFIG, ServerConfig, withOverrides,
+} from '@app/common';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id/request-id';
 import { API_SECURITY_HEADERS, HSTS_HEADER, HSTS_VALUE, htmlSecurityHeaders, upgradeToHtmlHeaders } from './http/security-headers';
 import { setupSwagger } from './swagger';
 
 export interface CreateAppOptions {
-  config?: Partial<AppConfig>;
+  config?: ConfigOverrides;
   logger?: LoggerService | false;
 }
 
@@ -41,24 +43,24 @@ const HELMET_OPTIONS: HelmetOptions = {
 
 /** Builds the Fastify-based Nest application; main.ts and the e2e tests share it. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const base = { ...loadAppConfig(), ...options.config };
+  const { http } = withOverrides(loadServerConfig(), options.config);
   // The error body shapes the modules declare for their prefixes, known once the app is built.
   let errorBodies = ErrorBodyShapes.none;
   const adapter = new FastifyAdapter({
-    bodyLimit: base.bodyLimit,
+    bodyLimit: http.bodyLimit,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (request.ip, the audit log).
-    trustProxy: trustProxyOption(base.trustProxy),
+    trustProxy: trustProxyOption(http.trustProxy),
     // Duplicate JSON keys and prototype pollution attempts are refused while parsing.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Slow clients: a request must arrive whole within REQUEST_TIMEOUT, and an idle connection is
     // closed after it. Node checks request deadlines every connectionsCheckingInterval (30 s by default).
-    requestTimeout: base.requestTimeout * 1000,
-    connectionTimeout: base.requestTimeout * 1000,
+    requestTimeout: http.requestTimeout * 1000,
+    connectionTimeout: http.requestTimeout * 1000,
     http: {
-      requestTimeout: base.requestTimeout * 1000,
-      headersTimeout: base.requestTimeout * 1000,
-      connectionsCheckingInterval: Math.min(30_000, Math.max(250, base.requestTimeout * 250)),
+      requestTimeout: http.requestTimeout * 1000,
+      headersTimeout: http.requestTimeout * 1000,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, http.requestTimeout * 250)),
     },
     // Errors raised before routing, and requests Node's HTTP parser refuses, answer JSON in the API's shape.
     frameworkErrors: (err: Error, request: unknown, reply: unknown) => frameworkErrorHandler(err, request as FastifyRequest, reply as FastifyReply, errorBodies),
@@ -100,10 +102,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   errorBodies = ErrorBodyShapes.of(app);
   app.enableShutdownHooks();
   // No CORS unless configured: without the headers, browsers refuse cross-origin calls.
-  if (base.corsOrigins.length > 0) {
-    app.enableCors({ origin: base.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-XSRF-HEADER'], maxAge: 600 });
+  if (http.corsOrigins.length > 0) {
+    app.enableCors({ origin: http.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-XSRF-HEADER'], maxAge: 600 });
   }
-  setupSwagger(app, app.get<AppConfig>(APP_CONFIG));
+  setupSwagger(app, app.get<ServerConfig>(SERVER_CONFIG));
   return app;
 }
 
@@ -113,7 +115,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
  * older versions built from it; TRUST_PROXY documents that it is only for a proxy that
  * overwrites X-Forwarded-For.
  */
-function trustProxyOption(setting: AppConfig['trustProxy'] | undefined): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+function trustProxyOption(setting: HttpConfig['trustProxy'] | undefined): boolean | string | string[] | ((address: string, hop: number) => boolean) {
   if (typeof setting === 'number') return (_address, hop) => hop < setting;
   return setting ?? false;
 }

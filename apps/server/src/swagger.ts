@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig } from '@app/common';
+import { ServerConfig } from '@app/common';
 
 /** One tag per feature module, in the order the UI lists them; controllers use these names in @ApiTags. */
 export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
@@ -14,7 +14,7 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
 ];
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, with every security scheme. */
-export function setupSwagger(app: INestApplication, config: AppConfig): void {
+export function setupSwagger(app: INestApplication, config: ServerConfig): void {
   const builder = new DocumentBuilder()
     .setTitle('Revocation Server')
     .setDescription('Token and session revocation: Janssen Global Token Revocation, PingFederate Session Revocation API, OAuth 2.0 token service.')
@@ -23,7 +23,7 @@ export function setupSwagger(app: INestApplication, config: AppConfig): void {
     // "Try it out" calls the origin the page was loaded from (a relative server URL): it works whatever
     // host name and port reach this instance. The issuer is the second choice in the Servers list.
     .addServer('/', 'This server: the address this page was loaded from')
-    .addServer(config.issuer, 'The issuer')
+    .addServer(config.http.issuer, 'The issuer')
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_secret_basic: client id and secret' }, 'basic')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token issued by this server' }, 'bearer')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'global-token-revocation+jwt', description: 'A JWT signed by the calling client (header typ global-token-revocation+jwt, aud = the endpoint URL), verified with the JWKS registered for it (Okta Universal Logout)' }, 'global-token-revocation-jwt')

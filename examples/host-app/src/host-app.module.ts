@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { AppConfig, AppConfigModule, OAuthExceptionFilter, ROOT_APP_CONFIG } from '@app/common';
+import { AppConfigModule, ConfigOverrides, OAuthExceptionFilter, SERVER_CONFIG, ServerConfig } from '@app/common';
 import { AuthModule } from '@app/auth';
 import { FeatureFlagModule } from '@app/feature-flag';
 import { RevocationModule } from '@app/revocation';
@@ -18,7 +18,7 @@ export const HOST_SRI_LIFETIME_MINUTES = 60;
 
 export interface HostAppOptions {
   /** Configuration of the shared foundation (store, issuer, lifetimes); unset values come from the environment. */
-  config: Partial<AppConfig>;
+  config: ConfigOverrides;
   directory: InMemoryUserDirectory;
 }
 
@@ -36,7 +36,7 @@ export class HostAppModule {
       module: HostAppModule,
       imports: [
         // The session revocation list is shared by both modules: its lifetime is the foundation's.
-        AppConfigModule.forRoot({ sessionRevocationLifetime: HOST_SRI_LIFETIME_MINUTES, ...config }),
+        AppConfigModule.forRoot({ ...config, revocationList: { lifetime: HOST_SRI_LIFETIME_MINUTES, ...config.revocationList } }),
         StoreModule,
         SessionsCoreModule,
         AuthModule,
@@ -45,11 +45,11 @@ export class HostAppModule {
         RevocationModule.forRootAsync({
           pathPrefix: '/api/v1',
           userDirectory: directory,
-          inject: [ROOT_APP_CONFIG],
-          useFactory: (root: AppConfig) => ({
+          inject: [SERVER_CONFIG],
+          useFactory: (server: ServerConfig) => ({
             unknownUserStatus: 404,
             subIdFormats: ['email', 'opaque', 'attribute'],
-            assertionMaxLifetime: Math.min(root.globalTokenRevocationJwtMaxLifetime, 120),
+            assertionMaxLifetime: Math.min(server.globalRevocation.assertionMaxLifetime, 120),
           }),
         }),
         SessionMgmtModule.forRoot({ userDirectory: directory, userKeyAttribute: 'employeeNumber' }),

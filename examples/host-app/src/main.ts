@@ -15,7 +15,7 @@ export async function createHostApp(options: Parameters<typeof HostAppModule.for
 // serves one directory user on 127.0.0.1:$PORT with the store at $DATABASE_URL.
 if (require.main === module) {
   const directory = new InMemoryUserDirectory([{ id: 'u-ada', email: 'ada@example.com', employeeNumber: 'E1001' }]);
-  createHostApp({ config: { databaseUrl: process.env.DATABASE_URL ?? 'sqlite:./data/host-app.sqlite' }, directory })
+  createHostApp({ config: { store: { databaseUrl: process.env.DATABASE_URL ?? 'sqlite:./data/host-app.sqlite' } }, directory })
     .then((app) => app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1'))
     .catch((err) => {
       process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);

@@ -28,7 +28,7 @@ describe('example host application: client authentication through Passport', () 
   beforeAll(async () => {
     store = testStoreConfig();
     const directory = new InMemoryUserDirectory([{ id: 'u-ada', email: 'ada@example.com', employeeNumber: 'E1001' }]);
-    app = await createHostApp({ config: { issuer: 'http://host.example.test', databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema }, directory });
+    app = await createHostApp({ config: { http: { issuer: 'http://host.example.test' }, store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } }, directory });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const clients = app.get(ClientRepository);
@@ -75,7 +75,7 @@ describe('example host application: client authentication through Passport', () 
       app.get(ApiKeyClientAuth).keys.add('rk_portal_0a1b', 'portal');
       const key = await mgmt('get', `${USERS}/E1001`).set('X-Api-Key', 'rk_portal_0a1b');
       expect(key.status).toBe(401);
-      expect(key.body).toEqual({ resultId: 'invalid_client', message: 'The authentication method api_key is not allowed for this client.' });
+      expect(key.body).toEqual({ resultId: 'invalid_client', message: 'Client authentication failed.' });
       const basic = await mgmt('get', `${USERS}/E1001`).set('Authorization', basicHeader('reporting', REPORTING_KEY));
       expect(basic.status).toBe(401);
       expect(basic.body.resultId).toBe('invalid_client');
@@ -98,7 +98,7 @@ describe('example host application: client authentication through Passport', () 
       expect(runs).toHaveBeenCalledTimes(1);
       const cut = await mgmt('get', `${USERS}/E1001`).auth('portal', 'portal');
       expect(cut.status).toBe(401);
-      expect(cut.body).toEqual({ resultId: 'invalid_client', message: 'Bad client secret.' });
+      expect(cut.body).toEqual({ resultId: 'invalid_client', message: 'Client authentication failed.' });
       expect(runs).toHaveBeenCalledTimes(2);
       runs.mockRestore();
     });

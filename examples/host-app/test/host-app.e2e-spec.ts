@@ -35,7 +35,7 @@ describe('example host application (examples/host-app)', () => {
       { id: 'u-linus', email: 'linus@example.com', employeeNumber: 'E1003', attributes: { uid: 'linus' } },
     ]);
     app = await createHostApp({
-      config: { issuer: 'http://host.example.test', databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema },
+      config: { http: { issuer: 'http://host.example.test' }, store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } },
       directory,
     });
     await app.init();

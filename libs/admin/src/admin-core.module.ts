@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OutboundUrlPolicy } from '@app/common';
 import { ClientAdminService } from './admin/client-admin.service';
 import { FeatureFlagAdminService } from './admin/feature-flag-admin.service';
 import { NotificationAdminService } from './admin/notification-admin.service';
@@ -11,7 +12,8 @@ const SERVICES = [ProvisioningService, ExportService, ClientAdminService, UserAd
 
 /** The admin services without HTTP: shared by AdminModule and the admin CLI (which needs only the store and the config). */
 @Module({
-  providers: SERVICES,
+  // OutboundUrlPolicy: registrations of the URLs the server will call are checked against it.
+  providers: [...SERVICES, OutboundUrlPolicy],
   exports: SERVICES,
 })
 export class AdminCoreModule {}

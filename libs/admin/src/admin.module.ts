@@ -4,13 +4,14 @@ import { ClientsController } from './admin/clients.controller';
 import { FeatureFlagsController } from './admin/feature-flags.controller';
 import { NotificationsController } from './admin/notifications.controller';
 import { SessionsController } from './admin/sessions.controller';
+import { SigningKeysController } from './admin/signing-keys.controller';
 import { UsersController } from './admin/users.controller';
 import { ProvisioningStartup } from './provisioning/provisioning-startup.service';
 
 /** The admin REST API under /admin (bearer token with the admin scope), and IMPORT_FILE provisioning at start. */
 @Module({
   imports: [AdminCoreModule],
-  controllers: [ClientsController, UsersController, SessionsController, FeatureFlagsController, NotificationsController],
+  controllers: [ClientsController, UsersController, SessionsController, FeatureFlagsController, NotificationsController, SigningKeysController],
   providers: [ProvisioningStartup],
 })
 export class AdminModule {}

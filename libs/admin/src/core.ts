@@ -5,6 +5,7 @@ export * from './admin/client-admin.service';
 export * from './admin/dto/client.dto';
 export * from './admin/dto/notification.dto';
 export * from './admin/dto/session.dto';
+export * from './admin/dto/signing-key.dto';
 export * from './admin/dto/user.dto';
 export * from './admin/feature-flag-admin.service';
 export * from './admin/notification-admin.service';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditExtraField } from '@app/common';
 import type { AuditRecord } from './audit-record';
 
@@ -59,13 +60,53 @@ export function splitAuditLine(line: string): string[] {
 }
 
 /**
+ * The longest each field may be once escaped, in characters, the cut marker included: whatever a
+ * caller sends, a line stays under 1,000 characters (1,650 with every extra field).
+ */
+export const FIELD_CAPS = { name: 256, authMethod: 64, ip: 64, httpMethod: 32, path: 512 } as const;
+export const EXTRA_FIELD_CAPS: Readonly<Record<AuditExtraField, number>> = { request_id: 128, user_agent: 256, tls_version: 32, note: 256 };
+
+/** Ends a field that was cut, followed by the first 16 hex digits of the SHA-256 of the whole value. */
+export const CUT_MARKER = '…#sha256:';
+const CUT_SUFFIX_LENGTH = CUT_MARKER.length + 16;
+
+/** escapeField, then cut to `cap` characters (see capEscaped). */
+export function formatField(value: string | number | undefined | null, cap: number): string {
+  const escaped = escapeField(value);
+  return escaped.length <= cap ? escaped : capEscaped(escaped, String(value), cap);
+}
+
+/**
+ * An escaped field longer than `cap`, cut to at most `cap` characters: its beginning, then
+ * CUT_MARKER and a digest of the whole raw value, so that two long values sharing a beginning
+ * still differ, and a suspected value can be checked. The cut never splits an escape sequence
+ * or a surrogate pair, so the field still unescapes.
+ */
+export function capEscaped(escaped: string, raw: string, cap: number): string {
+  const keep = cap - CUT_SUFFIX_LENGTH;
+  let end = 0;
+  while (end < keep) {
+    const c = escaped.charCodeAt(end);
+    const size = c === 0x5c ? escapeLength(escaped[end + 1]) : c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+    if (end + size > keep) break;
+    end += size;
+  }
+  return `${escaped.slice(0, end)}${CUT_MARKER}${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
+}
+
+function escapeLength(next: string | undefined): number {
+  return next === 'x' ? 4 : next === 'u' ? 6 : 2;
+}
+
+/**
  * `time|name|method|ip|http-method|path|status`, then the configured extra fields in their
  * order, PingFederate's runtime-api.log layout (fields separated by a vertical pipe). No newline.
+ * Each field is escaped, then capped (FIELD_CAPS).
  */
 export function formatAuditLine(r: AuditRecord, extraFields: readonly AuditExtraField[] = []): string {
   // One line per answer on the hot paths: concatenated, without an array of fields.
-  let line = `${isoTime(r.time)}|${escapeField(r.name)}|${escapeField(r.authMethod)}|${escapeField(r.ip)}|${escapeField(r.httpMethod)}|${escapeField(r.path)}|${r.status}`;
-  for (const f of extraFields) line += `|${escapeField(r.extra[f])}`;
+  let line = `${isoTime(r.time)}|${formatField(r.name, FIELD_CAPS.name)}|${formatField(r.authMethod, FIELD_CAPS.authMethod)}|${formatField(r.ip, FIELD_CAPS.ip)}|${formatField(r.httpMethod, FIELD_CAPS.httpMethod)}|${formatField(r.path, FIELD_CAPS.path)}|${r.status}`;
+  for (const f of extraFields) line += `|${formatField(r.extra[f], EXTRA_FIELD_CAPS[f])}`;
   return line;
 }
 

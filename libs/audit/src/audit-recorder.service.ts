@@ -1,10 +1,11 @@
 import type { TLSSocket } from 'node:tls';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { AuditConfig, InjectConfig } from '@app/common';
 import { AUDITED_ROUTE_CONFIG } from './audited.decorator';
 import { AUDIT_SINKS, AuditRecord, AuditSink } from './audit-record';
+import { RefusalLineLimiter } from './refusal-line-limiter';
 
 const PREFIX_DECISIONS_MAX = 1024;
 
@@ -36,21 +37,37 @@ export interface AuditableRequest {
  * writes their line itself. onResponse runs once for every response, with the final status code
  * (the exception filter's, when the handler threw), so each request gets exactly one line. It
  * runs after the reply was sent: writing adds no latency and cannot change the answer.
+ *
+ * Refusals of unauthenticated callers go through a RefusalLineLimiter first. And while a sink
+ * cannot keep up, an onRequest hook holds every audited request until it caught up: the sink
+ * keeps the lines of authenticated calls rather than drop them, and this bounds how many it keeps.
  */
 @Injectable()
-export class AuditRecorder implements OnModuleInit, AuditLineWriter {
+export class AuditRecorder implements OnModuleInit, BeforeApplicationShutdown, AuditLineWriter {
   private readonly logger = new Logger('AuditLog');
   private readonly prefixes: string[];
   private readonly brokenSinks = new Set<AuditSink>();
+  private readonly refusals: RefusalLineLimiter;
+  /** Audited requests that waited for a sink to catch up, since start-up. */
+  heldRequests = 0;
   /** Raw path → whether it is below AUDIT_PATHS: decoding and normalizing it cost introspection 2% of its time. */
   private readonly underPrefix = new Map<string, boolean>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectConfig('audit') audit: AuditConfig,
     @Inject(AUDIT_SINKS) private readonly sinks: AuditSink[],
   ) {
-    this.prefixes = config.auditPaths.map(normalizePath);
+    this.prefixes = audit.paths.map(normalizePath);
+    this.refusals = new RefusalLineLimiter(
+      { perAddress: audit.refusalLinesPerAddress, total: audit.refusalLinesTotal, windowMs: audit.refusalWindow * 1000 },
+      (summary) => this.deliver(summary),
+    );
+  }
+
+  /** Refusal lines suppressed since start-up (their summaries say which). */
+  get suppressedLines(): number {
+    return this.refusals.suppressedTotal;
   }
 
   onModuleInit(): void {
@@ -59,11 +76,26 @@ export class AuditRecorder implements OnModuleInit, AuditLineWriter {
     if (typeof fastify?.addHook !== 'function') return;
     // Declared, so that every request has the same shape whether or not an interceptor took it.
     if (!fastify.hasRequestDecorator(AUDIT_WRITER)) fastify.decorateRequest(AUDIT_WRITER, null);
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      const caughtUp = this.whenSinksCaughtUp();
+      if (!caughtUp || !this.isAudited(request)) {
+        done();
+        return;
+      }
+      // Before the body is read: a waiting client is slowed down by TCP as well.
+      this.heldRequests++;
+      caughtUp.then(() => done(), () => done());
+    });
     fastify.addHook('onResponse', (request, reply, done) => {
       const writer = (request as unknown as AuditableRequest)[AUDIT_WRITER] ?? this;
       writer.onResponse(request, reply);
       done();
     });
+  }
+
+  /** The summaries of the current window, before the sinks close. */
+  beforeApplicationShutdown(): void {
+    this.refusals.flush();
   }
 
   /** The line of a request that reached no handler (refused by a guard or the body parser, or matching no route). */
@@ -81,16 +113,40 @@ export class AuditRecorder implements OnModuleInit, AuditLineWriter {
       this.logger.error(`Cannot build the audit record: ${(err as Error)?.message ?? String(err)}`);
       return;
     }
+    if (this.refusals.admit(record)) this.deliver(record);
+  }
+
+  private deliver(record: AuditRecord): void {
     for (const sink of this.sinks) {
       try {
         sink.write(record);
       } catch (err) {
-        // A sink must not throw; one that does is reported once, and the others still get the record.
-        if (this.brokenSinks.has(sink)) continue;
-        this.brokenSinks.add(sink);
-        this.logger.error(`Audit sink ${sink.constructor?.name ?? 'unknown'} failed: ${(err as Error)?.message ?? String(err)}`);
+        this.reportBroken(sink, err);
       }
     }
+  }
+
+  /** A sink must not throw; one that does is reported once, and the others still get the record. */
+  private reportBroken(sink: AuditSink, err: unknown): void {
+    if (this.brokenSinks.has(sink)) return;
+    this.brokenSinks.add(sink);
+    this.logger.error(`Audit sink ${sink.constructor?.name ?? 'unknown'} failed: ${(err as Error)?.message ?? String(err)}`);
+  }
+
+  /** Undefined while every sink keeps up (asked once per request: no allocation then). */
+  private whenSinksCaughtUp(): Promise<unknown> | undefined {
+    let waits: Promise<void>[] | undefined;
+    for (const sink of this.sinks) {
+      if (!sink.whenCaughtUp) continue;
+      let wait: Promise<void> | undefined;
+      try {
+        wait = sink.whenCaughtUp();
+      } catch (err) {
+        this.reportBroken(sink, err);
+      }
+      if (wait) (waits ??= []).push(wait);
+    }
+    return waits && (waits.length === 1 ? waits[0] : Promise.all(waits));
   }
 
   /** Marked with @Audited() (route config), or below one of AUDIT_PATHS (also when no route matched). */

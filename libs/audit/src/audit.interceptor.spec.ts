@@ -2,7 +2,7 @@ import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
 import { lastValueFrom, of, throwError } from 'rxjs';
-import type { AppConfig } from '@app/common';
+import type { AuditConfig } from '@app/common';
 import type { AuditRecord } from './audit-record';
 import { AUDIT_WRITER, AuditRecorder } from './audit-recorder.service';
 import { AuditInterceptor } from './audit.interceptor';
@@ -19,8 +19,8 @@ const httpContext = (request: unknown, type = 'http') =>
 function setUp() {
   const records: AuditRecord[] = [];
   let hook: onResponseHookHandler | undefined;
-  const fastify = { addHook: (_name: string, fn: onResponseHookHandler) => { hook = fn; }, hasRequestDecorator: () => false, decorateRequest: jest.fn() };
-  const recorder = new AuditRecorder({ httpAdapter: { getInstance: () => fastify } } as unknown as HttpAdapterHost, { auditPaths: ['/revoke'] } as AppConfig, [{ write: (r) => records.push(r) }]);
+  const fastify = { addHook: (name: string, fn: onResponseHookHandler) => { if (name === 'onResponse') hook = fn; }, hasRequestDecorator: () => false, decorateRequest: jest.fn() };
+  const recorder = new AuditRecorder({ httpAdapter: { getInstance: () => fastify } } as unknown as HttpAdapterHost, { paths: ['/revoke'] } as AuditConfig, [{ write: (r) => records.push(r) }]);
   recorder.onModuleInit();
   const respond = (request: FastifyRequest, statusCode: number) =>
     (hook as unknown as (req: FastifyRequest, reply: FastifyReply, done: () => void) => void)(request, { statusCode } as FastifyReply, () => undefined);

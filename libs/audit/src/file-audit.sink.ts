@@ -1,21 +1,34 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createStream, Options } from 'rotating-file-stream';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { AuditConfig, InjectConfig } from '@app/common';
 import { formatAuditLine } from './audit-line';
-import type { AuditRecord, AuditSink } from './audit-record';
-
-/** Lines waiting for the disk beyond this are dropped rather than held in memory. */
-const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
-/** After a write error, the file is reopened on the first line after this delay. */
-const RETRY_AFTER_MS = 5_000;
+import { AuditRecord, AuditSink, isAuthenticated, summaryRecord } from './audit-record';
 
 /**
- * The runtime-api.log file, rotated by size and/or date by rotating-file-stream (which also
- * creates the directory). Writes are asynchronous and never throw into the request: while the
- * file cannot be written (a full disk, a missing permission) lines are dropped, the trouble is
- * reported once in the application log, and its end with the number of lines lost.
+ * Beyond this many bytes waiting for the disk, the sink is behind: lines of unauthenticated
+ * callers are dropped (counted), those of authenticated calls are still kept, and audited
+ * requests wait (AuditRecorder) until the disk has taken everything.
+ */
+export const BEHIND_AT_BYTES = 8 * 1024 * 1024;
+/** After a write error, the file is reopened on the first line after this delay. */
+const RETRY_AFTER_MS = 5_000;
+/** The audit trail names clients and addresses: for the server's user only. */
+export const AUDIT_FILE_MODE = 0o600;
+export const AUDIT_DIR_MODE = 0o700;
+
+/**
+ * The runtime-api.log file, rotated by size and/or date by rotating-file-stream. Writes are
+ * asynchronous and never throw into the request.
+ *
+ * When the disk is slower than the answers (the libuv thread pool busy, a slow volume), the lines
+ * of authenticated calls are never dropped: the sink keeps them and asks for back-pressure
+ * (`whenCaughtUp`), and only lines of unauthenticated callers are dropped, counted in a
+ * `dropped=N` line per status once it caught up. While the file cannot be written at all (a full
+ * disk, a missing permission) lines are dropped, the trouble is reported once in the application
+ * log, and its end with the number of lines lost.
  */
 @Injectable()
 export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShutdown {
@@ -27,13 +40,21 @@ export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShut
   private trouble = false;
   private dropped = 0;
   private closed = false;
+  /** Set while more than BEHIND_AT_BYTES wait for the disk; cleared when the stream drains. */
+  private behind = false;
+  private caughtUp?: Promise<void>;
+  private releaseWaiting?: () => void;
+  /** Unauthenticated lines dropped while behind, by status, for the summary lines. */
+  private shed = new Map<number, number>();
+  /** Unauthenticated lines dropped while behind, since start-up. */
+  shedTotal = 0;
   /** Lines waiting for the next flush (at most one turn of the event loop). */
   private batch = '';
   private batchLines = 0;
   private flushScheduled = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.file = resolve(config.auditLogFile);
+  constructor(@InjectConfig('audit') private readonly audit: AuditConfig) {
+    this.file = resolve(audit.file);
   }
 
   /** Opened at start-up, so a path that cannot be written is reported before the first request. */
@@ -45,8 +66,21 @@ export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShut
     if (this.closed) return;
     const stream = this.stream ?? (Date.now() - this.failedAt >= RETRY_AFTER_MS ? this.open() : undefined);
     if (!stream) return this.drop();
-    if (stream.writableLength + this.batch.length > MAX_BACKLOG_BYTES) return this.drop(`more than ${MAX_BACKLOG_BYTES} bytes are waiting for the disk`);
-    this.batch += formatAuditLine(record, this.config.auditExtraFields) + '\n';
+    if (stream.writableLength + this.batch.length > BEHIND_AT_BYTES) {
+      this.fallBehind();
+      if (!isAuthenticated(record)) return this.shedLine(record.status);
+    }
+    this.append(record);
+  }
+
+  /** While behind, a promise that settles once the disk took every line waiting. */
+  whenCaughtUp(): Promise<void> | undefined {
+    if (!this.behind) return undefined;
+    return (this.caughtUp ??= new Promise<void>((resolve) => { this.releaseWaiting = resolve; }));
+  }
+
+  private append(record: AuditRecord): void {
+    this.batch += formatAuditLine(record, this.audit.extraFields) + '\n';
     this.batchLines++;
     // Lines written in one turn of the event loop go to the file in one write: under load, one
     // write per answer cost more than the answer itself.
@@ -74,6 +108,7 @@ export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.catchUp();
     this.flush();
     this.closed = true;
     const stream = this.stream;
@@ -88,10 +123,15 @@ export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShut
 
   /** The stream writing the file; a test may put another in its place. */
   protected openStream(): Writable {
-    const options: Options = { path: dirname(this.file), maxFiles: this.config.auditLogMaxFiles, compress: this.config.auditLogCompress ? 'gzip' : false };
-    if (this.config.auditLogRotateSize) options.size = this.config.auditLogRotateSize;
-    if (this.config.auditLogRotateInterval) Object.assign(options, { interval: this.config.auditLogRotateInterval, intervalBoundary: true, intervalUTC: true });
-    return createStream(rotatedName(basename(this.file), this.config.auditLogCompress), options);
+    // Created here rather than by rotating-file-stream, which would leave it open to everyone; a
+    // directory that exists keeps the mode its owner gave it.
+    const dir = dirname(this.file);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: AUDIT_DIR_MODE });
+    // The mode of the live file and of the gzipped rotated ones; an uncompressed rotated file is the live one renamed.
+    const options: Options = { path: dir, maxFiles: this.audit.maxFiles, compress: this.audit.compress ? 'gzip' : false, mode: AUDIT_FILE_MODE };
+    if (this.audit.rotateSize) options.size = this.audit.rotateSize;
+    if (this.audit.rotateInterval) Object.assign(options, { interval: this.audit.rotateInterval, intervalBoundary: true, intervalUTC: true });
+    return createStream(rotatedName(basename(this.file), this.audit.compress), options);
   }
 
   private open(): Writable | undefined {
@@ -103,6 +143,7 @@ export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShut
       return undefined;
     }
     stream.on('error', (err: Error) => this.fail(stream, err));
+    stream.on('drain', () => { if (this.stream === stream) this.catchUp(); });
     stream.on('warning', (err: Error) => this.logger.warn(`Audit log housekeeping failed (${this.file}): ${err.message}`));
     this.stream = stream;
     return stream;
@@ -113,17 +154,47 @@ export class FileAuditSink implements AuditSink, OnModuleInit, OnApplicationShut
     this.stream = undefined;
     this.failedAt = Date.now();
     stream?.destroy();
+    // Nothing reaches the disk now: waiting would hold requests for nothing.
+    this.catchUp();
     if (this.trouble) return;
     this.trouble = true;
     const e = err as NodeJS.ErrnoException;
     this.logger.error(`Cannot write the audit log ${this.file}: ${e?.code ? `${e.code} ` : ''}${e?.message ?? String(err)}. Audit lines are dropped until writing works again.`);
   }
 
-  private drop(reason?: string): void {
+  private drop(): void {
     this.dropped++;
-    if (this.trouble) return;
     this.trouble = true;
-    if (reason) this.logger.error(`Audit log ${this.file}: ${reason}; audit lines are dropped until it catches up.`);
+  }
+
+  private fallBehind(): void {
+    if (this.behind) return;
+    this.behind = true;
+    this.logger.warn(`Audit log ${this.file}: more than ${BEHIND_AT_BYTES} bytes wait for the disk. Audited requests wait, and lines of unauthenticated callers are dropped, until it catches up.`);
+  }
+
+  private shedLine(status: number): void {
+    this.shedTotal++;
+    this.shed.set(status, (this.shed.get(status) ?? 0) + 1);
+  }
+
+  /** The disk took every line waiting (or the stream failed, or the server stops): the requests held go on. */
+  private catchUp(): void {
+    if (!this.behind) return;
+    this.behind = false;
+    const shed = this.shed;
+    this.shed = new Map();
+    let count = 0;
+    for (const [status, n] of shed) {
+      count += n;
+      // Without a stream they join the lines lost, reported when writing works again.
+      if (this.stream) this.append(summaryRecord('dropped', n, status));
+      else this.dropped += n;
+    }
+    this.logger.warn(`Audit log ${this.file} caught up${count ? `; ${count} line(s) of unauthenticated callers were dropped` : ''}.`);
+    this.releaseWaiting?.();
+    this.caughtUp = undefined;
+    this.releaseWaiting = undefined;
   }
 
   private recovered(): void {

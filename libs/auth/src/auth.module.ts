@@ -1,5 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { FactoryProvider, Global, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { configSliceToken, HashingConfig, OutboundHttp, OutboundUrlPolicy } from '@app/common';
+import { SessionTrackingModule } from '@app/sessions/core';
 import { BearerTokenAuthentication } from './authentication/bearer-token-authentication.service';
 import { ClientAuthentication } from './authentication/client-authentication.service';
 import { AuthFailureLimiter } from './client-auth/auth-failure-limiter.service';
@@ -11,19 +13,27 @@ import { ClientSecretPost } from './client-auth/methods/client-secret-post.metho
 import { PrivateKeyJwt } from './client-auth/methods/private-key-jwt.method';
 import { AuthPolicyGuard } from './guards/auth-policy.guard';
 import { ClientAuthGuard } from './guards/client-auth.guard';
+import { SigningKeyRotation } from './keys/signing-key-rotation.service';
 import { SigningKeyService } from './keys/signing-key.service';
-import { SessionActivityService } from './sessions/session-activity.service';
-import { SriCodec } from './sessions/sri-codec.service';
+import { HashAdmission } from './secrets/hash-admission';
+import { hashAdmission } from './secrets/secret-hasher';
 import { ClientCache } from './state/client-cache.service';
 import { RevocationFeedFollower } from './state/revocation-feed-follower.service';
 import { RevocationIndex } from './state/revocation-index.service';
 import { ReferenceTokenCodec } from './tokens/reference-token-codec.service';
 import { TokenSigner } from './tokens/token-signer.service';
 import { TokenStatusService } from './tokens/token-status.service';
+import { PasswordSignIn } from './user-sign-in/password-sign-in.service';
+import { SignInThrottle } from './user-sign-in/sign-in-throttle.service';
+
+/** The process's one hashing gate, sized by the `hashing` slice (HASH_CONCURRENCY, HASH_QUEUE). */
+const HASHING: FactoryProvider<HashAdmission> = {
+  provide: HashAdmission, inject: [configSliceToken('hashing')], useFactory: (hashing: HashingConfig) => hashAdmission.configure(hashing),
+};
 
 const EXPORTED = [
   ClientAuthenticator, ClientAuthentication, ClientAuthGuard, ClientAuthMethods, ClientKeySets, BearerTokenAuthentication, SigningKeyService, TokenSigner, TokenStatusService,
-  SessionActivityService, RevocationIndex, RevocationFeedFollower, ClientCache, SriCodec, ReferenceTokenCodec,
+  RevocationIndex, RevocationFeedFollower, ClientCache, ReferenceTokenCodec, SigningKeyRotation, PasswordSignIn, SignInThrottle,
 ];
 
 /**
@@ -33,8 +43,10 @@ const EXPORTED = [
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule],
-  providers: [...EXPORTED, AuthFailureLimiter, ClientSecretBasic, ClientSecretPost, PrivateKeyJwt, { provide: APP_GUARD, useClass: AuthPolicyGuard }],
-  exports: [...EXPORTED, AuthFailureLimiter],
+  // Global: SessionActivityService and SriCodec, which the revocation index and token status use, reach every host of AuthModule.
+  imports: [DiscoveryModule, SessionTrackingModule],
+  // OutboundHttp: ClientKeySets fetches jwks_uri within the outbound URL policy.
+  providers: [...EXPORTED, HASHING, AuthFailureLimiter, OutboundUrlPolicy, OutboundHttp, ClientSecretBasic, ClientSecretPost, PrivateKeyJwt, { provide: APP_GUARD, useClass: AuthPolicyGuard }],
+  exports: [...EXPORTED, HashAdmission, AuthFailureLimiter],
 })
 export class AuthModule {}

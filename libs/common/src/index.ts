@@ -1,4 +1,6 @@
-export * from './config/app.config';
+export * from './config/server-config';
+export * from './config/config-slices';
+export * from './config/status-list-config';
 export * from './config/environment-variables';
 export * from './config/config.module';
 export * from './config/validate-config';
@@ -16,6 +18,9 @@ export * from './routing/route-metadata';
 export * from './concurrency/serial-passes';
 export * from './concurrency/maybe-async';
 export * from './crypto/constant-time-equal';
+export * from './http/connection-signal';
 export * from './http/fixed-body';
 export * from './http/form-body';
 export * from './http/json-content-type.guard';
+export * from './http/outbound-url-policy';
+export * from './http/outbound-http';

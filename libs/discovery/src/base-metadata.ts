@@ -1,5 +1,3 @@
-import type { AppConfig } from '@app/common';
-
 /** Scopes this server knows; `global_token_revocation` is the scope Janssen's endpoint requires. */
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'admin', 'global_token_revocation'];
 
@@ -12,9 +10,9 @@ export const SUPPORTED_CLAIMS = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time',
  * behind flags theirs), so the document names only what the host mounted.
  * `response_types_supported` stays empty until an authorization endpoint exists.
  */
-export function baseMetadata(config: Pick<AppConfig, 'issuer'>): Record<string, unknown> {
+export function baseMetadata(issuer: string): Record<string, unknown> {
   return {
-    issuer: config.issuer,
+    issuer,
     response_types_supported: [],
     scopes_supported: SUPPORTED_SCOPES,
     subject_types_supported: ['public'],

@@ -1,8 +1,8 @@
 import { ConfigurableModuleBuilder, DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, ROOT_APP_CONFIG } from '@app/common';
+import { provideConfigSlice } from '@app/common';
 import { discoveryController } from './discovery.controller';
 import {
-  DISCOVERY_METADATA, DISCOVERY_PATHS, discoveryConfig, DiscoveryFactoryOptions, DiscoveryModuleExtras, DiscoveryModuleOptions, normalizeDiscoveryPaths,
+  DISCOVERY_METADATA, DISCOVERY_PATHS, discoveryHttpConfig, DiscoveryFactoryOptions, DiscoveryModuleExtras, DiscoveryModuleOptions, normalizeDiscoveryPaths,
 } from './discovery.options';
 import { DiscoveryRegistry } from './discovery.registry';
 
@@ -25,7 +25,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<DiscoveryFacto
 @Global()
 @Module({
   providers: [
-    { provide: APP_CONFIG, inject: [ROOT_APP_CONFIG, FACTORY_OPTIONS], useFactory: (root: AppConfig, o: DiscoveryFactoryOptions) => discoveryConfig(root, o) },
+    provideConfigSlice('http', FACTORY_OPTIONS, discoveryHttpConfig),
     { provide: DISCOVERY_METADATA, inject: [FACTORY_OPTIONS], useFactory: (o: DiscoveryFactoryOptions) => ({ ...o.metadata }) },
     DiscoveryRegistry,
   ],

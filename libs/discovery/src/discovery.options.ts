@@ -1,5 +1,5 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
-import type { AppConfig } from '@app/common';
+import type { HttpConfig } from '@app/common';
 import type { DiscoveryMetadata } from './discovery.registry';
 
 /**
@@ -38,8 +38,8 @@ export interface DiscoveryModuleAsyncOptions extends ConfigurableModuleAsyncOpti
 /** The static entries the registry merges after the base document. */
 export const DISCOVERY_METADATA = Symbol('DISCOVERY_METADATA');
 
-/** The module's view of AppConfig: the server's, with the issuer given. */
-export function discoveryConfig(root: AppConfig, o: DiscoveryFactoryOptions): AppConfig {
+/** The module's view of the `http` slice: the server's, with the issuer given. */
+export function discoveryHttpConfig(root: HttpConfig, o: DiscoveryFactoryOptions): HttpConfig {
   if (o.issuer !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(o.issuer)) throw new Error(`DiscoveryModule: issuer must be an http(s) URL, got ${o.issuer}`);
   return { ...root, ...(o.issuer !== undefined && { issuer: o.issuer.replace(/\/+$/, '') }) };
 }

@@ -1,8 +1,8 @@
-import { AppConfig } from '@app/common';
+import { HttpConfig } from '@app/common';
 import { DiscoveryRegistry, mergeMetadata } from './discovery.registry';
 
 describe('DiscoveryRegistry', () => {
-  const registry = () => new DiscoveryRegistry({ issuer: 'https://idp.example.com' } as AppConfig);
+  const registry = () => new DiscoveryRegistry({ issuer: 'https://idp.example.com' } as HttpConfig);
 
   it('starts with the base document built from the issuer, naming no endpoint of a module that did not register', async () => {
     const doc = await registry().document();
@@ -13,7 +13,7 @@ describe('DiscoveryRegistry', () => {
   });
 
   it('merges the host\'s static entries after the base, before any module\'s', async () => {
-    const r = new DiscoveryRegistry({ issuer: 'https://idp.example.com' } as AppConfig, { op_policy_uri: 'https://idp.example.com/policy', scopes_supported: ['host_scope'] });
+    const r = new DiscoveryRegistry({ issuer: 'https://idp.example.com' } as HttpConfig, { op_policy_uri: 'https://idp.example.com/policy', scopes_supported: ['host_scope'] });
     r.register(() => ({ op_policy_uri: 'https://idp.example.com/module-policy' }));
     const doc = await r.document();
     expect(doc.op_policy_uri).toBe('https://idp.example.com/module-policy');

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { HttpConfig, InjectConfig } from '@app/common';
 import { baseMetadata } from './base-metadata';
 import { DISCOVERY_METADATA } from './discovery.options';
 
@@ -24,8 +24,8 @@ export type DiscoveryContributor = () => DiscoveryMetadata | Promise<DiscoveryMe
 export class DiscoveryRegistry {
   private readonly contributors: DiscoveryContributor[] = [];
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() @Inject(DISCOVERY_METADATA) metadata?: DiscoveryMetadata) {
-    this.register(() => baseMetadata(config));
+  constructor(@InjectConfig('http') http: HttpConfig, @Optional() @Inject(DISCOVERY_METADATA) metadata?: DiscoveryMetadata) {
+    this.register(() => baseMetadata(http.issuer));
     if (metadata && Object.keys(metadata).length > 0) this.register(() => metadata);
   }
 

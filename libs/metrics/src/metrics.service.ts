@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { StoreOutageMarked } from '@app/common';
-import { ClientAuthenticator, ClientCache, RevocationFeedFollower, RevocationIndex, TokenSigner } from '@app/auth';
+import { AuditRecorder, FileAuditSink } from '@app/audit';
+import { ClientAuthenticator, ClientCache, PasswordSignIn, RevocationFeedFollower, RevocationIndex, TokenSigner } from '@app/auth';
 import { SessionEvents } from '@app/sessions';
 import { NotificationOutboxRepository } from '@app/store';
 import { HttpRequestMetrics } from './http-request-metrics';
@@ -47,6 +48,11 @@ export class MetricsService implements OnModuleInit {
     name: `${METRICS_PREFIX}sessions_ended_total`, help: 'User sessions this instance ended, by reason (global_token_revocation, end_session, session revocation, admin…).',
     labelNames: ['reason'] as const, registers: [this.registry],
   });
+  private readonly signIns = new Counter({
+    name: `${METRICS_PREFIX}sign_ins_total`,
+    help: 'User sign-ins with a password on this instance, by result (success, failure: wrong password or unknown user, throttled: refused unchecked past SIGN_IN_FAILURES_*) and way in (password_grant, form).',
+    labelNames: ['result', 'via'] as const, registers: [this.registry],
+  });
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -57,6 +63,9 @@ export class MetricsService implements OnModuleInit {
     signer: TokenSigner,
     feed: RevocationFeedFollower,
     clients: ClientCache,
+    signIns: PasswordSignIn,
+    @Optional() audit?: AuditRecorder,
+    @Optional() auditFile?: FileAuditSink,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: METRICS_PREFIX });
     this.requests.register(
@@ -67,6 +76,9 @@ export class MetricsService implements OnModuleInit {
     feed.onEventApplied((kind) => this.feedEvents.inc({ kind }));
     events.on('session.ended', (e) => this.sessionsEnded.inc({ reason: e.reason }, e.sessions.length));
     events.on('user.revoked', () => this.usersRevoked.inc());
+    // Every series from the start, so a rate over a quiet instance is 0 rather than missing.
+    for (const result of ['success', 'failure', 'throttled']) for (const via of ['password_grant', 'form']) this.signIns.inc({ result, via }, 0);
+    signIns.onAttempt((result, via) => this.signIns.inc({ result, via }));
     const { index: idx, outbox: box, logger } = this;
     new Gauge({
       name: `${METRICS_PREFIX}revocation_list_size`, help: 'SRIs on the session revocation list, as this instance\'s index holds them.',
@@ -86,6 +98,22 @@ export class MetricsService implements OnModuleInit {
         }
       },
     });
+    if (audit) {
+      new Counter({
+        name: `${METRICS_PREFIX}audit_lines_not_written_total`,
+        help: 'runtime-api.log lines of unauthenticated callers not written, by reason: suppressed (past the AUDIT_REFUSAL_* limits), dropped (while the disk was behind); each counted in a summary line.',
+        labelNames: ['reason'] as const, registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc({ reason: 'suppressed' }, audit.suppressedLines);
+          this.inc({ reason: 'dropped' }, auditFile?.shedTotal ?? 0);
+        },
+      });
+      new Counter({
+        name: `${METRICS_PREFIX}audit_requests_held_total`, help: 'Audited requests that waited for the runtime-api.log to catch up with the disk.',
+        registers: [this.registry], collect() { this.reset(); this.inc(audit.heldRequests); },
+      });
+    }
     new Gauge({
       name: `${METRICS_PREFIX}notification_outbox`, help: 'Back-channel logout and CAEP notifications in the outbox, by status (pending is the delivery backlog).',
       labelNames: ['status'] as const, registers: [this.registry],

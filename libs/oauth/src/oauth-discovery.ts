@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
-import { ClientAuthMethods } from '@app/auth';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { ClientAuthMethods, DEFAULT_ID_TOKEN_SIGNING_ALG, SIGNING_ALGORITHMS } from '@app/auth';
+import { HttpConfig, InjectConfig } from '@app/common';
 import { DiscoveryRegistry } from '@app/discovery';
 import { OAUTH_OPTIONS, ResolvedOAuthOptions } from './oauth.options';
 
@@ -15,21 +15,22 @@ export class OAuthDiscovery implements OnModuleInit, OnModuleDestroy {
   private unregister?: () => void;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('http') private readonly http: HttpConfig,
     @Inject(OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
     private readonly clientAuth: ClientAuthMethods,
     @Optional() private readonly registry?: DiscoveryRegistry,
   ) {}
 
   onModuleInit(): void {
-    const base = `${this.config.issuer}${this.options.pathPrefix}`;
+    const base = `${this.http.issuer}${this.options.pathPrefix}`;
     const fixed = {
       token_endpoint: `${base}/token`,
       introspection_endpoint: `${base}/introspect`,
       revocation_endpoint: `${base}/revoke`,
       jwks_uri: `${base}/jwks`,
       grant_types_supported: [...this.options.grantTypes].filter((g) => g !== 'authorization_code'),
-      id_token_signing_alg_values_supported: ['ES256'],
+      // The default first: what a client that registers no id_token_signed_response_alg gets.
+      id_token_signing_alg_values_supported: [DEFAULT_ID_TOKEN_SIGNING_ALG, ...SIGNING_ALGORITHMS.filter((alg) => alg !== DEFAULT_ID_TOKEN_SIGNING_ALG)],
     };
     // Read when the document is asked for: the registry finds the methods in its own onModuleInit, which may come later.
     this.unregister = this.registry?.register(() => {

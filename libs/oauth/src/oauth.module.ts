@@ -1,14 +1,14 @@
 import { ConfigurableModuleBuilder, DynamicModule, Global, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { TOKEN_ENDPOINT_URL } from '@app/auth';
-import { APP_CONFIG, AppConfig, normalizePathPrefix, ROOT_APP_CONFIG } from '@app/common';
+import { configSliceToken, HttpConfig, normalizePathPrefix, provideConfigSlice } from '@app/common';
 import { AuthorizationCodeService } from './authorization-code/authorization-code.service';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { IntrospectionService } from './introspection/introspection.service';
 import { JwksController } from './jwks/jwks.controller';
 import { OAuthDiscovery } from './oauth-discovery';
 import {
-  OAUTH_OPTIONS, oauthConfig, OAuthFactoryOptions, OAuthModuleExtras, OAuthModuleOptions, ResolvedOAuthOptions, resolveGrantTypes,
+  OAUTH_OPTIONS, oauthTokenConfig, OAuthFactoryOptions, OAuthModuleExtras, OAuthModuleOptions, ResolvedOAuthOptions, resolveGrantTypes,
 } from './oauth.options';
 import { TokenRevocationController } from './token-revocation/token-revocation.controller';
 import { TokenRevocationService } from './token-revocation/token-revocation.service';
@@ -34,7 +34,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<OAuthFactoryOp
           useFactory: (o: OAuthFactoryOptions): ResolvedOAuthOptions => ({ pathPrefix: prefix, grantTypes: resolveGrantTypes(o.grantTypes) }),
         },
         // A private_key_jwt assertion's aud may name the token endpoint (AuthModule reads it; this module is global).
-        { provide: TOKEN_ENDPOINT_URL, inject: [APP_CONFIG], useFactory: (config: AppConfig) => `${config.issuer}${prefix}/token` },
+        { provide: TOKEN_ENDPOINT_URL, inject: [configSliceToken('http')], useFactory: (http: HttpConfig) => `${http.issuer}${prefix}/token` },
       ],
     };
   })
@@ -44,7 +44,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<OAuthFactoryOp
  * The OAuth 2.0 token service: /token (with the authorization_code grant), /introspect (RFC 7662),
  * /revoke (RFC 7009), /jwks, at `{pathPrefix}/…`. Needs AppConfigModule, StoreModule, AuthModule
  * and SessionsCoreModule (all global) in the host. Options left out keep the server's
- * configuration; inside the module, AppConfig reads as the server's with the options applied.
+ * configuration; inside the module, the `tokens` slice reads as the server's with the options applied.
  * `forRootAsync` takes the options from a factory, `pathPrefix` directly.
  * Global: SignInModule issues its authorization codes through this module's services.
  */
@@ -52,7 +52,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<OAuthFactoryOp
 @Module({
   controllers: [TokenController, IntrospectionController, TokenRevocationController, JwksController],
   providers: [
-    { provide: APP_CONFIG, inject: [ROOT_APP_CONFIG, FACTORY_OPTIONS], useFactory: (root: AppConfig, o: OAuthFactoryOptions) => oauthConfig(root, o) },
+    provideConfigSlice('tokens', FACTORY_OPTIONS, oauthTokenConfig),
     TokenIssuer, TokenService, IntrospectionService, TokenRevocationService, AuthorizationCodeService, TokenClientAuthGuard, OAuthDiscovery,
   ],
   exports: [TokenIssuer, TokenService, IntrospectionService, AuthorizationCodeService, OAUTH_OPTIONS, TOKEN_ENDPOINT_URL],

@@ -1,12 +1,12 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
-import type { AppConfig } from '@app/common';
+import type { TokenConfig } from '@app/common';
 
 /** The grant types of the token endpoint; `authorization_code` redeems the codes SignInModule's /authorize issues. */
 export type GrantType = 'client_credentials' | 'password' | 'refresh_token' | 'authorization_code';
 
 export const ALL_GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token', 'authorization_code'];
 
-/** Options of OAuthModule.forRoot; each one left out keeps the server's configuration (AppConfig). */
+/** Options of OAuthModule.forRoot; each one left out keeps the server's configuration (its `tokens` slice). */
 export interface OAuthModuleOptions {
   /** Path before `/token`, `/introspect`, `/revoke` and `/jwks`; published in discovery. Default `''`: at the root, as the server serves them. */
   pathPrefix?: string;
@@ -41,11 +41,11 @@ export interface ResolvedOAuthOptions {
 export const OAUTH_OPTIONS = Symbol('OAUTH_OPTIONS');
 
 /**
- * The module's view of AppConfig: the server's, with the options given. Access and ID tokens may
+ * The module's view of the `tokens` slice: the server's, with the options given. Access and ID tokens may
  * not outlive the server's lifetimes: the revocation index forgets a user's revocation once every
  * token issued before it has expired by those lifetimes, so a longer-lived token would come back.
  */
-export function oauthConfig(root: AppConfig, o: OAuthFactoryOptions): AppConfig {
+export function oauthTokenConfig(root: TokenConfig, o: OAuthFactoryOptions): TokenConfig {
   for (const [option, value, limit, variable] of [
     ['accessTokenTtl', o.accessTokenTtl, root.accessTokenTtl, 'ACCESS_TOKEN_TTL'],
     ['idTokenTtl', o.idTokenTtl, root.idTokenTtl, 'ID_TOKEN_TTL'],

@@ -1,4 +1,3 @@
-import type { AppConfig } from '@app/common';
 import { SessionEvents, type SessionTerminator } from '@app/sessions';
 import type { RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
 import type { EntityManager } from 'typeorm';

@@ -1,4 +1,4 @@
-import { ApiError, AppConfig } from '@app/common';
+import { ApiError, GlobalRevocationConfig } from '@app/common';
 import type { RequestAuth } from '@app/auth';
 import { GlobalRevocationResult, GlobalRevocationService, RevocationIncompleteError } from './global-revocation.service';
 import { GlobalTokenRevocationController } from './global-token-revocation.controller';
@@ -8,7 +8,7 @@ const SUBJECT = { kind: 'attribute', attribute: 'uid', value: 'breakfast' } as c
 
 function controller(outcome: GlobalRevocationResult | Error, unknownUserStatus: 204 | 404 = 204) {
   const service = { revoke: jest.fn(async () => { if (outcome instanceof Error) throw outcome; return outcome; }) };
-  const c = new GlobalTokenRevocationController({ globalTokenRevocationUnknownUserStatus: unknownUserStatus } as AppConfig, service as unknown as GlobalRevocationService);
+  const c = new GlobalTokenRevocationController({ unknownUserStatus } as GlobalRevocationConfig, service as unknown as GlobalRevocationService);
   return { c, service };
 }
 

@@ -1,11 +1,11 @@
-import { Body, Controller, Header, HttpCode, Inject, Logger, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBasicAuth, ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiForbiddenResponse, ApiNoContentResponse,
   ApiNotFoundResponse, ApiOperation, ApiResponse, ApiSecurity, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiError, APP_CONFIG, AppConfig, isStoreUnavailable, JsonContentTypeGuard, notFound, storeUnavailable } from '@app/common';
+import { ApiError, GlobalRevocationConfig, InjectConfig, isStoreUnavailable, JsonContentTypeGuard, notFound, storeUnavailable } from '@app/common';
 import { Audited } from '@app/audit';
 import { CurrentAuth, CustomAuth, RequestAuth } from '@app/auth';
 import { RequireFeature } from '@app/feature-flag';
@@ -30,7 +30,7 @@ type AuditedRequest = FastifyRequest & { auditNote?: string };
 export class GlobalTokenRevocationController {
   private readonly logger = new Logger('GlobalTokenRevocation');
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly revocation: GlobalRevocationService) {}
+  constructor(@InjectConfig('globalRevocation') private readonly globalRevocation: GlobalRevocationConfig, private readonly revocation: GlobalRevocationService) {}
 
   @Post(GLOBAL_TOKEN_REVOCATION_PATH)
   @Audited()
@@ -71,6 +71,6 @@ export class GlobalTokenRevocationController {
       throw new ApiError(422, 'revocation_failed', 'The revocation could not be completed; nothing was changed. Retry the request.');
     }
     req.auditNote = `matches=${result.matches}`;
-    if (result.userId === null && this.config.globalTokenRevocationUnknownUserStatus === 404) throw notFound('No user matches the sub_id.');
+    if (result.userId === null && this.globalRevocation.unknownUserStatus === 404) throw notFound('No user matches the sub_id.');
   }
 }

@@ -1,5 +1,3 @@
-import type { AppConfig } from '@app/common';
-
 /** The scope a caller needs (Janssen: "A client must have the following scope to use this endpoint"). */
 export const GLOBAL_TOKEN_REVOCATION_SCOPE = 'global_token_revocation';
 
@@ -16,6 +14,6 @@ export const GLOBAL_REVOCATION_REASON = 'global_token_revocation';
 export const GLOBAL_TOKEN_REVOCATION_AUTH_METHODS = ['client_secret_basic', 'bearer', REVOCATION_ASSERTION_TYP];
 
 /** The endpoint's absolute URL: what discovery publishes and what an assertion's `aud` must name. */
-export function globalTokenRevocationUrl(config: Pick<AppConfig, 'issuer' | 'globalTokenRevocationPrefix'>): string {
-  return `${config.issuer}${config.globalTokenRevocationPrefix}/${GLOBAL_TOKEN_REVOCATION_PATH}`;
+export function globalTokenRevocationUrl(issuer: string, pathPrefix: string): string {
+  return `${issuer}${pathPrefix}/${GLOBAL_TOKEN_REVOCATION_PATH}`;
 }

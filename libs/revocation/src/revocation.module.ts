@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { APP_CONFIG, AppConfig, loadAppConfig, ROOT_APP_CONFIG } from '@app/common';
+import { loadServerConfig, provideConfigSlice } from '@app/common';
 import { GlobalRevocationAuthGuard } from './auth/global-revocation-auth.guard';
 import { RevocationAssertionVerifier } from './auth/revocation-assertion.verifier';
 import { GlobalTokenRevocationController } from './global-token-revocation.controller';
@@ -18,7 +18,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<RevocationFact
   .setClassMethodName('forRoot')
   .setExtras<RevocationModuleExtras>({ pathPrefix: undefined, userDirectory: undefined }, (definition, { pathPrefix, userDirectory }): DynamicModule => {
     // A route path is fixed when the application is built: without an option, the server's setting.
-    const prefix = normalizePrefix(pathPrefix ?? loadAppConfig().globalTokenRevocationPrefix);
+    const prefix = normalizePrefix(pathPrefix ?? loadServerConfig().globalRevocation.pathPrefix);
     return {
       ...definition,
       imports: [
@@ -28,10 +28,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<RevocationFact
       ],
       providers: [
         ...(definition.providers ?? []),
-        {
-          provide: APP_CONFIG, inject: [ROOT_APP_CONFIG, FACTORY_OPTIONS],
-          useFactory: (root: AppConfig, o: RevocationFactoryOptions) => revocationConfig(root, { ...o, pathPrefix: prefix }),
-        },
+        provideConfigSlice('globalRevocation', FACTORY_OPTIONS, (server, o: RevocationFactoryOptions) => revocationConfig(server, { ...o, pathPrefix: prefix })),
       ],
       exports: [RevocationCoreModule],
     };
@@ -42,7 +39,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<RevocationFact
  * Global Token Revocation (Janssen's endpoint, the IETF draft, Okta Universal Logout), at
  * `{pathPrefix}/global-token-revocation`. Needs AppConfigModule, StoreModule, AuthModule,
  * SessionsCoreModule and FeatureFlagModule (all global) in the host. Options left out keep the
- * server's configuration; inside the module, AppConfig reads as the server's with the options
+ * server's configuration; inside the module, the `globalRevocation` slice reads as the server's with the options
  * applied, so discovery and the assertions' `aud` follow the prefix. `forRootAsync` takes the
  * options from a factory (e.g. a host's ConfigService), `pathPrefix` and `userDirectory` directly.
  */

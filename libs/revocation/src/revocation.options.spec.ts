@@ -1,9 +1,9 @@
-import type { AppConfig } from '@app/common';
+import type { GlobalRevocationConfig } from '@app/common';
 import { ALL_SUB_ID_FORMATS, normalizePrefix, revocationConfig } from './revocation.options';
 import { SubIdPipe } from './subject/sub-id.pipe';
 
 describe('RevocationModule options', () => {
-  const root = { issuer: 'https://idp.example.com', globalTokenRevocationPrefix: '/jans-auth/restv1', globalTokenRevocationUnknownUserStatus: 204, globalTokenRevocationJwtMaxLifetime: 300, sessionRevocationLifetime: 490 } as AppConfig;
+  const root: GlobalRevocationConfig = { pathPrefix: '/jans-auth/restv1', unknownUserStatus: 204, assertionMaxLifetime: 300 };
 
   it('keeps the server configuration for every option left out', () => {
     expect(revocationConfig(root, {})).toEqual(root);
@@ -11,7 +11,7 @@ describe('RevocationModule options', () => {
 
   it('applies the options given, and only to the module\'s copy', () => {
     const c = revocationConfig(Object.freeze({ ...root }), { pathPrefix: '/api/', unknownUserStatus: 404, assertionMaxLifetime: 60 });
-    expect(c).toMatchObject({ globalTokenRevocationPrefix: '/api', globalTokenRevocationUnknownUserStatus: 404, globalTokenRevocationJwtMaxLifetime: 60 });
+    expect(c).toEqual({ pathPrefix: '/api', unknownUserStatus: 404, assertionMaxLifetime: 60 });
   });
 
   it('normalizes the prefix and refuses what is not a path', () => {

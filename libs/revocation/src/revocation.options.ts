@@ -1,6 +1,6 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import { normalizePathPrefix } from '@app/common';
-import type { AppConfig } from '@app/common';
+import type { GlobalRevocationConfig } from '@app/common';
 import type { SubjectIdentifier, UserDirectoryBinding } from '@app/users';
 
 /** The `sub_id` forms a deployment may accept: the RFC 9493 formats, and Janssen's attribute form (`attribute`). */
@@ -8,7 +8,7 @@ export type SubIdFormat = SubjectIdentifier['kind'];
 
 export const ALL_SUB_ID_FORMATS: readonly SubIdFormat[] = ['email', 'phone_number', 'opaque', 'iss_sub', 'account', 'attribute'];
 
-/** Options of RevocationModule.forRoot; each one left out keeps the server's configuration (AppConfig). */
+/** Options of RevocationModule.forRoot; each one left out keeps the server's configuration (its `globalRevocation` slice). */
 export interface RevocationModuleOptions {
   /**
    * Path before `/global-token-revocation` (GLOBAL_TOKEN_REVOCATION_PREFIX, default
@@ -42,13 +42,13 @@ export interface ResolvedRevocationOptions {
 
 export const REVOCATION_OPTIONS = Symbol('REVOCATION_OPTIONS');
 
-/** The module's view of AppConfig: the server's, with the options given. */
-export function revocationConfig(root: AppConfig, o: Omit<RevocationModuleOptions, 'userDirectory'>): AppConfig {
+/** The module's view of the `globalRevocation` slice: the server's, with the options given. */
+export function revocationConfig(root: GlobalRevocationConfig, o: Omit<RevocationModuleOptions, 'userDirectory'>): GlobalRevocationConfig {
   return {
     ...root,
-    ...(o.pathPrefix !== undefined && { globalTokenRevocationPrefix: normalizePrefix(o.pathPrefix) }),
-    ...(o.unknownUserStatus !== undefined && { globalTokenRevocationUnknownUserStatus: o.unknownUserStatus }),
-    ...(o.assertionMaxLifetime !== undefined && { globalTokenRevocationJwtMaxLifetime: o.assertionMaxLifetime }),
+    ...(o.pathPrefix !== undefined && { pathPrefix: normalizePrefix(o.pathPrefix) }),
+    ...(o.unknownUserStatus !== undefined && { unknownUserStatus: o.unknownUserStatus }),
+    ...(o.assertionMaxLifetime !== undefined && { assertionMaxLifetime: o.assertionMaxLifetime }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { HttpConfig, InjectConfig } from '@app/common';
 import { DiscoveryRegistry } from '@app/discovery';
 import { FeatureFlagService } from '@app/feature-flag';
 import { REVOKED_SRIS_PATH } from './revoked-sris/revoked-sris.controller';
@@ -16,14 +16,14 @@ export class SessionMgmtDiscovery implements OnModuleInit, OnModuleDestroy {
   private unregister?: () => void;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('http') private readonly http: HttpConfig,
     @Inject(SESSION_MGMT_OPTIONS) private readonly options: ResolvedSessionMgmtOptions,
     private readonly flags: FeatureFlagService,
     @Optional() private readonly registry?: DiscoveryRegistry,
   ) {}
 
   onModuleInit(): void {
-    const base = `${this.config.issuer}${this.options.pathPrefix}`;
+    const base = `${this.http.issuer}${this.options.pathPrefix}`;
     this.unregister = this.registry?.register(() => ({
       ...(this.flags.isEnabled('SESSION_REVOCATION_API') ? { ping_revoked_sris_endpoint: `${base}/${REVOKED_SRIS_PATH}` } : {}),
       ...(this.flags.isEnabled('SESSION_MANAGEMENT_API')

@@ -26,7 +26,7 @@ export function SessionMgmtEndpoint(permission: SessionApiPermission, options: {
     ApiBasicAuth('basic'),
     ApiHeader({ name: 'X-XSRF-HEADER', required: true, description: 'Any non-empty value (cross-site request forgery protection)', schema: { type: 'string', example: 'PingFederate' } }),
     ApiBadRequestResponse({ type: PingFederateErrorDto, description: 'The X-XSRF-HEADER header is missing, or a parameter is malformed.' }),
-    ApiUnauthorizedResponse({ type: PingFederateErrorDto, description: 'Client authentication failed; the message says why (unknown client, bad secret, method not allowed for this client).' }),
+    ApiUnauthorizedResponse({ type: PingFederateErrorDto, description: 'No client credentials, or refused ones: an unknown client, a wrong secret and a method not registered for the client get the same answer.' }),
     ApiForbiddenResponse({ type: PingFederateErrorDto, description: `The client lacks "Allow Access to ${name}" (${permission}), or the feature flag is off.` }),
     ...(options.jsonBody ? [ApiUnsupportedMediaTypeResponse({ type: PingFederateErrorDto, description: 'The Content-Type is not application/json.' })] : []),
     ApiInternalServerErrorResponse({ type: PingFederateErrorDto, description: 'An unknown error has occurred (nothing more is said).' }),

@@ -18,6 +18,8 @@ export const SessionMgmtErrors = {
   /** Seed: 400 when the X-XSRF-HEADER HTTP header is not found. */
   xsrfHeaderMissing: () =>
     new ApiError(400, OAuthErrorCode.invalidRequest, 'The X-XSRF-HEADER header is required (any non-empty value).', {}, 'session_mgmt_xsrf_header_missing'),
+  /** RFC 9110 §15.5.15: a path parameter longer than the router takes. */
+  uriTooLong: () => new ApiError(414, OAuthErrorCode.invalidRequest, 'The URL is too long.', {}, 'session_mgmt_uri_too_long'),
   permissionDenied: (what: string) =>
     new ApiError(403, OAuthErrorCode.accessDenied, `The client is not allowed to access the ${what}.`, {}, 'session_mgmt_access_denied'),
 } as const;

@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { APP_CONFIG, AppConfig, errorBodyForPrefix, ROOT_APP_CONFIG } from '@app/common';
+import { errorBodyForPrefix, provideConfigSlice } from '@app/common';
 import { userDirectoryProvider } from '@app/users';
 import { RevocationListPurger } from './revoked-sris/revocation-list-purger.service';
 import { RevocationListService } from './revoked-sris/revocation-list.service';
@@ -8,7 +8,7 @@ import { RevokedSrisController } from './revoked-sris/revoked-sris.controller';
 import { SessionMgmtDiscovery } from './session-mgmt-discovery';
 import { SessionMgmtFallbackController } from './session-mgmt-fallback.controller';
 import {
-  ResolvedSessionMgmtOptions, SESSION_MGMT_OPTIONS, sessionMgmtConfig, SessionMgmtFactoryOptions, SessionMgmtModuleExtras, SessionMgmtModuleOptions,
+  ResolvedSessionMgmtOptions, SESSION_MGMT_OPTIONS, sessionMgmtRevocationListConfig, sessionMgmtSessionConfig, SessionMgmtFactoryOptions, SessionMgmtModuleExtras, SessionMgmtModuleOptions,
   sessionMgmtPrefix,
 } from './session-mgmt.options';
 import { SessionMgmtService } from './sessions/session-mgmt.service';
@@ -42,14 +42,15 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<SessionMgmtFac
  * `…/users/{userKey}`). Needs
  * AppConfigModule, StoreModule, AuthModule, SessionsCoreModule and FeatureFlagModule (all
  * global) in the host. Options left out keep the server's configuration; inside the module,
- * AppConfig reads as the server's with the options applied. `forRootAsync` takes the options
+ * the `sessions` and `revocationList` slices read as the server's with the options applied. `forRootAsync` takes the options
  * from a factory, `pathPrefix` and `userDirectory` directly.
  */
 @Module({
   // The fallback last: a wildcard, answering only what no other route does.
   controllers: [RevokedSrisController, SessionsController, UsersController, SessionMgmtFallbackController],
   providers: [
-    { provide: APP_CONFIG, inject: [ROOT_APP_CONFIG, FACTORY_OPTIONS], useFactory: (root: AppConfig, o: SessionMgmtFactoryOptions) => sessionMgmtConfig(root, o) },
+    provideConfigSlice('sessions', FACTORY_OPTIONS, sessionMgmtSessionConfig),
+    provideConfigSlice('revocationList', FACTORY_OPTIONS, sessionMgmtRevocationListConfig),
     RevocationListService, RevocationListPurger, SessionMgmtService, SessionMgmtDiscovery,
   ],
   exports: [RevocationListService, RevocationListPurger],

@@ -1,11 +1,11 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
-import { AppConfig, normalizePathPrefix } from '@app/common';
+import { normalizePathPrefix, RevocationListConfig, SessionConfig } from '@app/common';
 import type { UserDirectoryBinding } from '@app/users';
 
 /** Where PingFederate serves its session APIs, and where its clients call them. */
 export const DEFAULT_SESSION_MGMT_PREFIX = '/pf-ws/rest/sessionMgmt';
 
-/** Options of SessionMgmtModule.forRoot; each one left out keeps the server's configuration (AppConfig). */
+/** Options of SessionMgmtModule.forRoot; each one left out keeps the server's configuration. */
 export interface SessionMgmtModuleOptions {
   /**
    * Path before `/revokedSris`, `/sessions` and `/users` (default `/pf-ws/rest/sessionMgmt`, where
@@ -32,7 +32,7 @@ export type SessionMgmtFactoryOptions = Omit<SessionMgmtModuleOptions, keyof Ses
 /** SessionMgmtModule.forRootAsync: `{ imports, inject, useFactory }` (or `useClass`), and the extras. */
 export interface SessionMgmtModuleAsyncOptions extends ConfigurableModuleAsyncOptions<SessionMgmtFactoryOptions>, SessionMgmtModuleExtras {}
 
-/** The options in effect that AppConfig does not hold. */
+/** The options in effect that the configuration does not hold. */
 export interface ResolvedSessionMgmtOptions {
   pathPrefix: string;
 }
@@ -46,12 +46,16 @@ export function sessionMgmtPrefix(pathPrefix: string | undefined): string {
   return p;
 }
 
-/** The module's view of AppConfig: the server's, with the options given. */
-export function sessionMgmtConfig(root: AppConfig, o: SessionMgmtFactoryOptions): AppConfig {
+/** The module's view of the `sessions` slice: the server's, with the options given. */
+export function sessionMgmtSessionConfig(root: SessionConfig, o: SessionMgmtFactoryOptions): SessionConfig {
+  return { ...root, ...(o.userKeyAttribute !== undefined && { userKeyAttribute: o.userKeyAttribute }) };
+}
+
+/** The module's view of the `revocationList` slice: the server's, with the options given. */
+export function sessionMgmtRevocationListConfig(root: RevocationListConfig, o: SessionMgmtFactoryOptions): RevocationListConfig {
   return {
     ...root,
-    ...(o.userKeyAttribute !== undefined && { sessionUserKeyAttribute: o.userKeyAttribute }),
-    ...(o.revocationListMax !== undefined && { sessionRevocationListMax: o.revocationListMax }),
-    ...(o.purgeInterval !== undefined && { sessionRevocationPurgeInterval: o.purgeInterval }),
+    ...(o.revocationListMax !== undefined && { max: o.revocationListMax }),
+    ...(o.purgeInterval !== undefined && { purgeInterval: o.purgeInterval }),
   };
 }

@@ -1,4 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { OutboundHttp, OutboundUrlPolicy } from '@app/common';
 import { DiscoveryRegistry } from '@app/discovery';
 import { NotificationSender } from './notifications/notification-sender';
 import { NotificationWorker } from './notifications/notification-worker.service';
@@ -11,7 +12,7 @@ import { SessionWatermarkWorker } from './termination/session-watermark-worker.s
  * ended. Server only: the CLI queues notifications and revokes, and a server does the rest.
  */
 @Module({
-  providers: [NotificationSender, NotificationWorker, SessionWatermarkWorker],
+  providers: [OutboundUrlPolicy, OutboundHttp, NotificationSender, NotificationWorker, SessionWatermarkWorker],
   exports: [NotificationWorker, SessionWatermarkWorker],
 })
 export class SessionNotificationsModule implements OnModuleInit {

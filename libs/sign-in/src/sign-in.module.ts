@@ -1,5 +1,5 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { HttpConfig, InjectConfig } from '@app/common';
 import { DiscoveryRegistry } from '@app/discovery';
 import { FeatureFlagService } from '@app/feature-flag';
 import { OAUTH_OPTIONS, ResolvedOAuthOptions } from '@app/oauth';
@@ -22,7 +22,7 @@ import { EndSessionService } from './end-session/end-session.service';
 })
 export class SignInModule implements OnModuleInit {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('http') private readonly http: HttpConfig,
     @Inject(OAUTH_OPTIONS) private readonly oauth: ResolvedOAuthOptions,
     private readonly discovery: DiscoveryRegistry,
     private readonly flags: FeatureFlagService,
@@ -31,7 +31,7 @@ export class SignInModule implements OnModuleInit {
   onModuleInit(): void {
     // Codes nobody could redeem: refuse to start rather than serve a sign-in that always fails.
     if (!this.oauth.grantTypes.has('authorization_code')) throw new Error('SignInModule needs the authorization_code grant of OAuthModule');
-    const issuer = this.config.issuer;
+    const issuer = this.http.issuer;
     this.discovery.register(() => ({
       authorization_endpoint: `${issuer}/authorize`,
       response_types_supported: ['code'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -49,5 +49,37 @@ describe('bindIntegerParameters (SQLite)', () => {
     const pg = new DataSource({ type: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none' });
     const before = pg.driver.escapeQueryWithParameters;
     expect(bindIntegerParameters(pg).driver.escapeQueryWithParameters).toBe(before);
+  });
+});
+
+describe('dataSourceOptions (SQLite file)', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'revocation-mode-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('creates the folder 0700 and the file, its WAL and shared-memory files 0600: they hold the keys', async () => {
+    const file = join(dir, 'nested', 'data', 'store.sqlite');
+    const dataSource = new DataSource({ ...dataSourceOptions(`sqlite:${file}`), entities: [], migrations: [] });
+    await dataSource.initialize();
+    try {
+      await dataSource.query('CREATE TABLE sample (id integer PRIMARY KEY)');
+      expect(mode(join(dir, 'nested'))).toBe(0o700);
+      expect(mode(join(dir, 'nested', 'data'))).toBe(0o700);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect([f, mode(f)]).toEqual([f, 0o600]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('narrows a file an earlier version left readable by others, and leaves an existing folder alone', () => {
+    const file = join(dir, 'store.sqlite');
+    writeFileSync(file, '', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    chmodSync(dir, 0o755);
+    dataSourceOptions(`sqlite:${file}`);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(dir)).toBe(0o755);
   });
 });

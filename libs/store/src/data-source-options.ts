@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataSource, DataSourceOptions, ObjectLiteral } from 'typeorm';
 import { ENTITIES } from './entities';
@@ -19,7 +19,7 @@ export function dataSourceOptions(databaseUrl: string, schema?: string): DataSou
   if (storeKind(databaseUrl) === 'sqlite') {
     const path = databaseUrl.slice('sqlite:'.length);
     const database = path === ':memory:' ? ':memory:' : resolve(path);
-    if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+    if (database !== ':memory:') createPrivateSqliteFile(database);
     return {
       ...common,
       type: 'better-sqlite3',
@@ -49,6 +49,21 @@ export function dataSourceOptions(databaseUrl: string, schema?: string): DataSou
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     },
   };
+}
+
+/**
+ * The store holds secret hashes and (sealed or not) private keys: its folder is created 0700 and
+ * the file 0600 before SQLite opens it, which would create it 0644; SQLite gives the `-wal` and
+ * `-shm` files the database file's mode. A file left readable by others (an earlier version's)
+ * is narrowed to its owner (when this process owns it). A folder that already exists is left alone: it may be shared (/tmp).
+ */
+function createPrivateSqliteFile(database: string): void {
+  mkdirSync(dirname(database), { recursive: true, mode: 0o700 });
+  closeSync(openSync(database, 'a', 0o600));
+  for (const file of [database, `${database}-wal`, `${database}-shm`]) {
+    const stat = existsSync(file) ? statSync(file) : undefined;
+    if (stat && (stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) chmodSync(file, 0o600);
+  }
 }
 
 /** Creates a PostgreSQL schema if missing (migrations then build the tables inside it). */

@@ -15,6 +15,8 @@ export * from './repositories/signing-key.repository';
 export * from './repositories/token.repository';
 export * from './repositories/used-jti.repository';
 export * from './repositories/user.repository';
+export * from './repositories/user-suspension.repository';
 export * from './repositories/watermark.repository';
+export * from './sealing/key-sealer';
 export * from './transactor';
 export * from './revocation-events';

@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder, DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { configSliceToken, StoreConfig } from '@app/common';
 import { bindIntegerParameters, dataSourceOptions, ensurePostgresSchema } from './data-source-options';
 import { ENTITIES } from './entities';
 import { RevocationFeedReader } from './feed/revocation-feed.reader';
@@ -16,14 +16,16 @@ import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { TokenRepository } from './repositories/token.repository';
 import { UsedJtiRepository } from './repositories/used-jti.repository';
 import { UserRepository } from './repositories/user.repository';
+import { UserSuspensionRepository } from './repositories/user-suspension.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
+import { KeySealer } from './sealing/key-sealer';
 import { resolveStoreOptions, STORE_OPTIONS, StoreModuleOptions } from './store.options';
 import { Transactor } from './transactor';
 
 const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriLifetime, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
-  UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository, RevocationFeedReader,
+  UserSuspensionRepository, UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository, RevocationFeedReader, KeySealer,
 ];
 
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<StoreModuleOptions>({ optionsInjectionToken: STORE_OPTIONS })
@@ -41,9 +43,9 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<StoreModuleOpt
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG, { token: STORE_OPTIONS, optional: true }],
-      useFactory: async (config: AppConfig, options?: StoreModuleOptions) => {
-        const store = resolveStoreOptions(config, options);
+      inject: [configSliceToken('store'), { token: STORE_OPTIONS, optional: true }],
+      useFactory: async (server: StoreConfig, options?: StoreModuleOptions) => {
+        const store = resolveStoreOptions(server, options);
         if (store.schema) await ensurePostgresSchema(store.databaseUrl, store.schema);
         // By default a few quick retries: long enough for a store that is starting, short enough for the CLI to fail fast.
         // @nestjs/typeorm's retryAttempts counts every attempt, the first one included.

@@ -1,7 +1,7 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
-import type { AppConfig } from '@app/common';
+import type { StoreConfig } from '@app/common';
 
-/** Options of StoreModule.forRoot; each one left out keeps the server's configuration (AppConfig). */
+/** Options of StoreModule.forRoot; each one left out keeps the server's configuration (its `store` slice). */
 export interface StoreModuleOptions {
   /** `sqlite:PATH` or `postgres://…` (DATABASE_URL, default `sqlite:./data/revocation.sqlite`). */
   databaseUrl?: string;
@@ -20,7 +20,7 @@ export type StoreModuleAsyncOptions = ConfigurableModuleAsyncOptions<StoreModule
 export const STORE_OPTIONS = Symbol('STORE_OPTIONS');
 
 /** The options in effect: the server's configuration, with the options given. */
-export function resolveStoreOptions(root: Pick<AppConfig, 'databaseUrl' | 'databaseSchema'>, o: StoreModuleOptions = {}): Required<Pick<StoreModuleOptions, 'databaseUrl' | 'migrationsRun' | 'connectRetries'>> & Pick<StoreModuleOptions, 'schema'> {
+export function resolveStoreOptions(root: Pick<StoreConfig, 'databaseUrl' | 'databaseSchema'>, o: StoreModuleOptions = {}): Required<Pick<StoreModuleOptions, 'databaseUrl' | 'migrationsRun' | 'connectRetries'>> & Pick<StoreModuleOptions, 'schema'> {
   if (o.databaseUrl !== undefined && !/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(o.databaseUrl)) throw new Error('StoreModule: databaseUrl must be sqlite:PATH or postgres://…');
   if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) throw new Error(`StoreModule: schema must be a lower-case PostgreSQL identifier, got ${o.schema}`);
   if (o.connectRetries !== undefined && !(Number.isInteger(o.connectRetries) && o.connectRetries >= 0 && o.connectRetries <= 100)) throw new Error(`StoreModule: connectRetries must be a whole number from 0 to 100, got ${o.connectRetries}`);

@@ -1,4 +1,4 @@
-import type { AppConfig } from '@app/common';
+import type { HttpConfig } from '@app/common';
 import type { UserEntity, UserRepository } from '@app/store';
 import type { SubjectIdentifier } from './subject-identifier';
 import { EMAIL_ATTRIBUTES, PHONE_ATTRIBUTES, StoreUserDirectory } from './store-user-directory';
@@ -22,7 +22,7 @@ class UsersDouble {
 }
 
 describe('StoreUserDirectory', () => {
-  const config = { issuer: 'https://idp.example.com' } as AppConfig;
+  const config = { issuer: 'https://idp.example.com' } as HttpConfig;
   let users: UsersDouble;
   let directory: StoreUserDirectory;
 

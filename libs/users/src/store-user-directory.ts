@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { HttpConfig, InjectConfig } from '@app/common';
 import { UserRepository } from '@app/store';
 import { parseAcctUri, SubjectIdentifier } from './subject-identifier';
 import { DirectoryUser, ResolvedSubject, UserDirectory } from './user-directory';
@@ -24,8 +24,8 @@ export const PHONE_ATTRIBUTES = ['phone_number', 'mobile', 'telephoneNumber'];
 export class StoreUserDirectory implements UserDirectory {
   private readonly issuerHost: string;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly users: UserRepository) {
-    this.issuerHost = new URL(config.issuer).host.toLowerCase();
+  constructor(@InjectConfig('http') private readonly http: HttpConfig, private readonly users: UserRepository) {
+    this.issuerHost = new URL(this.http.issuer).host.toLowerCase();
   }
 
   async resolveSubject(subject: SubjectIdentifier): Promise<ResolvedSubject> {
@@ -39,7 +39,7 @@ export class StoreUserDirectory implements UserDirectory {
       case 'opaque':
         return this.bySubjectId(subject.id);
       case 'iss_sub':
-        if (subject.iss.replace(/\/+$/, '') === this.config.issuer) return this.bySubjectId(subject.sub);
+        if (subject.iss.replace(/\/+$/, '') === this.http.issuer) return this.bySubjectId(subject.sub);
         return this.users.firstByAttributes([subject.iss], [subject.sub]);
       case 'account': {
         const acct = parseAcctUri(subject.uri);

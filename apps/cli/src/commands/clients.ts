@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { ACCESS_TOKEN_FORMATS, AUTH_METHODS, ClientAdminService, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto } from '@app/admin/core';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG, SIGNING_ALGORITHMS } from '@app/auth';
 import { CommandEnv, readSecret, validated } from '../context';
 import { UsageFailure } from '../errors';
 import { cell, fields, json, list, table, time } from '../output';
@@ -18,6 +19,7 @@ interface CreateOptions {
   sessionRevocationApi?: boolean;
   sessionManagementApi?: boolean;
   accessTokenFormat: string;
+  idTokenSignedResponseAlg: string;
   json?: boolean;
 }
 
@@ -44,6 +46,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
     .option('--session-revocation-api', 'may call the PingFederate Session Revocation API (revokedSris)')
     .option('--session-management-api', 'may call the PingFederate Session Management API (sessions, users)')
     .addOption(new Option('--access-token-format <format>', 'jwt (RFC 9068, verifiable with the JWKS) or reference (opaque; resource servers introspect)').choices(ACCESS_TOKEN_FORMATS).default('jwt'))
+    .addOption(new Option('--id-token-signed-response-alg <alg>', 'how the client\'s ID tokens and logout tokens are signed').choices(SIGNING_ALGORITHMS).default(DEFAULT_ID_TOKEN_SIGNING_ALG))
     .option('--json', 'print the client (and a generated secret) as JSON')
     .action(async (id: string, opts: CreateOptions) => {
       if (opts.secret !== undefined && opts.secretStdin) throw new UsageFailure('give --secret or --secret-stdin, not both');
@@ -59,6 +62,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
         session_revocation_api: opts.sessionRevocationApi ?? false,
         session_management_api: opts.sessionManagementApi ?? false,
         access_token_format: opts.accessTokenFormat,
+        id_token_signed_response_alg: opts.idTokenSignedResponseAlg,
       }, 'client');
       const created = await services((ctx) => ctx.get(ClientAdminService).create(dto));
       const { client_secret: secret, ...client } = created;
@@ -107,6 +111,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
         ['jwks_uri', cell(c.jwks_uri)],
         ['session_validation', sv ? list(Object.entries(sv).map(([k, v]) => `${k}=${String(v)}`)) : '-'],
         ['access_token_format', c.access_token_format],
+        ['id_token_signed_response_alg', c.id_token_signed_response_alg],
         ['created_at', time(c.created_at)],
         ['updated_at', time(c.updated_at)],
       ]));

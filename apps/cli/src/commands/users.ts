@@ -46,9 +46,9 @@ export function exactlyOne(what: string, given: Record<string, string | undefine
   if (names.length !== 1) throw new UsageFailure(`name the ${what} by ${Object.keys(given).join(' or ')}${names.length > 1 ? ', not both' : ''}`);
 }
 
-/** `users create|list|revoke`. */
+/** `users create|list|revoke|suspend|resume`. */
 export function registerUserCommands(program: Command, { io, services }: CommandEnv): void {
-  const users = program.command('users').description('Manage users (create, list) and revoke everything a user holds (revoke)');
+  const users = program.command('users').description('Manage users (create, list), revoke everything a user holds (revoke), or hold it (suspend, resume)');
 
   users
     .command('create')
@@ -110,4 +110,25 @@ export function registerUserCommands(program: Command, { io, services }: Command
       if (opts.json) return io.stdout(json(result));
       io.stdout(`Revoked every token of user ${result.sub}${opts.uid !== undefined ? ` (uid "${opts.uid}")` : ''} and ended ${result.sessions_revoked} live session${result.sessions_revoked === 1 ? '' : 's'}.\n`);
     });
+
+  for (const [name, description, done] of [
+    ['suspend', 'Suspend a user: every token of theirs answers inactive, SUSPENDED in the token status lists, until `users resume`. Their sessions live on.', 'Suspended'],
+    ['resume', 'Lift a suspension: tokens of the user not otherwise revoked are good again.', 'Resumed'],
+  ] as const) {
+    users
+      .command(name)
+      .description(description)
+      .argument('[sub]', 'the user\'s subject id')
+      .option('--uid <uid>', 'name the user by uid instead of subject id')
+      .action(async (sub: string | undefined, opts: { uid?: string }) => {
+        exactlyOne('user', { '<sub>': sub, '--uid': opts.uid });
+        const user = await services(async (ctx) => {
+          const found = await resolveUser(ctx, sub, opts.uid);
+          const admin = ctx.get(UserAdminService);
+          await (name === 'suspend' ? admin.suspend(found.sub, cliActor()) : admin.resume(found.sub));
+          return found;
+        });
+        io.stdout(`${done} user ${user.sub}${opts.uid !== undefined ? ` (uid "${opts.uid}")` : ''}.\n`);
+      });
+  }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { conflict, invalidRequest, notFound } from '@app/common';
-import { generateSecret, hashSecret } from '@app/auth';
+import { conflict, invalidRequest, notFound, OutboundUrlPolicy } from '@app/common';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG, generateSecret, hashClientSecret } from '@app/auth';
 import { ClientEntity, ClientRepository, SessionValidationPolicy, TokenRepository, Transactor } from '@app/store';
 import {
   ClientSettingsDto, ClientViewDto, ClientWithSecretDto, CreateClientDto, DEFAULT_AUTH_METHOD, DEFAULT_GRANT_TYPES,
   DEFAULT_ACCESS_TOKEN_FORMAT, RotateSecretDto, SECRET_METHODS, UpdateClientDto,
 } from './dto/client.dto';
+import { outboundUriProblems } from '../validation/outbound-uris';
 
 /** The client columns that settings set; the id, secret hash and timestamps are handled apart. */
 export type ClientSettings = Omit<ClientEntity, 'clientId' | 'secretHash' | 'createdAt' | 'updatedAt'>;
@@ -34,12 +35,13 @@ export function clientSettingsFrom(dto: ClientSettingsDto): ClientSettings {
     jwksUri: dto.jwks_uri ?? null,
     sessionValidation,
     accessTokenFormat: dto.access_token_format ?? DEFAULT_ACCESS_TOKEN_FORMAT,
+    idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
   };
 }
 
 const SETTINGS_KEYS: (keyof ClientSettings)[] = [
   'clientName', 'tokenEndpointAuthMethod', 'grantTypes', 'scopes', 'redirectUris', 'postLogoutRedirectUris', 'backchannelLogoutUri', 'caepReceiverUri',
-  'sessionRevocationApi', 'sessionManagementApi', 'jwks', 'jwksUri', 'sessionValidation', 'accessTokenFormat',
+  'sessionRevocationApi', 'sessionManagementApi', 'jwks', 'jwksUri', 'sessionValidation', 'accessTokenFormat', 'idTokenSignedResponseAlg',
 ];
 
 /** Whether a stored client already has these settings (so a re-import writes nothing). */
@@ -69,6 +71,7 @@ export function toClientView(c: ClientEntity): ClientViewDto {
     jwks_uri: c.jwksUri,
     session_validation: c.sessionValidation,
     access_token_format: c.accessTokenFormat,
+    id_token_signed_response_alg: c.idTokenSignedResponseAlg,
     has_secret: c.secretHash !== null,
     created_at: new Date(c.createdAt).toISOString(),
     updated_at: new Date(c.updatedAt).toISOString(),
@@ -78,7 +81,9 @@ export function toClientView(c: ClientEntity): ClientViewDto {
 /** Client registrations for the admin API and the CLI. Secrets are stored hashed and shown once. */
 @Injectable()
 export class ClientAdminService {
-  constructor(private readonly clients: ClientRepository, private readonly tokens: TokenRepository, private readonly tx: Transactor) {}
+  constructor(
+    private readonly clients: ClientRepository, private readonly tokens: TokenRepository, private readonly tx: Transactor, private readonly outbound: OutboundUrlPolicy,
+  ) {}
 
   async list(): Promise<ClientViewDto[]> {
     return (await this.clients.list()).map(toClientView);
@@ -90,12 +95,13 @@ export class ClientAdminService {
 
   /** Registers a client; a secret-based client without a given secret gets a random one. Either is returned this once. */
   async create(dto: CreateClientDto): Promise<ClientWithSecretDto> {
+    this.checkOutboundUris(dto);
     if (await this.clients.findById(dto.client_id)) throw conflict(`A client with the id "${dto.client_id}" exists.`);
     const settings = clientSettingsFrom(dto);
     const secret = usesSecret(settings.tokenEndpointAuthMethod) ? dto.client_secret ?? generateSecret() : undefined;
     const now = Date.now();
     const client = this.clients.create({
-      ...settings, clientId: dto.client_id, secretHash: secret === undefined ? null : await hashSecret(secret), createdAt: now, updatedAt: now,
+      ...settings, clientId: dto.client_id, secretHash: secret === undefined ? null : await hashClientSecret(secret), createdAt: now, updatedAt: now,
     });
     // A concurrent create of the same id can also fail on the primary key (PostgreSQL): the same 409.
     const inserted = await this.clients.insert(client).catch(async (err: unknown) => {
@@ -111,6 +117,7 @@ export class ClientAdminService {
    * dropped when it no longer does; a client switched to a secret method gets one by rotation.
    */
   async update(clientId: string, dto: UpdateClientDto): Promise<ClientViewDto> {
+    this.checkOutboundUris(dto);
     const existing = await this.require(clientId);
     const settings = clientSettingsFrom(dto);
     const client = this.clients.create({
@@ -129,7 +136,7 @@ export class ClientAdminService {
       throw invalidRequest(`The client "${clientId}" authenticates with ${existing.tokenEndpointAuthMethod} and has no secret.`);
     }
     const secret = dto.client_secret ?? generateSecret();
-    const client = this.clients.create({ ...existing, secretHash: await hashSecret(secret), updatedAt: Date.now() });
+    const client = this.clients.create({ ...existing, secretHash: await hashClientSecret(secret), updatedAt: Date.now() });
     await this.clients.save(client);
     return { ...toClientView(client), client_secret: secret };
   }
@@ -142,6 +149,12 @@ export class ClientAdminService {
       return true;
     });
     if (!deleted) throw notFound(`No client with the id "${clientId}".`);
+  }
+
+  /** 400 when a URL the server would call is outside the outbound URL policy. */
+  private checkOutboundUris(dto: ClientSettingsDto): void {
+    const problems = outboundUriProblems(dto, this.outbound);
+    if (problems.length > 0) throw invalidRequest(problems.join('; '));
   }
 
   private async require(clientId: string): Promise<ClientEntity> {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from '@app/common';
 import { hashSecret } from '@app/auth';
 import { SessionTerminator } from '@app/sessions';
-import { RevokedSriRepository, Transactor, UserEntity, UserRepository, WatermarkRepository } from '@app/store';
+import { RevokedSriRepository, Transactor, UserEntity, UserRepository, UserSuspensionRepository, WatermarkRepository } from '@app/store';
 import { UserInputDto, UserViewDto } from './dto/user.dto';
 
 export const MAX_PAGE = 500;
@@ -26,6 +26,7 @@ export class UserAdminService {
     private readonly terminator: SessionTerminator,
     private readonly revokedSris: RevokedSriRepository,
     private readonly watermarks: WatermarkRepository,
+    private readonly suspensions: UserSuspensionRepository,
     private readonly tx: Transactor,
   ) {}
 
@@ -62,9 +63,26 @@ export class UserAdminService {
       await this.terminator.end({ userId: sub }, { reason: 'user_deleted', by: actor, at: now, initiatingEntity: 'admin' }, em);
       await this.revokedSris.listSessionsEndedAt(sub, now, actor, em);
       await this.watermarks.raise(sub, now, 'user_deleted', em);
+      // A user created again under this sub starts without the hold.
+      await this.suspensions.resume(sub, em);
       return this.users.delete(sub, em);
     });
     if (!deleted) throw notFound(`No user with the sub "${sub}".`);
+  }
+
+  /**
+   * Suspends a user: a reversible hold. Every token of theirs answers inactive at introspection
+   * and SUSPENDED in the status lists until they are resumed; their sessions live on.
+   */
+  async suspend(sub: string, actor: string | null): Promise<void> {
+    await this.require(sub);
+    await this.suspensions.suspend(sub, actor);
+  }
+
+  /** Lifts a suspension: tokens not otherwise revoked are good again. Resuming a user who is not suspended changes nothing. */
+  async resume(sub: string): Promise<void> {
+    await this.require(sub);
+    await this.suspensions.resume(sub);
   }
 
   async require(sub: string): Promise<UserEntity> {

@@ -59,6 +59,29 @@ export class UsersController {
     return this.users.remove(id, auth.clientId);
   }
 
+  @Post(':id/suspend')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Suspend a user',
+    description: 'A reversible hold: every token of theirs answers inactive at introspection and SUSPENDED (2) in the token status lists until they are resumed. Suspending a suspended user changes nothing.',
+  })
+  @sub
+  @ApiNoContentResponse({ description: 'Suspended' })
+  @ApiNotFound('user')
+  suspend(@Param('id') id: string, @CurrentAuth() auth: RequestAuth): Promise<void> {
+    return this.users.suspend(id, auth.clientId);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Resume a suspended user', description: 'Their tokens that were not otherwise revoked are good again (VALID in the token status lists).' })
+  @sub
+  @ApiNoContentResponse({ description: 'Resumed' })
+  @ApiNotFound('user')
+  resume(@Param('id') id: string): Promise<void> {
+    return this.users.resume(id);
+  }
+
   @Get(':id/sessions')
   @ApiOperation({ summary: 'List a user\'s sessions', description: 'Live, ended and revoked, oldest first.' })
   @sub

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FEATURE_FLAGS, FeatureFlagName } from '@app/feature-flag';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG } from '@app/auth';
 import { ClientEntity, ClientRepository, FeatureFlagRepository, UserRepository } from '@app/store';
 import { SUBJECT_ID } from '../admin/dto/user.dto';
 import { MAX_IMPORT_CLIENTS, MAX_IMPORT_USERS } from './import-file.dto';
@@ -45,6 +46,7 @@ export function toExportedClient(c: ClientEntity): ExportedClient {
   if (c.jwksUri !== null) out.jwks_uri = c.jwksUri;
   if (c.sessionValidation !== null) out.session_validation = { ...c.sessionValidation };
   out.access_token_format = c.accessTokenFormat;
+  if (c.idTokenSignedResponseAlg !== DEFAULT_ID_TOKEN_SIGNING_ALG) out.id_token_signed_response_alg = c.idTokenSignedResponseAlg;
   return out;
 }
 

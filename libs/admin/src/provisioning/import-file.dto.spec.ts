@@ -93,6 +93,13 @@ describe('ImportFileDto', () => {
     ]);
   });
 
+  it('refuses a public client with the password grant: anyone could guess passwords under its id', () => {
+    expect(problemsOf(client({ client_secret: undefined, token_endpoint_auth_method: 'none', grant_types: ['password', 'refresh_token'] }))).toEqual([
+      'clients[0].grant_types: password needs an authenticating client (token_endpoint_auth_method is none)',
+    ]);
+    expect(problemsOf(client({ grant_types: ['password'] }))).toEqual([]);
+  });
+
   it('refuses private key material, bad URIs, duplicates and oversized values', () => {
     expect(problemsOf(client({ jwks: { keys: [{ kty: 'EC', d: 'secret' }, {}] }, redirect_uris: ['/relative', 'https://a.example/#frag'] })).sort()).toEqual([
       'clients[0].jwks.keys[0].d: private key material is not accepted; give public keys only',

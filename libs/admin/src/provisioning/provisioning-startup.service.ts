@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConfig, StoreConfig } from '@app/common';
 import { ClientRepository } from '@app/store';
 import { ProvisioningService } from './provisioning.service';
 
@@ -19,16 +19,16 @@ export class ProvisioningStartup implements OnApplicationBootstrap {
   private readonly logger = new Logger('Provisioning');
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('store') private readonly store: StoreConfig,
     private readonly provisioning: ProvisioningService,
     private readonly clients: ClientRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.importFile) {
-      const s = await this.provisioning.importFile(this.config.importFile);
+    if (this.store.importFile) {
+      const s = await this.provisioning.importFile(this.store.importFile);
       this.logger.log(
-        `Imported ${this.config.importFile}: clients ${s.clients.created} created, ${s.clients.updated} updated, ${s.clients.unchanged} unchanged; ` +
+        `Imported ${this.store.importFile}: clients ${s.clients.created} created, ${s.clients.updated} updated, ${s.clients.unchanged} unchanged; ` +
           `users ${s.users.created} created, ${s.users.updated} updated, ${s.users.unchanged} unchanged; feature flags ${s.feature_flags}`,
       );
     }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { Injectable, Optional } from '@nestjs/common';
-import { hashSecret, verifySecret } from '@app/auth';
+import { hashClientSecret, hashSecret, verifySecret } from '@app/auth';
+import { OutboundUrlPolicy } from '@app/common';
 import { FeatureFlagService } from '@app/feature-flag';
 import { ClientEntity, ClientRepository, FeatureFlagRepository, Transactor, UserRepository } from '@app/store';
 import { clientSettingsFrom, hasSettings, usesSecret } from '../admin/client-admin.service';
+import { outboundUriProblems } from '../validation/outbound-uris';
 import { DtoValidationError, validateDto } from '../validation/validate-dto';
 import { ImportClientDto, ImportFileDto, ImportUserDto } from './import-file.dto';
 
@@ -58,6 +60,7 @@ export class ProvisioningService {
     private readonly users: UserRepository,
     private readonly flags: FeatureFlagRepository,
     private readonly tx: Transactor,
+    private readonly outbound: OutboundUrlPolicy,
     @Optional() private readonly flagService?: FeatureFlagService,
   ) {}
 
@@ -119,12 +122,17 @@ export class ProvisioningService {
   private async planClients(items: ImportClientDto[], problems: string[]): Promise<ClientPlan[]> {
     const plans: ClientPlan[] = [];
     for (const [i, item] of items.entries()) {
+      const refused = outboundUriProblems(item, this.outbound, `clients[${i}].`);
+      if (refused.length > 0) {
+        problems.push(...refused);
+        continue;
+      }
       const existing = await this.clients.findById(item.client_id);
       const settings = clientSettingsFrom(item);
       let secretHash: string | null = null;
       if (usesSecret(settings.tokenEndpointAuthMethod)) {
         if (item.client_secret !== undefined) {
-          secretHash = existing?.secretHash && (await verifySecret(item.client_secret, existing.secretHash)) ? existing.secretHash : await hashSecret(item.client_secret);
+          secretHash = existing?.secretHash && (await verifySecret(item.client_secret, existing.secretHash)) ? existing.secretHash : await hashClientSecret(item.client_secret);
         } else if (existing?.secretHash) {
           secretHash = existing.secretHash;
         } else {

@@ -2,7 +2,14 @@ import { isPlainObject, Problem } from './decorators';
 
 /** Reusable checks for `Check`, `Items` and `Entries`; each returns the problem or null. */
 
-export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Unicode control characters (general category Cc): C0, DEL and C1. */
+export const CONTROL_CHARS = /\p{Cc}/u;
+
+/**
+ * Bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069): shown in a
+ * page, they reorder the text around them, so a name could read as another one ("Trojan Source").
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
 
 export function text(value: unknown, max: number, min = 1): Problem {
   if (typeof value !== 'string') return 'must be a string';
@@ -11,12 +18,13 @@ export function text(value: unknown, max: number, min = 1): Problem {
   return null;
 }
 
-/** A single-line name: no control characters, no surrounding spaces. */
+/** A single-line name, shown as typed: no control characters, no bidirectional controls, no surrounding spaces. */
 export function name(value: unknown, max: number): Problem {
   const p = text(value, max);
   if (p) return p;
   const s = value as string;
   if (CONTROL_CHARS.test(s)) return 'must not contain control characters';
+  if (BIDI_CONTROLS.test(s)) return 'must not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)';
   if (s.trim() !== s) return 'must not start or end with spaces';
   return null;
 }

@@ -1,10 +1,13 @@
+import type { Socket } from 'node:net';
 import { DiscoveryService } from '@nestjs/core';
 import type { MaybeAsync } from '@app/common';
 import type { AuthenticatedRequest, RequestAuth } from '../request-auth';
 
-/** The request as a client authentication method sees it: headers, the parsed body, and the client's address. */
+/** The request as a client authentication method sees it: headers, the parsed body, the client's address and connection. */
 export interface ClientAuthRequest extends AuthenticatedRequest {
   ip?: string;
+  /** Its closing drops the request's work still queued (connectionSignal). */
+  socket?: Socket;
 }
 
 /**
@@ -22,9 +25,10 @@ export interface ClientAuthMethod {
   /** JWS algorithms the method accepts, for methods that verify signatures (discovery's `*_auth_signing_alg_values_supported`). */
   readonly signingAlgorithms?: readonly string[];
   /**
-   * True when the method asks AuthFailureLimiter itself, just before each check an attacker could
-   * learn from (the secret methods: only when the credentials are not among those verified in the
-   * last minute). Otherwise the guard asks before authenticate().
+   * True when the method counts its failures with AuthFailureLimiter itself, reserving one just
+   * before each check an attacker could learn from (the secret methods: only when the credentials
+   * are not among those verified in the last minute). Otherwise the guard reserves one before
+   * authenticate(), and keeps it when the method refuses.
    */
   readonly checksFailureLimit?: boolean;
   /** Whether the request carries this method's credentials, well-formed or not. Runs on every request: keep it cheap and free of I/O. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { RevocationEventKind, RevocationFeedEvent, RevocationFeedReader, RevokedSriLifetime, Transactor } from '@app/store';
-import { SriCodec } from '../sessions/sri-codec.service';
+import { SriCodec } from '@app/sessions/core';
+import { RevocationChange, RevocationEventKind, RevocationFeedEvent, RevocationFeedReader, RevokedSriLifetime, Transactor } from '@app/store';
 import { ClientCache } from './client-cache.service';
 import { RevocationIndex } from './revocation-index.service';
 
@@ -9,6 +9,8 @@ export const INDEX_POLL_MS = 50;
 /** How long a gap in event ids is waited for (a concurrent transaction still committing) before it is skipped. */
 const GAP_WAIT_MS = 5000;
 const PRUNE_EVERY_MS = 60_000;
+
+export type EventAppliedListener = (kind: RevocationEventKind, changes: readonly RevocationChange[]) => void;
 
 /**
  * Keeps this instance's RevocationIndex and ClientCache current: loads the index from the store
@@ -29,7 +31,7 @@ export class RevocationFeedFollower implements OnModuleInit, OnApplicationShutdo
   private lastPrune = 0;
   private readFailing = false;
   private reported = 0;
-  private readonly appliedListeners: ((kind: RevocationEventKind) => void)[] = [];
+  private readonly appliedListeners: EventAppliedListener[] = [];
 
   constructor(
     private readonly index: RevocationIndex,
@@ -53,8 +55,11 @@ export class RevocationFeedFollower implements OnModuleInit, OnApplicationShutdo
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Called for each feed event applied, whichever instance wrote it (metrics count them by kind). Must not throw. */
-  onEventApplied(listener: (kind: RevocationEventKind) => void): void {
+  /**
+   * Called for each feed event applied, whichever instance wrote it, with its changes (metrics
+   * count them by kind; the status lists recompute the tokens they reach). Must not throw.
+   */
+  onEventApplied(listener: EventAppliedListener): void {
     this.appliedListeners.push(listener);
   }
 
@@ -70,7 +75,9 @@ export class RevocationFeedFollower implements OnModuleInit, OnApplicationShutdo
   private async load(): Promise<void> {
     await this.sris.load();
     const now = Date.now();
-    await this.feed.readSnapshot({ now, recentSince: now - this.index.recentWindowMs(), pendingSince: now - this.sriLifetime.ms }, this.index);
+    await this.feed.readSnapshot(
+      { now, recentSince: now - this.index.recentWindowMs(), pendingSince: now - this.sriLifetime.ms, endedSrisSince: now - this.sriLifetime.ms }, this.index,
+    );
     this.index.markLoaded();
     this.loaded = true;
     const s = this.index.sizes();
@@ -141,7 +148,7 @@ export class RevocationFeedFollower implements OnModuleInit, OnApplicationShutdo
     // Events above a gap are read again; each is reported once.
     if (event.id > this.reported) {
       this.reported = event.id;
-      for (const listener of this.appliedListeners) listener(event.kind);
+      for (const listener of this.appliedListeners) listener(event.kind, event.changes);
     }
   }
 }

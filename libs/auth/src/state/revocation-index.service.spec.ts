@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SriCodec } from '@app/sessions/core';
 import { RevokedSriLifetime, ServerSecretRepository } from '@app/store';
-import { SriCodec } from '../sessions/sri-codec.service';
 import { newTokenId } from '../tokens/token-ids';
 import { INDEX_STALE_MS, RevocationIndex } from './revocation-index.service';
 
@@ -11,7 +11,7 @@ const MIN = 60_000;
 async function newIndex(): Promise<{ index: RevocationIndex; sris: SriCodec }> {
   const sris = new SriCodec({ key: async () => randomBytes(32) } as unknown as ServerSecretRepository);
   await sris.load();
-  const index = new RevocationIndex({ accessTokenTtl: 300, idTokenTtl: 300 }, new RevokedSriLifetime({ sessionRevocationLifetime: 490 }), sris);
+  const index = new RevocationIndex({ accessTokenTtl: 300, idTokenTtl: 300 }, new RevokedSriLifetime({ lifetime: 490 }), sris);
   return { index, sris };
 }
 
@@ -47,7 +47,7 @@ describe('RevocationIndex', () => {
     expect(index.watermarkOf('joe')).toBe(now);
     expect(index.watermarkOf('ann')).toBe(0);
 
-    index.apply({ kind: 'session_ended', sessionId: 's1', reason: 'logout' });
+    index.apply({ kind: 'session_ended', sessionId: 's1', reason: 'logout', sri: 'sri-s1', endedAt: now });
     expect(index.sessionEndReason('s1')).toBe('logout');
     expect(index.sessionEndReason('s2')).toBeUndefined();
 
@@ -81,6 +81,21 @@ describe('RevocationIndex', () => {
     index.apply({ kind: 'watermark_raised', userId: 'joe', validAfter: now });
     index.apply({ kind: 'sessions_marked', userId: 'joe', validAfter: now - 2000 });
     expect(index.isSriListed(sri, now)).toBe(true);
+  });
+
+  it('answers an ended session\'s SRI as revoked for the list\'s lifetime, whether or not it is (still) listed', async () => {
+    const { index } = await newIndex();
+    index.apply({ kind: 'sri_listed', sri: 'purged', expiresAt: now + 490 * MIN });
+    index.apply({ kind: 'session_ended', sessionId: 's1', reason: 'session_revocation_api', sri: 'purged', endedAt: now });
+    index.apply({ kind: 'sri_unlisted', sri: 'purged' });
+    index.apply({ kind: 'session_ended', sessionId: 's2', reason: 'end_session', sri: 'logged-out', endedAt: now });
+    index.apply({ kind: 'sri_listed', sri: 'junk', expiresAt: now + 490 * MIN });
+    index.apply({ kind: 'sri_unlisted', sri: 'junk' });
+    expect(index.isSriListed('purged', now)).toBe(false);
+    expect(['purged', 'logged-out', 'junk'].map((sri) => index.isSriRevoked(sri, now + 1))).toEqual([true, true, false]);
+    expect(index.isSriRevoked('purged', now + 490 * MIN)).toBe(false);
+    index.prune(now + 490 * MIN);
+    expect(index.isSriRevoked('logged-out', now + 1)).toBe(false);
   });
 
   it('tells a session\'s start from its id, and nothing for an id that does not carry it', async () => {

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { InjectConfig, TokenConfig } from '@app/common';
+import { SriCodec } from '@app/sessions/core';
 import { RevocationChange, RevocationSnapshotSink, RevokedSriLifetime } from '@app/store';
-import { SriCodec } from '../sessions/sri-codec.service';
 import { RevocationFacts } from '../tokens/revocation-facts';
 import { issuedAtOfTokenId } from '../tokens/token-ids';
 import { SriExpiryTable } from './sri-expiry-table';
@@ -11,7 +11,7 @@ export const INDEX_STALE_MS = 2000;
 
 /**
  * The revocation state every hot path needs, in memory: listed SRIs, per-user watermarks,
- * recently ended sessions and revoked access-token ids, as plain maps. It reads nothing:
+ * recently ended sessions, revoked access-token ids and suspended users, as plain maps. It reads nothing:
  * RevocationFeedFollower loads it from the store at start and applies the feed's changes
  * (RevocationChange) as they come. Its freshness rule says when callers may trust it: loaded,
  * and the feed read to its end within INDEX_STALE_MS; otherwise they read the store (and fail
@@ -22,7 +22,10 @@ export class RevocationIndex implements RevocationFacts, RevocationSnapshotSink 
   private readonly listedSris = new SriExpiryTable();
   private readonly watermarks = new Map<string, number>();
   private readonly endedSessions = new Map<string, string>();
+  /** SRI → until when it answers revoked: the SRIs of sessions that ended, whether their list entries remain or not. */
+  private readonly endedSris = new SriExpiryTable();
   private readonly revokedTokens = new Map<string, number>();
+  private readonly suspendedUsers = new Set<string>();
   /**
    * User tag → watermark, for watermarks whose sessions SessionWatermarkWorker has not marked
    * yet: a sealed SRI of such a session is listed before its row is (SriCodec).
@@ -32,7 +35,7 @@ export class RevocationIndex implements RevocationFacts, RevocationSnapshotSink 
   private lastReadOk = 0;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'accessTokenTtl' | 'idTokenTtl'>,
+    @InjectConfig('tokens') private readonly tokens: Pick<TokenConfig, 'accessTokenTtl' | 'idTokenTtl'>,
     private readonly sriLifetime: RevokedSriLifetime,
     private readonly sris: SriCodec,
   ) {}
@@ -68,6 +71,16 @@ export class RevocationIndex implements RevocationFacts, RevocationSnapshotSink 
     return watermark !== undefined && opened.createdAt <= watermark && this.sriLifetime.expiresAt(watermark) > now;
   }
 
+  /**
+   * What GET revokedSris/{id} answers: revoked when the SRI is listed, or when it is the SRI of a
+   * session this server ended within the list's lifetime. An ended session never answers "not
+   * revoked" because its entry was purged early (a client flooding the list) or it never had one
+   * (ended by logout). Token checks need no such rule: they ask for the session's end itself.
+   */
+  isSriRevoked(sri: string, now = Date.now()): boolean {
+    return this.isSriListed(sri, now) || (this.endedSris.get(sri) ?? 0) > now;
+  }
+
   watermarkOf(userId: string): number {
     return this.watermarks.get(userId) ?? 0;
   }
@@ -84,6 +97,10 @@ export class RevocationIndex implements RevocationFacts, RevocationSnapshotSink 
 
   isTokenRevoked(id: string): boolean {
     return this.revokedTokens.has(id);
+  }
+
+  isUserSuspended(userId: string): boolean {
+    return this.suspendedUsers.has(userId);
   }
 
   listedCount(): number {
@@ -113,9 +130,14 @@ export class RevocationIndex implements RevocationFacts, RevocationSnapshotSink 
         return;
       }
       case 'session_ended':
-        return this.endSession(change.sessionId, change.reason);
+        this.endSession(change.sessionId, change.reason);
+        return this.endSri(change.sri, change.endedAt);
       case 'token_revoked':
         return this.revokeToken(change.tokenId, change.expiresAt);
+      case 'user_suspended':
+        if (change.suspended) this.suspendedUsers.add(change.userId);
+        else this.suspendedUsers.delete(change.userId);
+        return;
       case 'client_changed':
         return;
     }
@@ -142,14 +164,24 @@ export class RevocationIndex implements RevocationFacts, RevocationSnapshotSink 
     this.endedSessions.set(sessionId, reason);
   }
 
+  endSri(sri: string, endedAt: number): void {
+    const until = this.sriLifetime.expiresAt(endedAt);
+    if (until > (this.endedSris.get(sri) ?? 0)) this.endedSris.set(sri, until);
+  }
+
   revokeToken(tokenId: string, expiresAt: number): void {
     this.revokedTokens.set(tokenId, expiresAt);
+  }
+
+  suspendUser(userId: string): void {
+    this.suspendedUsers.add(userId);
   }
 
   /** Drops what can no longer matter at `now`. */
   prune(now: number): void {
     const recent = now - this.recentWindowMs();
     this.listedSris.deleteExpired(now);
+    this.endedSris.deleteExpired(now);
     for (const [k, until] of this.revokedTokens) if (until <= now) this.revokedTokens.delete(k);
     for (const [k, at] of this.watermarks) if (at <= recent) this.watermarks.delete(k);
     for (const [k, at] of this.pendingTags) if (this.sriLifetime.expiresAt(at) <= now) this.pendingTags.delete(k);
@@ -158,6 +190,6 @@ export class RevocationIndex implements RevocationFacts, RevocationSnapshotSink 
 
   /** Tokens issued before this window have expired, so older revocations no longer matter to access tokens. */
   recentWindowMs(): number {
-    return (Math.max(this.config.accessTokenTtl, this.config.idTokenTtl) + 120) * 1000;
+    return (Math.max(this.tokens.accessTokenTtl, this.tokens.idTokenTtl) + 120) * 1000;
   }
 }

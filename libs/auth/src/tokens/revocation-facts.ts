@@ -17,4 +17,6 @@ export interface RevocationFacts {
   sessionEndReason(sessionId: string): string | undefined;
   /** Whether the SRI is on the session revocation list at `now`. */
   isSriListed(sri: string, now: number): boolean;
+  /** Whether the user is suspended: a hold, lifted by resuming, on tokens not otherwise revoked. */
+  isUserSuspended(userId: string): boolean;
 }

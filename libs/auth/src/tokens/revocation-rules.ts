@@ -25,6 +25,12 @@ export const SESSION_ENDED_BY_SRI_LIST = 'session_revocation_api';
 
 export type AccessTokenState = { active: true } | { active: false; reason: string };
 
+/**
+ * The reason of a token that is inactive only because its user is suspended: reversible, unlike
+ * every other reason (the status lists answer it SUSPENDED, the others INVALID).
+ */
+export const SUSPENDED = 'suspended';
+
 /** What the rules know of a token: its own claims or record (positional in revocationState, so the hot path allocates nothing for it). */
 export interface RevocableToken {
   id: string;
@@ -38,9 +44,9 @@ export interface RevocableToken {
 
 /**
  * Whether a token this server issued is still good, from the revocation facts: its own
- * revocation and lifetime, the user's "valid after" watermark, its session, and the session
- * revocation list under the client's policy. The one place these rules are written: the hot
- * path asks the in-memory RevocationIndex, the store path StoreRevocationFacts.
+ * revocation and lifetime, the user's "valid after" watermark, its session, the session
+ * revocation list under the client's policy, and a suspension of its user. The one place these
+ * rules are written: the hot path asks the in-memory RevocationIndex, the store path StoreRevocationFacts.
  *
  * Undefined when the facts cannot tell (the index, for a session id without its start): ask the
  * store. Session validity (check_valid_authn_session) is not a revocation: the store path checks it.
@@ -53,7 +59,7 @@ export function revocationState(
   if (expiresAt <= now) return { active: false, reason: 'expired' };
   const validAfter = userId === undefined ? 0 : facts.watermarkOf(userId);
   if (userId !== undefined && issuedAt <= validAfter) return { active: false, reason: 'user_revoked' };
-  if (sessionId === undefined) return { active: true };
+  if (sessionId === undefined) return activeUnlessSuspended(facts, userId);
   const startedAt = facts.sessionStartOf(sessionId);
   if (startedAt === undefined) return undefined;
   // A session opened before a global revocation ended with it, even one committed by a
@@ -65,7 +71,12 @@ export function revocationState(
   if (policy.check_session_revocation_status && (ended !== undefined || (sri !== undefined && facts.isSriListed(sri, now)))) {
     return { active: false, reason: 'sri_revoked' };
   }
-  return { active: true };
+  return activeUnlessSuspended(facts, userId);
+}
+
+/** A token the revocations leave active answers inactive while its user is suspended (checked last: a revocation outranks a hold). */
+function activeUnlessSuspended(facts: RevocationFacts, userId: string | undefined): AccessTokenState {
+  return userId !== undefined && facts.isUserSuspended(userId) ? { active: false, reason: SUSPENDED } : { active: true };
 }
 
 /** revocationState for a token described by an object (tests, and callers off the hot path). */

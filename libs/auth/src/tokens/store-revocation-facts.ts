@@ -1,4 +1,6 @@
-import { IssuedTokenEntity, RevokedSriRepository, SessionRepository, SessionValidationPolicy, UserSessionEntity, WatermarkRepository } from '@app/store';
+import {
+  IssuedTokenEntity, RevokedSriRepository, SessionRepository, SessionValidationPolicy, UserSessionEntity, UserSuspensionRepository, WatermarkRepository,
+} from '@app/store';
 import { RevocationFacts } from './revocation-facts';
 import { DEFAULT_SESSION_VALIDATION, SESSION_ENDED_BY_SRI_LIST } from './revocation-rules';
 
@@ -7,6 +9,7 @@ export interface RevocationFactSources {
   watermarks: Pick<WatermarkRepository, 'validAfter'>;
   sessions: Pick<SessionRepository, 'findById'>;
   revokedSris: Pick<RevokedSriRepository, 'findListed'>;
+  suspensions: Pick<UserSuspensionRepository, 'isSuspended'>;
 }
 
 /** `revoked_reason` a session the store does not hold answers with: it counts as ended. */
@@ -26,23 +29,27 @@ export class StoreRevocationFacts implements RevocationFacts {
     /** The client's policy, read only when the token has a session (the server default otherwise). */
     readonly policy: Required<SessionValidationPolicy>,
     private readonly listed: boolean,
+    private readonly suspended = false,
   ) {}
 
   static async load(
     sources: RevocationFactSources, record: IssuedTokenEntity, now: number, policyOf: (clientId: string) => Promise<Required<SessionValidationPolicy>>,
   ): Promise<StoreRevocationFacts> {
     let validAfter = 0;
+    let suspended = false;
     if (record.revokedAt !== null || record.expiresAt <= now) return new StoreRevocationFacts(record, validAfter, undefined, DEFAULT_SESSION_VALIDATION, false);
-    if (record.userId) validAfter = await sources.watermarks.validAfter(record.userId);
-    if (!record.sessionId || (record.userId && record.issuedAt <= validAfter)) return new StoreRevocationFacts(record, validAfter, undefined, DEFAULT_SESSION_VALIDATION, false);
+    if (record.userId) [validAfter, suspended] = await Promise.all([sources.watermarks.validAfter(record.userId), sources.suspensions.isSuspended(record.userId)]);
+    if (!record.sessionId || (record.userId && record.issuedAt <= validAfter)) {
+      return new StoreRevocationFacts(record, validAfter, undefined, DEFAULT_SESSION_VALIDATION, false, suspended);
+    }
     const session = await sources.sessions.findById(record.sessionId);
-    if (!session || session.createdAt <= validAfter) return new StoreRevocationFacts(record, validAfter, session, DEFAULT_SESSION_VALIDATION, false);
+    if (!session || session.createdAt <= validAfter) return new StoreRevocationFacts(record, validAfter, session, DEFAULT_SESSION_VALIDATION, false, suspended);
     if (session.revokedAt !== null && session.revokedReason !== SESSION_ENDED_BY_SRI_LIST) {
-      return new StoreRevocationFacts(record, validAfter, session, DEFAULT_SESSION_VALIDATION, false);
+      return new StoreRevocationFacts(record, validAfter, session, DEFAULT_SESSION_VALIDATION, false, suspended);
     }
     const policy = await policyOf(record.clientId);
     const listed = policy.check_session_revocation_status && session.revokedAt === null && (await sources.revokedSris.findListed(session.sri, now)) !== null;
-    return new StoreRevocationFacts(record, validAfter, session, policy, listed);
+    return new StoreRevocationFacts(record, validAfter, session, policy, listed, suspended);
   }
 
   isTokenRevoked(): boolean {
@@ -65,5 +72,9 @@ export class StoreRevocationFacts implements RevocationFacts {
 
   isSriListed(): boolean {
     return this.listed;
+  }
+
+  isUserSuspended(): boolean {
+    return this.suspended;
   }
 }

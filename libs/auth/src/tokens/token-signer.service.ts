@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, jwtVerify, JWTPayload, SignJWT } from 'jose';
-import { APP_CONFIG, AppConfig, MaybeAsync } from '@app/common';
-import { AccessTokenFormat } from '@app/store';
+import { HttpConfig, InjectConfig, MaybeAsync } from '@app/common';
+import { AccessTokenFormat, SigningAlg } from '@app/store';
 import { SigningKeyService } from '../keys/signing-key.service';
+import { ACCESS_TOKEN_SIGNING_ALG } from '../keys/signing-keys';
 import { isReferenceToken, ReferenceTokenCodec } from './reference-token-codec.service';
 import { isCompactJws } from './compact-jws';
 
@@ -23,13 +24,14 @@ export class TokenSigner {
   private cacheMisses = 0;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('http') private readonly http: HttpConfig,
     private readonly keys: SigningKeyService,
     private readonly references: ReferenceTokenCodec,
   ) {}
 
-  async sign(claims: JWTPayload & Record<string, unknown>, typ: TokenTyp): Promise<string> {
-    const key = this.keys.current();
+  /** Signs with the active key of `alg` (access tokens' ES256 unless told). */
+  async sign(claims: JWTPayload & Record<string, unknown>, typ: TokenTyp, alg: SigningAlg = ACCESS_TOKEN_SIGNING_ALG): Promise<string> {
+    const key = this.keys.current(alg);
     const header = { alg: key.alg, kid: key.kid, typ };
     if (key.compact) return key.compact(header, claims);
     return new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
@@ -79,9 +81,10 @@ export class TokenSigner {
     if (token.length > 8192 || !isCompactJws(token)) return undefined;
     try {
       const header = decodeProtectedHeader(token);
-      const key = this.keys.find(header.kid);
-      if (!key || header.typ?.toLowerCase() !== typ.toLowerCase()) return undefined;
-      const { payload } = await jwtVerify(token, key.publicKey, { issuer: this.config.issuer, algorithms: [key.alg], typ });
+      if (header.typ?.toLowerCase() !== typ.toLowerCase()) return undefined;
+      const key = await this.keys.resolve(header.kid);
+      if (!key) return undefined;
+      const { payload } = await jwtVerify(token, key.publicKey, { issuer: this.http.issuer, algorithms: [key.alg], typ });
       return payload;
     } catch {
       return undefined;

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { MaybeAsync } from '@app/common';
+import { SessionActivityService } from '@app/sessions/core';
 import {
-  ClientEntity, IssuedTokenEntity, RevokedSriRepository, SessionRepository, SessionValidationPolicy, TokenRepository, WatermarkRepository,
+  ClientEntity, IssuedTokenEntity, RevokedSriRepository, SessionRepository, SessionValidationPolicy, TokenRepository, UserSuspensionRepository, WatermarkRepository,
 } from '@app/store';
-import { SessionActivityService } from '../sessions/session-activity.service';
 import { ClientCache } from '../state/client-cache.service';
 import { RevocationIndex } from '../state/revocation-index.service';
 import { AccessTokenState, DEFAULT_SESSION_VALIDATION, revocationState, sessionValidationPolicy } from './revocation-rules';
 import { RevocationFactSources, StoreRevocationFacts } from './store-revocation-facts';
 import { issuedAtOfTokenId } from './token-ids';
+import { accessTokenKindOf, TOKEN_KIND_CLAIM } from './token-kind';
 
 /** The verified claims of an access token this server issued. */
 export interface AccessTokenClaims {
@@ -19,6 +20,7 @@ export interface AccessTokenClaims {
   'pi.sri'?: unknown;
   iat?: unknown;
   exp?: unknown;
+  [TOKEN_KIND_CLAIM]?: unknown;
 }
 
 export type TokenState = { active: true; record: IssuedTokenEntity } | { active: false; reason: string };
@@ -37,11 +39,12 @@ export class TokenStatusService {
     watermarks: WatermarkRepository,
     sessions: SessionRepository,
     revokedSris: RevokedSriRepository,
+    suspensions: UserSuspensionRepository,
     private readonly activity: SessionActivityService,
     private readonly index: RevocationIndex,
     private readonly clients: ClientCache,
   ) {
-    this.sources = { watermarks, sessions, revokedSris };
+    this.sources = { watermarks, sessions, revokedSris, suspensions };
   }
 
   /**
@@ -49,6 +52,7 @@ export class TokenStatusService {
    * index while it is current (no store read on the hot path); otherwise, or when the token
    * needs more than the index knows (a session-validity policy, a token without `sid`), from
    * the store. client_credentials tokens have no record: they are good until revoked by id.
+   * Whose token it is comes from its kind claim (TOKEN_KIND_CLAIM), never from `sub`.
    */
   checkAccessToken(claims: AccessTokenClaims, now = Date.now()): MaybeAsync<AccessTokenState> {
     const jti = typeof claims.jti === 'string' ? claims.jti : undefined;
@@ -62,22 +66,28 @@ export class TokenStatusService {
 
   private checkAccessTokenOf(client: ClientEntity | null, jti: string, claims: AccessTokenClaims, now: number): MaybeAsync<AccessTokenState> {
     if (!client) return { active: false, reason: 'client_removed' };
-    const isUserToken = typeof claims.sub === 'string' && claims.sub !== client.clientId;
+    const kind = accessTokenKindOf(claims);
+    // Unmarked (issued before the kind was): checked as a user's token, its user and session.
+    const isUserToken = kind !== 'client';
+    if (isUserToken && typeof claims.sub !== 'string') return { active: false, reason: 'malformed' };
+    // Only a client's own token has no record (until revoked); an unmarked one only if its subject is the client.
+    const mayLackRecord = kind === 'client' || (kind === undefined && claims.sub === client.clientId);
     const sid = isUserToken && typeof claims.sid === 'string' ? claims.sid : undefined;
-    if (!this.index.isFresh(now) || (isUserToken && sid === undefined)) return this.checkAccessTokenInStore(jti, isUserToken, now);
+    if (!this.index.isFresh(now) || (isUserToken && sid === undefined)) return this.checkAccessTokenInStore(jti, mayLackRecord, now);
     const policy = isUserToken ? sessionValidationPolicy(client) : DEFAULT_SESSION_VALIDATION;
     const state = revocationState(
       this.index, jti, isUserToken ? (claims.sub as string) : undefined, isUserToken ? (issuedAtOfTokenId(jti) ?? Number(claims.iat) * 1000) : 0,
       typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity, sid, typeof claims['pi.sri'] === 'string' ? claims['pi.sri'] : undefined, policy, now,
     );
     // The index cannot tell (a session id without its start), or the client asks for a valid session, which only the store knows.
-    if (state === undefined || (state.active && sid !== undefined && policy.check_valid_authn_session)) return this.checkAccessTokenInStore(jti, true, now);
+    if (state === undefined || (state.active && sid !== undefined && policy.check_valid_authn_session)) return this.checkAccessTokenInStore(jti, mayLackRecord, now);
     return state;
   }
 
-  private async checkAccessTokenInStore(jti: string, isUserToken: boolean, now: number): Promise<AccessTokenState> {
+  private async checkAccessTokenInStore(jti: string, mayLackRecord: boolean, now: number): Promise<AccessTokenState> {
     const record = await this.tokens.findById(jti);
-    if (!record) return isUserToken ? { active: false, reason: 'unknown' } : { active: true };
+    // Every user token is recorded when it is issued.
+    if (!record) return mayLackRecord ? { active: true } : { active: false, reason: 'unknown' };
     const state = await this.checkRecord(record, now);
     return state.active ? { active: true } : state;
   }

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { isIP } from 'node:net';
+import { isOutboundHostEntry } from '../http/outbound-hosts';
 
 /** Every environment variable the server reads; `.env.example` documents each one. */
 export class EnvironmentVariables {
@@ -48,6 +49,21 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString()
   SIGNING_KEY_FILE?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(3600) @Transform(({ value }) => toInt(value))
+  SIGNING_KEY_RELOAD_INTERVAL?: number;
+
+  @IsOptional() @IsString()
+  KEY_ENCRYPTION_KEY_FILE?: string;
+
+  @IsOptional() @Matches(/^\s*[A-Za-z0-9+/_-]+={0,2}(\s*,\s*[A-Za-z0-9+/_-]+={0,2})*\s*$/, { message: 'KEY_ENCRYPTION_KEY must be base64 keys (32 bytes each), comma-separated' })
+  KEY_ENCRYPTION_KEY?: string;
+
+  @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
+  ALLOW_PLAINTEXT_KEYS?: boolean;
+
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
 
   @IsOptional() @IsInt() @Min(1) @Max(5256000) @Transform(({ value }) => toInt(value))
   SESSION_REVOCATION_LIFETIME?: number;
@@ -102,6 +118,22 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(100) @Max(60000) @Transform(({ value }) => toInt(value))
   NOTIFICATION_TIMEOUT_MS?: number;
 
+  @IsOptional() @IsInt() @Min(1) @Max(100) @Transform(({ value }) => toInt(value))
+  NOTIFICATION_RECEIVER_CONCURRENCY?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(1000) @Transform(({ value }) => toInt(value))
+  NOTIFICATION_CIRCUIT_FAILURES?: number;
+
+  @IsOptional() @IsInt() @Min(100) @Max(86400000) @Transform(({ value }) => toInt(value))
+  NOTIFICATION_CIRCUIT_COOLDOWN_MS?: number;
+
+  @IsOptional() @IsBoolean() @Transform(({ value }) => toBool(value))
+  OUTBOUND_ALLOW_HTTP?: boolean;
+
+  @IsOptional()
+  @ValidateBy({ name: 'outboundHosts', validator: { validate: (v: unknown) => typeof v === 'string' && (list(v) ?? []).every(isOutboundHostEntry), defaultMessage: () => 'OUTBOUND_ALLOWED_HOSTS must be a comma-separated list of host names (*.example.com for subdomains), addresses, CIDR ranges, or *' } })
+  OUTBOUND_ALLOWED_HOSTS?: string;
+
   @IsOptional() @IsString()
   AUDIT_LOG_FILE?: string;
 
@@ -124,6 +156,15 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^\s*\/[^\s,]*(\s*,\s*\/[^\s,]*)*\s*$/, { message: 'AUDIT_PATHS must be a comma-separated list of paths starting with /' })
   AUDIT_PATHS?: string;
 
+  @IsOptional() @IsInt() @Min(0) @Max(1000000) @Transform(({ value }) => toInt(value))
+  AUDIT_REFUSAL_LINES_PER_ADDRESS?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(100000000) @Transform(({ value }) => toInt(value))
+  AUDIT_REFUSAL_LINES_TOTAL?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(86400) @Transform(({ value }) => toInt(value))
+  AUDIT_REFUSAL_WINDOW?: number;
+
   @IsOptional() @IsInt() @Min(1) @Max(600) @Transform(({ value }) => toInt(value))
   REQUEST_TIMEOUT?: number;
 
@@ -145,6 +186,34 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1) @Max(86400) @Transform(({ value }) => toInt(value))
   AUTH_FAILURE_WINDOW?: number;
 
+  @IsOptional() @IsIn(['lockout', 'delay'])
+  AUTH_FAILURE_MODE?: 'lockout' | 'delay';
+
+  @IsOptional()
+  @ValidateBy({ name: 'addressList', validator: { validate: isAddressList, defaultMessage: () => 'AUTH_FAILURE_EXEMPT_ADDRESSES must be a comma-separated list of IP addresses and CIDR ranges' } })
+  AUTH_FAILURE_EXEMPT_ADDRESSES?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(1024) @Transform(({ value }) => toInt(value))
+  HASH_CONCURRENCY?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(100000) @Transform(({ value }) => toInt(value))
+  HASH_QUEUE?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(1000000) @Transform(({ value }) => toInt(value))
+  SIGN_IN_FAILURES_PER_USER?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(1000000) @Transform(({ value }) => toInt(value))
+  SIGN_IN_FAILURES_PER_IP?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(86400) @Transform(({ value }) => toInt(value))
+  SIGN_IN_FAILURE_WINDOW?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(60000) @Transform(({ value }) => toInt(value))
+  SIGN_IN_DELAY_MS?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(60000) @Transform(({ value }) => toInt(value))
+  SIGN_IN_MAX_DELAY_MS?: number;
+
   @IsOptional()
   @ValidateBy({ name: 'trustProxy', validator: { validate: (v: unknown) => parseTrustProxy(v) !== undefined, defaultMessage: () => 'TRUST_PROXY must be off, true, a hop count, or a comma-separated list of addresses, CIDR ranges, loopback, linklocal, uniquelocal' } })
   TRUST_PROXY?: string;
@@ -154,6 +223,20 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(/^[\x21-\x7e]{16,256}$/, { message: 'METRICS_TOKEN must be 16-256 visible ASCII characters' })
   METRICS_TOKEN?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(86400) @Transform(({ value }) => toInt(value))
+  STATUS_LIST_TTL?: number;
+
+  @IsOptional() @IsIn(powersOfTwo(4, 24), { message: 'STATUS_LIST_CAPACITY must be a power of two from 16 to 16777216' }) @Transform(({ value }) => toInt(value))
+  STATUS_LIST_CAPACITY?: number;
+
+  @IsOptional() @IsIn(powersOfTwo(2, 16), { message: 'STATUS_LIST_BLOCK_SIZE must be a power of two from 4 to 65536' }) @Transform(({ value }) => toInt(value))
+  STATUS_LIST_BLOCK_SIZE?: number;
+}
+
+/** 2^from … 2^to. */
+function powersOfTwo(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => 2 ** (from + i));
 }
 
 function toInt(value: unknown): unknown {
@@ -193,15 +276,22 @@ export function parseTrustProxy(value: unknown): TrustProxySetting | undefined {
   if (/^true$/i.test(v)) return true;
   if (/^[1-9]\d{0,2}$/.test(v)) return Number(v);
   const entries = v.split(',').map((s) => s.trim());
-  const valid = entries.every((e) => {
-    if (PROXY_RANGE_NAMES.has(e)) return true;
-    const [addr, prefix, ...rest] = e.split('/');
-    const family = isIP(addr);
-    if (!family || rest.length > 0) return false;
-    if (prefix === undefined) return true;
-    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
-  });
+  const valid = entries.every((e) => PROXY_RANGE_NAMES.has(e) || isAddressOrRange(e));
   return valid ? entries : undefined;
+}
+
+/** An IP address, or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrRange(entry: string): boolean {
+  const [addr, prefix, ...rest] = entry.split('/');
+  const family = isIP(addr);
+  if (!family || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A comma-separated list of addresses and CIDR ranges (AUTH_FAILURE_EXEMPT_ADDRESSES). */
+function isAddressList(value: unknown): boolean {
+  return typeof value === 'string' && value.split(',').map((s) => s.trim()).filter(Boolean).every(isAddressOrRange);
 }
 
 export type TrustProxySetting = boolean | number | string[];

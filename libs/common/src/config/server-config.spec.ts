@@ -1,60 +1,62 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
-import { loadAppConfig } from './app.config';
+import { hashingConfig, loadServerConfig, withOverrides } from './server-config';
 import { EnvironmentVariables } from './environment-variables';
 import { ConfigValidationError } from './validate-config';
 
-/** The error loadAppConfig throws for `env`, or a failure if it throws none. */
+/** The error loadServerConfig throws for `env`, or a failure if it throws none. */
 function errorFor(env: Record<string, string>): ConfigValidationError {
   try {
-    loadAppConfig(env);
+    loadServerConfig(env);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigValidationError);
     return err as ConfigValidationError;
   }
-  throw new Error(`loadAppConfig accepted ${JSON.stringify(env)}`);
+  throw new Error(`loadServerConfig accepted ${JSON.stringify(env)}`);
 }
 
-describe('loadAppConfig', () => {
+describe('loadServerConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
-    expect(loadAppConfig({})).toMatchObject({
-      port: 8080,
-      host: '127.0.0.1',
-      issuer: 'http://localhost:8080',
-      databaseUrl: 'sqlite:./data/revocation.sqlite',
-      databaseSchema: undefined,
-      importFile: undefined,
-      logLevel: 'log',
-      logJson: true,
-      accessTokenTtl: 3600,
-      refreshTokenTtl: 2592000,
-      idTokenTtl: 3600,
-      sessionIdleTimeout: 1800,
-      sessionMaxLifetime: 28800,
-      bodyLimit: 65536,
-      signingKeyFile: undefined,
-      sessionRevocationLifetime: 490,
-      sessionRevocationListMax: 1000000,
+    expect(loadServerConfig({})).toMatchObject({
+      http: { port: 8080, host: '127.0.0.1', issuer: 'http://localhost:8080', bodyLimit: 65536, requestTimeout: 30, corsOrigins: [] },
+      logging: { level: 'log', json: true },
+      store: { databaseUrl: 'sqlite:./data/revocation.sqlite', databaseSchema: undefined, importFile: undefined },
+      tokens: { accessTokenTtl: 3600, refreshTokenTtl: 2592000, idTokenTtl: 3600, authorizationCodeTtl: 60, signingKeyFile: undefined },
+      sessions: { idleTimeout: 1800, idleTimeoutOverrides: {}, maxLifetime: 28800, userKeyAttribute: 'uid', endSessionRevokeUserSession: true, watermarkWorker: true },
+      revocationList: { lifetime: 490, max: 1000000, purgeInterval: 60 },
+      globalRevocation: { pathPrefix: '/jans-auth/restv1', unknownUserStatus: 204, assertionMaxLifetime: 300 },
+      notifications: {
+        worker: true, pollIntervalMs: 1000, maxAttempts: 10, retryBaseMs: 5000, retryMaxMs: 3600000, timeoutMs: 5000, receiverConcurrency: 2, circuitFailures: 5, circuitCooldownMs: 30000,
+      },
+      outbound: { allowHttp: false, allowedHosts: [] },
+      authFailures: { perClient: 20, perIp: 100, window: 300 },
+      redis: { url: undefined, keyPrefix: 'revocation:' },
+      metrics: { enabled: true, token: undefined },
     });
   });
 
   it('treats empty values as unset', () => {
-    expect(loadAppConfig({ PORT: '', DATABASE_URL: '', IMPORT_FILE: '' })).toMatchObject({ port: 8080, databaseUrl: 'sqlite:./data/revocation.sqlite', importFile: undefined });
+    const c = loadServerConfig({ PORT: '', DATABASE_URL: '', IMPORT_FILE: '' });
+    expect(c.http.port).toBe(8080);
+    expect(c.store).toMatchObject({ databaseUrl: 'sqlite:./data/revocation.sqlite', importFile: undefined });
   });
 
   it('derives the default issuer from PORT and strips a trailing slash from ISSUER', () => {
-    expect(loadAppConfig({ PORT: '9090' }).issuer).toBe('http://localhost:9090');
-    expect(loadAppConfig({ ISSUER: 'https://idp.example.com/jans-auth/' }).issuer).toBe('https://idp.example.com/jans-auth');
+    expect(loadServerConfig({ PORT: '9090' }).http.issuer).toBe('http://localhost:9090');
+    expect(loadServerConfig({ ISSUER: 'https://idp.example.com/jans-auth/' }).http.issuer).toBe('https://idp.example.com/jans-auth');
   });
 
   it('reads numbers, booleans and both store kinds', () => {
-    const c = loadAppConfig({
+    const c = loadServerConfig({
       PORT: '3000', HOST: '0.0.0.0', LOG_JSON: 'false', ACCESS_TOKEN_TTL: '600', BODY_LIMIT: '2048',
       DATABASE_URL: 'postgres://u:p@db:5432/revocation', DATABASE_SCHEMA: 'tenant_a', IMPORT_FILE: 'provision.json',
     });
-    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', logJson: false, accessTokenTtl: 600, bodyLimit: 2048, databaseUrl: 'postgres://u:p@db:5432/revocation', databaseSchema: 'tenant_a', importFile: 'provision.json' });
-    expect(loadAppConfig({ DATABASE_URL: 'sqlite:/var/lib/revocation/store.sqlite' }).databaseUrl).toBe('sqlite:/var/lib/revocation/store.sqlite');
+    expect(c).toMatchObject({
+      http: { port: 3000, host: '0.0.0.0', bodyLimit: 2048 }, logging: { json: false }, tokens: { accessTokenTtl: 600 },
+      store: { databaseUrl: 'postgres://u:p@db:5432/revocation', databaseSchema: 'tenant_a', importFile: 'provision.json' },
+    });
+    expect(loadServerConfig({ DATABASE_URL: 'sqlite:/var/lib/revocation/store.sqlite' }).store.databaseUrl).toBe('sqlite:/var/lib/revocation/store.sqlite');
   });
 
   it.each([
@@ -81,8 +83,41 @@ describe('loadAppConfig', () => {
     expect(err.message).not.toMatch(/HOST/);
   });
 
+  it('applies overrides slice by slice, keeping the slice\'s other settings, and refuses an unknown slice', () => {
+    const c = withOverrides(loadServerConfig({ SESSION_REVOCATION_LIST_MAX: '50' }), { revocationList: { lifetime: 60 } });
+    expect(c.revocationList).toEqual({ lifetime: 60, max: 50, purgeInterval: 60 });
+    expect(() => withOverrides(loadServerConfig({}), { sessionRevocationLifetime: 60 } as never)).toThrow(/Unknown configuration slice sessionRevocationLifetime/);
+  });
+
+  it('reads the failure limit mode and its exempt addresses, and sizes hashing from the thread pool', () => {
+    expect(loadServerConfig({}).authFailures).toMatchObject({ mode: 'lockout', exemptAddresses: [] });
+    expect(loadServerConfig({}).hashing).toEqual(hashingConfig(undefined, undefined, undefined));
+    const c = loadServerConfig({ AUTH_FAILURE_MODE: 'delay', AUTH_FAILURE_EXEMPT_ADDRESSES: '10.1.2.3, 192.0.2.0/24,fd00::/8' });
+    expect(c.authFailures).toMatchObject({ mode: 'delay', exemptAddresses: ['10.1.2.3', '192.0.2.0/24', 'fd00::/8'] });
+    // The thread pool less two, the CPUs less one, at least one; four waiting per running hash.
+    expect(hashingConfig(undefined, undefined, undefined, 16)).toEqual({ concurrency: 2, queue: 8 });
+    expect(hashingConfig(undefined, undefined, '8', 16)).toEqual({ concurrency: 6, queue: 24 });
+    expect(hashingConfig(undefined, undefined, '8', 2)).toEqual({ concurrency: 1, queue: 4 });
+    expect(hashingConfig(undefined, undefined, '2', 16)).toEqual({ concurrency: 1, queue: 4 });
+    expect(loadServerConfig({ HASH_CONCURRENCY: '3', HASH_QUEUE: '0' }).hashing).toEqual({ concurrency: 3, queue: 0 });
+    expect(errorFor({ AUTH_FAILURE_EXEMPT_ADDRESSES: '10.0.0.0/33' }).message).toMatch(/^  AUTH_FAILURE_EXEMPT_ADDRESSES=/m);
+    expect(errorFor({ AUTH_FAILURE_MODE: 'ban' }).message).toMatch(/^  AUTH_FAILURE_MODE=/m);
+    expect(errorFor({ HASH_CONCURRENCY: '0' }).message).toMatch(/^  HASH_CONCURRENCY=/m);
+  });
+
+  it('requires a key-encryption key in production unless plain-text keys are allowed, and reads one from the file or the environment', () => {
+    expect(loadServerConfig({}).store).toMatchObject({ allowPlaintextKeys: true, keyEncryptionKeyFile: undefined, keyEncryptionKey: undefined });
+    expect(loadServerConfig({ NODE_ENV: 'production' }).store.allowPlaintextKeys).toBe(false);
+    expect(loadServerConfig({ NODE_ENV: 'production', ALLOW_PLAINTEXT_KEYS: 'true' }).store.allowPlaintextKeys).toBe(true);
+    expect(loadServerConfig({ ALLOW_PLAINTEXT_KEYS: 'false' }).store.allowPlaintextKeys).toBe(false);
+    expect(loadServerConfig({ KEY_ENCRYPTION_KEY_FILE: '/run/secrets/kek' }).store.keyEncryptionKeyFile).toBe('/run/secrets/kek');
+    expect(errorFor({ KEY_ENCRYPTION_KEY: 'not a key!' }).message).toMatch(/^  KEY_ENCRYPTION_KEY=.*must be base64 keys/m);
+    expect(loadServerConfig({}).tokens.signingKeyReloadInterval).toBe(30);
+    expect(errorFor({ SIGNING_KEY_RELOAD_INTERVAL: '0' }).message).toMatch(/^  SIGNING_KEY_RELOAD_INTERVAL=/m);
+  });
+
   it('ignores variables it does not know', () => {
-    expect(() => loadAppConfig({ PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
+    expect(() => loadServerConfig({ PATH: '/usr/bin', HOME: '/root' })).not.toThrow();
   });
 });
 

@@ -76,5 +76,10 @@ export const conflict = (description: string) => new ApiError(409, OAuthErrorCod
 export const unsupportedMediaType = (description = 'The Content-Type must be application/json.') =>
   new ApiError(415, OAuthErrorCode.unsupportedMediaType, description, {}, 'session_mgmt_unsupported_media_type');
 
+/** resultId of serverBusy: a refusal for load, which metrics must not count as a store outage. */
+export const SERVER_BUSY = 'server_busy';
+/** Too much of one costly kind of work already waiting (password hashing): refused at once, rather than queued without bound. */
+export const serverBusy = (retryAfterSeconds: number) =>
+  new ApiError(503, OAuthErrorCode.temporarilyUnavailable, 'The server is busy; try again shortly.', { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) }, SERVER_BUSY);
 export const storeUnavailable = () =>
   new ApiError(503, OAuthErrorCode.temporarilyUnavailable, 'The store is unavailable; try again shortly.', { 'Retry-After': '2' });

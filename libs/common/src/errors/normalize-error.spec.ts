@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client, Pool } from 'pg';
 import { QueryFailedError } from 'typeorm';
+import { describeWith, postgresRequirement } from '../../../../test/support/requirements';
 import { isStoreUnavailable, normalizeError } from './normalize-error';
 
 /** A loopback server that accepts connections and then does `onConnection` with them. */
@@ -68,6 +69,7 @@ describe('isStoreUnavailable / normalizeError: 503 for a store that cannot answe
     it.each([
       ['57P01', 'admin_shutdown'], ['57P03', 'cannot_connect_now'], ['08006', 'connection_failure'], ['53300', 'too_many_connections'],
       ['53100', 'disk_full'], ['40001', 'serialization_failure'], ['40P01', 'deadlock_detected'],
+      ['28P01', 'invalid_password'], ['28000', 'invalid_authorization_specification'], ['3D000', 'invalid_catalog_name'],
     ])('SQLSTATE %s (%s), raw and wrapped in a TypeORM QueryFailedError', (code) => {
       const driverError = Object.assign(new Error('terminating'), { code });
       expect503(driverError);
@@ -76,6 +78,35 @@ describe('isStoreUnavailable / normalizeError: 503 for a store that cannot answe
 
     it('an error whose cause is one (a rolled-back revocation)', () => {
       expect503(new Error('Global token revocation rolled back', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }));
+    });
+  });
+
+  const postgres = postgresRequirement();
+  describeWith(postgres, 'PostgreSQL refusing the server\'s connections (errors of a real server, TEST_DATABASE_URL\'s)', () => {
+    /** What connecting to TEST_DATABASE_URL's server as `user` to `database` fails with. */
+    async function refusal(change: { user?: string; database?: string }): Promise<unknown> {
+      const url = new URL(postgres.url!);
+      const client = new Client({
+        host: url.hostname, port: Number(url.port || 5432), user: change.user ?? decodeURIComponent(url.username),
+        database: change.database ?? url.pathname.slice(1), connectionTimeoutMillis: 5000,
+      });
+      client.on('error', () => undefined);
+      return client.connect().then(async () => {
+        await client.end();
+        return new Error('connected');
+      }, (err: unknown) => err);
+    }
+
+    it('a role that does not exist (28000): the store refuses this server until its settings are fixed', async () => {
+      const err = await refusal({ user: 'no_such_role_2a9c' });
+      expect(err).toMatchObject({ code: '28000' });
+      expect503(err);
+    });
+
+    it('a database that does not exist (3D000)', async () => {
+      const err = await refusal({ database: 'no_such_database_2a9c' });
+      expect(err).toMatchObject({ code: '3D000' });
+      expect503(err);
     });
   });
 

@@ -22,9 +22,12 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
  * PostgreSQL SQLSTATEs that say "not now" rather than "bad query": class 08 (connection
  * exception), 53 (insufficient resources: disk full, out of memory, too many connections),
  * 57 (operator intervention: shutdown, crash recovery, a cancelled statement), and
- * serialization failures and deadlocks (40001, 40P01), which a retry resolves.
+ * serialization failures and deadlocks (40001, 40P01), which a retry resolves. Also a store
+ * that refuses this server's connections: class 28 (invalid authorization: a rotated password
+ * 28P01, a dropped role 28000) and an unknown database (3D000). The caller did nothing wrong,
+ * and the store answers again once the operator fixes its side.
  */
-const PG_UNAVAILABLE = /^(08|53|57)[0-9A-Z]{3}$|^40001$|^40P01$/;
+const PG_UNAVAILABLE = /^(08|28|53|57)[0-9A-Z]{3}$|^40001$|^40P01$|^3D000$/;
 
 /**
  * SQLite result codes, with their extended forms (better-sqlite3 reports SQLITE_BUSY_SNAPSHOT,

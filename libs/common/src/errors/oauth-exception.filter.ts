@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from './api-error';
+import { ApiError, SERVER_BUSY } from './api-error';
 import { ErrorBodyShapes } from './error-body';
 import { OAuthErrorCode } from './error-codes';
 import { normalizeError } from './normalize-error';
@@ -42,7 +42,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       const id = request?.id === undefined ? '' : `[request_id=${String(request.id)}] `;
       this.logger.error(`${id}${e?.name ?? 'Error'}: ${e?.message ?? String(exception)}`, e?.stack);
     }
-    if (request && error.status === 503 && error.code === OAuthErrorCode.temporarilyUnavailable) (request as StoreOutageMarked).storeOutage = true;
+    if (request && error.status === 503 && error.code === OAuthErrorCode.temporarilyUnavailable && error.resultId !== SERVER_BUSY) (request as StoreOutageMarked).storeOutage = true;
     // Read once the first error comes, when every module is in place.
     this.shapes ??= this.modules ? ErrorBodyShapes.of(this.modules) : ErrorBodyShapes.none;
     const shape = this.shapes.forRequest(request);

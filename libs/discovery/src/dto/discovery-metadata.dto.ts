@@ -15,6 +15,6 @@ export class DiscoveryMetadataDto {
   @ApiPropertyOptional({ type: [String], example: ['client_secret_basic', 'client_secret_post'] }) revocation_endpoint_auth_methods_supported?: string[];
   @ApiProperty({ type: [String], example: ['openid', 'profile', 'email', 'offline_access', 'admin', 'global_token_revocation'] }) scopes_supported: string[];
   @ApiProperty({ type: [String], example: ['public'] }) subject_types_supported: string[];
-  @ApiPropertyOptional({ type: [String], example: ['ES256'] }) id_token_signing_alg_values_supported?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['RS256', 'ES256'] }) id_token_signing_alg_values_supported?: string[];
   @ApiProperty({ type: [String], example: ['sub', 'iss', 'aud', 'exp', 'iat', 'sid', 'pi.sri'] }) claims_supported: string[];
 }

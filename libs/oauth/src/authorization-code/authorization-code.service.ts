@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, invalidGrant } from '@app/common';
+import { InjectConfig, invalidGrant, TokenConfig } from '@app/common';
 import { requireParam } from '../form-params';
 import { newOpaqueToken, newTokenId, tokenDigest, TokenStatusService } from '@app/auth';
 import { AuthorizationCodeDetails, ClientEntity, SessionRepository, TokenRepository, Transactor, UserSessionEntity } from '@app/store';
@@ -22,7 +22,7 @@ export interface CodeRequest {
 @Injectable()
 export class AuthorizationCodeService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('tokens') private readonly tokensConfig: TokenConfig,
     private readonly tokens: TokenRepository,
     private readonly sessions: SessionRepository,
     private readonly status: TokenStatusService,
@@ -36,7 +36,7 @@ export class AuthorizationCodeService {
     const code = newOpaqueToken();
     await this.tokens.insert([{
       id: tokenDigest(code), type: 'authorization_code', clientId: req.client.clientId, userId: req.session.userId, sessionId: req.session.id,
-      scope: req.scopes.join(' '), familyId: newTokenId(now), issuedAt: now, expiresAt: now + this.config.authorizationCodeTtl * 1000, details: req.details,
+      scope: req.scopes.join(' '), familyId: newTokenId(now), issuedAt: now, expiresAt: now + this.tokensConfig.authorizationCodeTtl * 1000, details: req.details,
     }], em);
     return code;
   }

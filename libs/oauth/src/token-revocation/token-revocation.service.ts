@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ApiError, OAuthErrorCode } from '@app/common';
 import { isAccessTokenShaped, tokenDigest, TokenSigner } from '@app/auth';
+import { StatusListIssuance } from '@app/status-list';
 import { IssuedTokenEntity, TokenRepository, Transactor } from '@app/store';
 
 /**
@@ -10,7 +11,10 @@ import { IssuedTokenEntity, TokenRepository, Transactor } from '@app/store';
  */
 @Injectable()
 export class TokenRevocationService {
-  constructor(private readonly signer: TokenSigner, private readonly tokens: TokenRepository, private readonly tx: Transactor) {}
+  constructor(
+    private readonly signer: TokenSigner, private readonly tokens: TokenRepository, private readonly tx: Transactor,
+    @Optional() private readonly statusLists?: StatusListIssuance,
+  ) {}
 
   async revoke(clientId: string, token: string): Promise<void> {
     if (isAccessTokenShaped(token)) {
@@ -24,6 +28,8 @@ export class TokenRevocationService {
         id: claims.jti, type: 'access_token', clientId, userId: null, sessionId: null, scope: String(claims.scope ?? ''),
         familyId: null, issuedAt: Number(claims.iat) * 1000, expiresAt: Number(claims.exp) * 1000,
       }, 'rfc7009');
+      // Its status list entry is written behind: the claims bring it back if a crash lost it.
+      await this.statusLists?.recordFromClaims(claims);
       return;
     }
     if (token.length > 512) return;

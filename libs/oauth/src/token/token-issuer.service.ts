@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@app/common';
-import { newOpaqueToken, newTokenId, sessionValidationPolicy, tokenDigest, TokenSigner } from '@app/auth';
+import { HttpConfig, InjectConfig, TokenConfig } from '@app/common';
+import { AccessTokenKind, newOpaqueToken, newTokenId, sessionValidationPolicy, tokenDigest, TOKEN_KIND_CLAIM, TokenSigner } from '@app/auth';
+import { StatusListIssuance } from '@app/status-list';
 import { ClientEntity, IssuedTokenEntity, TokenRepository, UserSessionEntity } from '@app/store';
 import { OAUTH_OPTIONS, ResolvedOAuthOptions } from '../oauth.options';
 
@@ -17,6 +18,8 @@ export interface TokenResponse {
 export interface IssueRequest {
   client: ClientEntity;
   scopes: string[];
+  /** The refresh token's scope, when not the access token's (a refresh keeps its grant's: RFC 6749 §6). */
+  refreshScopes?: string[];
   userId?: string;
   session?: UserSessionEntity;
   /** Issue a refresh token in this family (a new family when undefined and withRefresh is set). */
@@ -32,10 +35,11 @@ export interface IssueRequest {
 @Injectable()
 export class TokenIssuer {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('http') private readonly http: HttpConfig, @InjectConfig('tokens') private readonly tokensConfig: TokenConfig,
     @Inject(OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
     private readonly signer: TokenSigner,
     private readonly tokens: TokenRepository,
+    @Optional() private readonly statusLists?: StatusListIssuance,
   ) {}
 
   async issue(req: IssueRequest, em?: EntityManager): Promise<TokenResponse> {
@@ -44,14 +48,19 @@ export class TokenIssuer {
     const jti = newTokenId(now);
     const scope = req.scopes.join(' ');
     const sub = req.userId ?? req.client.clientId;
+    // Marked here, where it is known: a user's id may equal a client's, so `sub` cannot tell.
+    const kind: AccessTokenKind = req.userId === undefined ? 'client' : 'user';
     const sessionClaims = req.session ? { sid: req.session.id, 'pi.sri': req.session.sri } : {};
     // PingFederate's "include session identifier in access token"; the stored record keeps the binding either way.
     const accessSessionClaims = sessionValidationPolicy(req.client).include_session_id ? sessionClaims : {};
     // No refresh token where the refresh_token grant is off: nothing could redeem it.
     const withRefresh = req.withRefresh === true && this.options.grantTypes.has('refresh_token');
     const familyId = withRefresh ? (req.familyId ?? newTokenId(now)) : req.familyId;
+    // Each JWT names its entry in a Token Status List (draft-ietf-oauth-status-list §6.2); a reference token is read through introspection only.
+    const statuses = this.statusLists?.forResponse({ clientId: req.client.clientId, userId: req.userId, session: req.session }, em);
+    const accessStatus = req.client.accessTokenFormat === 'reference' ? undefined : await statuses?.claim('access_token', jti, now, now + this.tokensConfig.accessTokenTtl * 1000);
     const accessToken = await this.signer.accessToken(
-      { iss: this.config.issuer, sub, aud: this.config.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.config.accessTokenTtl, ...accessSessionClaims },
+      { iss: this.http.issuer, sub, aud: this.http.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.tokensConfig.accessTokenTtl, [TOKEN_KIND_CLAIM]: kind, ...accessSessionClaims, ...accessStatus },
       req.client.accessTokenFormat,
     );
     // A client's own token (client_credentials) is a self-contained JWT with no row: issuing it
@@ -60,30 +69,33 @@ export class TokenIssuer {
     const rows: Partial<IssuedTokenEntity>[] = req.userId
       ? [{
           id: jti, type: 'access_token', clientId: req.client.clientId, userId: req.userId, sessionId: req.session?.id ?? null,
-          scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.config.accessTokenTtl * 1000,
+          scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.tokensConfig.accessTokenTtl * 1000,
         }]
       : [];
-    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope };
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: this.tokensConfig.accessTokenTtl, scope };
     if (withRefresh) {
       const refreshToken = newOpaqueToken();
       rows.push({
         id: tokenDigest(refreshToken), type: 'refresh_token', clientId: req.client.clientId, userId: req.userId ?? null, sessionId: req.session?.id ?? null,
-        scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.config.refreshTokenTtl * 1000,
+        scope: req.refreshScopes?.join(' ') ?? scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.tokensConfig.refreshTokenTtl * 1000,
       });
       response.refresh_token = refreshToken;
     }
     if (req.userId && req.scopes.includes('openid')) {
       response.id_token = await this.signer.sign(
         {
-          iss: this.config.issuer, sub: req.userId, aud: req.client.clientId, azp: req.client.clientId, iat, exp: iat + this.config.idTokenTtl,
+          iss: this.http.issuer, sub: req.userId, aud: req.client.clientId, azp: req.client.clientId, iat, exp: iat + this.tokensConfig.idTokenTtl,
           ...(req.session ? { auth_time: Math.floor(req.session.createdAt / 1000) } : {}),
           ...(req.nonce ? { nonce: req.nonce } : {}),
           ...sessionClaims,
+          ...(await statuses?.claim('id_token', null, now, now + this.tokensConfig.idTokenTtl * 1000)),
         },
         'JWT',
+        req.client.idTokenSignedResponseAlg,
       );
     }
     if (rows.length > 0) await this.tokens.insert(rows, em);
+    await statuses?.record();
     return response;
   }
 }

@@ -1,7 +1,8 @@
 import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentAuth, CustomAuth, RequestAuth } from '@app/auth';
+import { connectionSignal } from '@app/common';
 import { formParams } from '../form-params';
 import { OAuthErrorDto, TokenRequestDto, TokenResponseDto } from '../dto/oauth.dto';
 import { TokenResponse } from './token-issuer.service';
@@ -28,8 +29,12 @@ export class TokenController {
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'invalid_request, invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type' })
   @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'invalid_client (with WWW-Authenticate)' })
+  @ApiTooManyRequestsResponse({
+    type: OAuthErrorDto,
+    description: 'With Retry-After: invalid_grant, too many failed sign-ins for this username or from this address (password grant); too_many_requests, too many failed client authentications',
+  })
   token(@Body() body: unknown, @CurrentAuth() auth: RequestAuth, @Req() req: FastifyRequest): Promise<TokenResponse> {
     const params = formParams(body, TOKEN_PARAMS);
-    return this.tokens.exchange(auth.client!, params, { ip: req.ip, userAgent: req.headers['user-agent'] });
+    return this.tokens.exchange(auth.client!, params, { ip: req.ip, userAgent: req.headers['user-agent'], signal: connectionSignal(req) });
   }
 }

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, idleTimeoutFor, invalidGrant, invalidScope, unauthorizedClient, unsupportedGrantType } from '@app/common';
-import { newTokenId, SriCodec, tokenDigest, TokenStatusService, verifySecret } from '@app/auth';
-import { ClientEntity, SessionRepository, TokenRepository, Transactor, UserRepository } from '@app/store';
+import {
+  ApiError, idleTimeoutFor, InjectConfig, invalidGrant, invalidScope, OAuthErrorCode, SessionConfig, unauthorizedClient, unsupportedGrantType,
+} from '@app/common';
+import { newTokenId, PasswordSignIn, tokenDigest, TokenStatusService } from '@app/auth';
+import { SriCodec } from '@app/sessions';
+import { ClientEntity, SessionRepository, TokenRepository, Transactor } from '@app/store';
 import { parseScope, requireParam } from '../form-params';
 import { AuthorizationCodeService } from '../authorization-code/authorization-code.service';
 import { GrantType, OAUTH_OPTIONS, ResolvedOAuthOptions } from '../oauth.options';
@@ -19,9 +22,9 @@ const USER_ONLY_SCOPES = new Set(['openid', 'offline_access']);
 @Injectable()
 export class TokenService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('sessions') private readonly sessionsConfig: SessionConfig,
     private readonly issuer: TokenIssuer,
-    private readonly users: UserRepository,
+    private readonly signIns: PasswordSignIn,
     private readonly sessions: SessionRepository,
     private readonly tokens: TokenRepository,
     private readonly status: TokenStatusService,
@@ -31,7 +34,7 @@ export class TokenService {
     private readonly sris: SriCodec,
   ) {}
 
-  async exchange(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string } = {}): Promise<TokenResponse> {
+  async exchange(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string; signal?: AbortSignal } = {}): Promise<TokenResponse> {
     const grantType = requireParam(params, 'grant_type');
     // A grant the module leaves out is unknown here, as it is in discovery.
     if (!this.options.grantTypes.has(grantType as GrantType)) {
@@ -57,21 +60,33 @@ export class TokenService {
     return this.issuer.issue({ client, scopes });
   }
 
-  /** RFC 6749 §4.3: authenticates the user, starts a user session, returns access, refresh and ID tokens. */
-  private async password(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string }): Promise<TokenResponse> {
+  /**
+   * RFC 6749 §4.3: authenticates the user, starts a user session, returns access, refresh and ID
+   * tokens. Guesses are limited (PasswordSignIn); past the limit the answer is 429 with
+   * Retry-After and RFC 6749's `invalid_grant`, which clients of this grant already handle.
+   */
+  private async password(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string; signal?: AbortSignal }): Promise<TokenResponse> {
+    // A public client cannot keep a user's password to itself, and nothing ties a guess to it
+    // (RFC 9700 §2.4). Registration refuses the pair; this covers clients stored before that.
+    if (client.tokenEndpointAuthMethod === 'none') throw unauthorizedClient('A public client (token_endpoint_auth_method none) may not use the password grant.');
     const username = requireParam(params, 'username');
     const password = requireParam(params, 'password');
     const requested = parseScope(params.scope);
     const scopes = requested.length > 0 ? this.allowedScopes(client, requested) : client.scopes;
-    const [user] = await this.users.findByAttribute('uid', username, 1);
-    // Verify even for unknown users so the answer time does not reveal which usernames exist.
-    const ok = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok) throw invalidGrant('The resource owner credentials are invalid.');
+    const outcome = await this.signIns.attempt({ username, password, clientId: client.clientId, ip: meta.ip, via: 'password_grant', signal: meta.signal });
+    if (outcome.result === 'throttled') {
+      const seconds = outcome.retryAfterSeconds;
+      throw new ApiError(429, OAuthErrorCode.invalidGrant, `Too many failed sign-in attempts; try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`, {
+        'Retry-After': String(seconds),
+      });
+    }
+    if (outcome.result === 'failure') throw invalidGrant('The resource owner credentials are invalid.');
+    const { user } = outcome;
     const now = Date.now();
     const session = this.sessions.create({
       id: newTokenId(now), sri: this.sris.seal(user.id, now), sriSealed: true, userId: user.id, clientIds: [client.clientId], authnSource: 'password',
       clientIp: meta.ip?.slice(0, 64) ?? null, userAgent: meta.userAgent?.slice(0, 512) ?? null, createdAt: now, lastActivityAt: now,
-      idleTimeout: idleTimeoutFor(this.config, 'password'), maxLifetime: this.config.sessionMaxLifetime, revokedAt: null, revokedReason: null, revokedBy: null,
+      idleTimeout: idleTimeoutFor(this.sessionsConfig, 'password'), maxLifetime: this.sessionsConfig.maxLifetime, revokedAt: null, revokedReason: null, revokedBy: null,
     });
     return this.tx.run(async (em) => {
       await this.sessions.insert(session, em);
@@ -79,7 +94,14 @@ export class TokenService {
     });
   }
 
-  /** RFC 6749 §6 with rotation: each refresh token works once; a reused one revokes its whole family. */
+  /**
+   * RFC 6749 §6 with rotation: each refresh token works once; a reused one revokes its whole family.
+   * The access token gets the scope asked for (by default the one originally granted), narrowed
+   * to the scopes the client holds now: a scope removed from the client is no longer minted.
+   * When none is left, invalid_scope (§5.2; §3.3 lets a server fail rather than issue a token
+   * that grants nothing), and the refresh token stays unused. The new refresh token keeps the
+   * scope of the one presented, as §6 requires; each refresh narrows again.
+   */
   private async refresh(client: ClientEntity, params: TokenParams): Promise<TokenResponse> {
     const presented = requireParam(params, 'refresh_token');
     const record = await this.tokens.findById(tokenDigest(presented));
@@ -95,13 +117,18 @@ export class TokenService {
     const requested = parseScope(params.scope);
     const granted = record.scope.split(' ').filter(Boolean);
     if (requested.some((s) => !granted.includes(s))) throw invalidScope('The requested scope exceeds the original grant.');
-    const scopes = requested.length > 0 ? requested : granted;
+    const asked = requested.length > 0 ? requested : granted;
+    const scopes = asked.filter((s) => client.scopes.includes(s));
+    if (asked.length > 0 && scopes.length === 0) throw invalidScope('The client no longer holds any of the scopes asked for.');
     const session = record.sessionId ? await this.sessions.findById(record.sessionId) : null;
     return this.tx.run(async (em) => {
       // Conditional update: of two concurrent refreshes with the same token, only one wins.
       if (!(await this.tokens.consume(record.id, em))) throw invalidGrant('The refresh token was already used.');
       return this.issuer.issue(
-        { client, scopes, userId: record.userId ?? undefined, session: session ?? undefined, familyId: record.familyId ?? undefined, withRefresh: true },
+        {
+          client, scopes, refreshScopes: granted, userId: record.userId ?? undefined, session: session ?? undefined, familyId: record.familyId ?? undefined,
+          withRefresh: true,
+        },
         em,
       );
     });
@@ -113,6 +140,3 @@ export class TokenService {
     return requested;
   }
 }
-
-// A valid hash of a random value, checked against when the user does not exist.
-const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

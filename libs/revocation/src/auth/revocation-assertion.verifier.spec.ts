@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { ApiError, AppConfig } from '@app/common';
+import { ApiError, GlobalRevocationConfig, HttpConfig } from '@app/common';
 import type { ClientEntity, ClientRepository, UsedJtiRepository } from '@app/store';
 import { ClientKeySets } from '@app/auth';
 import { isRevocationAssertion, RevocationAssertionVerifier } from './revocation-assertion.verifier';
 
-const CONFIG = { issuer: 'https://as.example.com', globalTokenRevocationPrefix: '/jans-auth/restv1', globalTokenRevocationJwtMaxLifetime: 300 } as AppConfig;
+const HTTP = { issuer: 'https://as.example.com' } as HttpConfig;
+const GLOBAL_REVOCATION = { pathPrefix: '/jans-auth/restv1', unknownUserStatus: 204, assertionMaxLifetime: 300 } satisfies GlobalRevocationConfig;
 const AUD = 'https://as.example.com/jans-auth/restv1/global-token-revocation';
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -45,7 +46,7 @@ describe('RevocationAssertionVerifier', () => {
     used = new Set();
     const clientRepo = { findById: async (id: string) => clients.get(id) ?? null };
     const usedJtis = { use: async (client: string, jti: string) => (used.has(`${client} ${jti}`) ? false : (used.add(`${client} ${jti}`), true)) };
-    verifier = new RevocationAssertionVerifier(CONFIG, clientRepo as unknown as ClientRepository, new ClientKeySets(), usedJtis as unknown as UsedJtiRepository);
+    verifier = new RevocationAssertionVerifier(HTTP, GLOBAL_REVOCATION, clientRepo as unknown as ClientRepository, new ClientKeySets(), usedJtis as unknown as UsedJtiRepository);
   });
 
   it('accepts Okta\'s shape: the client in sub, the org in iss; the caller carries the client\'s registered scopes', async () => {

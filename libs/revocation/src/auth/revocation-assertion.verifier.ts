@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader, errors, JWTPayload, jwtVerify } from 'jose';
-import { APP_CONFIG, AppConfig, invalidToken } from '@app/common';
+import { GlobalRevocationConfig, HttpConfig, InjectConfig, invalidToken } from '@app/common';
 import { ClientEntity, ClientRepository, UsedJtiRepository } from '@app/store';
 import { globalTokenRevocationUrl, REVOCATION_ASSERTION_TYP } from '../revocation.constants';
 import { ASYMMETRIC_JWS_ALGORITHMS, ClientKeySets, isCompactJws, type RequestAuth } from '@app/auth';
@@ -33,12 +33,13 @@ export class RevocationAssertionVerifier {
   private readonly audience: string;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('http') http: HttpConfig,
+    @InjectConfig('globalRevocation') private readonly globalRevocation: GlobalRevocationConfig,
     private readonly clients: ClientRepository,
     private readonly keySets: ClientKeySets,
     private readonly usedJtis: UsedJtiRepository,
   ) {
-    this.audience = globalTokenRevocationUrl(config);
+    this.audience = globalTokenRevocationUrl(http.issuer, globalRevocation.pathPrefix);
   }
 
   async verify(token: string, now = Date.now()): Promise<RequestAuth> {
@@ -60,8 +61,8 @@ export class RevocationAssertionVerifier {
     }
     const nowS = now / 1000;
     const exp = payload.exp!;
-    if (exp - nowS > this.config.globalTokenRevocationJwtMaxLifetime + ASSERTION_CLOCK_SKEW_S) {
-      throw invalidToken(`The assertion's exp is more than ${this.config.globalTokenRevocationJwtMaxLifetime} seconds ahead.`);
+    if (exp - nowS > this.globalRevocation.assertionMaxLifetime + ASSERTION_CLOCK_SKEW_S) {
+      throw invalidToken(`The assertion's exp is more than ${this.globalRevocation.assertionMaxLifetime} seconds ahead.`);
     }
     if (typeof payload.iat === 'number' && payload.iat > nowS + ASSERTION_CLOCK_SKEW_S) throw invalidToken('The assertion\'s iat is in the future.');
     const jti = payload.jti;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AppConfig } from '@app/common';
+import { RevocationListConfig } from '@app/common';
 import { RevokedSriEntity, RevokedSriLifetime, RevokedSriRepository } from '@app/store';
 import { RevocationListPurger } from './revocation-list-purger.service';
 
@@ -12,12 +12,14 @@ class InMemoryList {
     this.rows = this.rows.filter((r) => r.expiresAt > now);
     return before - this.rows.length;
   }
-  async count() {
+  async countByLister() {
     this.countCalls++;
-    return this.rows.length;
+    const counts = new Map<string | null, number>();
+    for (const r of this.rows) counts.set(r.revokedBy, (counts.get(r.revokedBy) ?? 0) + 1);
+    return counts;
   }
-  async oldest(limit: number) {
-    return [...this.rows].sort((a, b) => a.createdAt - b.createdAt || a.sri.localeCompare(b.sri)).slice(0, limit);
+  async oldestOf(revokedBy: string | null, limit: number) {
+    return this.rows.filter((r) => r.revokedBy === revokedBy).sort((a, b) => a.createdAt - b.createdAt || a.sri.localeCompare(b.sri)).slice(0, limit);
   }
   async deleteListedUpTo(sris: string[], upTo: number) {
     const before = this.rows.length;
@@ -35,11 +37,11 @@ describe('RevocationListPurger', () => {
 
   function make(max: number) {
     const list = new InMemoryList();
-    const config = { sessionRevocationListMax: max, sessionRevocationPurgeInterval: 60 } as AppConfig;
-    return { list, purger: new RevocationListPurger(config, list as unknown as RevokedSriRepository, new RevokedSriLifetime({ sessionRevocationLifetime: 490 })) };
+    const config: RevocationListConfig = { lifetime: 490, max, purgeInterval: 60 };
+    return { list, purger: new RevocationListPurger(config, list as unknown as RevokedSriRepository, new RevokedSriLifetime(config)) };
   }
 
-  const entry = (sri: string, createdAt: number, expiresAt = createdAt + 490 * MIN): RevokedSriEntity => ({ sri, createdAt, expiresAt, revokedBy: 'c' });
+  const entry = (sri: string, createdAt: number, expiresAt = createdAt + 490 * MIN, revokedBy = 'c'): RevokedSriEntity => ({ sri, createdAt, expiresAt, revokedBy });
 
   it('deletes expired entries, then the oldest over the maximum, and warns only about those still within their lifetime', async () => {
     const { list, purger } = make(2);
@@ -50,6 +52,17 @@ describe('RevocationListPurger', () => {
     expect(list.rows.map((r) => r.sri).sort()).toEqual(['c', 'd']);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/held 4 entries, over its maximum of 2: purged the 2 oldest, 2 of them before the end of their 490-minute lifetime/);
+  });
+
+  it('over the maximum, takes the oldest entries of the clients over their share, never those of a client within it', async () => {
+    const { list, purger } = make(6);
+    const now = Date.now();
+    const of = (lister: string, n: number, from: number) => Array.from({ length: n }, (_, i) => entry(`${lister}-${i}`, from + i, undefined, lister));
+    // The flooder listed last, the others first: oldest first alone would have taken the others' entries.
+    list.rows = [...of('a', 1, now - 9000), ...of('b', 3, now - 8000), ...of('flood', 20, now - 1000)];
+    expect(await purger.purge()).toEqual({ expired: 0, overMaximum: 18, beforeLifetime: 18 });
+    expect(list.rows.map((r) => r.sri).sort()).toEqual(['a-0', 'b-0', 'b-1', 'b-2', 'flood-18', 'flood-19']);
+    expect(String(warn.mock.calls[0][0])).toMatch(/purged the 18 oldest, .*from the listers over their share \(flood: 18\)/);
   });
 
   it('stays silent when the list is within its maximum', async () => {
@@ -79,8 +92,8 @@ describe('RevocationListPurger', () => {
     const { list, purger } = make(1);
     let running = 0;
     let maxRunning = 0;
-    const original = list.count.bind(list);
-    list.count = async () => {
+    const original = list.countByLister.bind(list);
+    list.countByLister = async () => {
       running++;
       maxRunning = Math.max(maxRunning, running);
       await new Promise((r) => setTimeout(r, 10));

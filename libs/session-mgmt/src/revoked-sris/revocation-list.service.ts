@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RevocationIndex, SESSION_ENDED_BY_SRI_LIST, SessionActivityService } from '@app/auth';
-import { SessionTerminator } from '@app/sessions';
+import { RevocationIndex, SESSION_ENDED_BY_SRI_LIST } from '@app/auth';
+import { SessionActivityService, SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor } from '@app/store';
 import { RevocationListPurger } from './revocation-list-purger.service';
 
@@ -50,17 +50,16 @@ export class RevocationListService {
   }
 
   /**
-   * Whether the SRI is listed. When it is not and `updateActivityTime` holds, its session (if
+   * Whether the SRI is revoked: listed, or its session ended within the list's lifetime (see
+   * RevocationIndex.isSriRevoked). When it is not and `updateActivityTime` holds, its session (if
    * valid) is extended by its idle timeout; the store is written only when less than 75% of the
    * idle window remains, and an idle-expired session is not revived.
    */
   async isRevoked(sri: string, updateActivityTime: boolean, now = Date.now()): Promise<boolean> {
-    // The hot path: answered from memory while the index is current, from the store otherwise
-    // (where a session a global revocation ended counts as listed before its row is marked).
-    const listed = this.index.isFresh(now)
-      ? this.index.isSriListed(sri, now)
-      : (await this.list.findListed(sri, now)) !== null || (await this.sessions.isEndedByWatermarkOnly(sri));
-    if (listed) return true;
+    // The hot path: answered from memory while the index is current, from the store otherwise.
+    // Either way an ended session's SRI answers revoked, listed or not (purged early, never listed).
+    const revoked = this.index.isFresh(now) ? this.index.isSriRevoked(sri, now) : await this.list.isRevoked(sri, now);
+    if (revoked) return true;
     if (updateActivityTime) {
       const session = await this.sessions.findBySri(sri);
       if (session) await this.activity.touch(session, now);

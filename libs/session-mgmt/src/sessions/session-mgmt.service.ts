@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { InjectConfig, SessionConfig } from '@app/common';
 import { USER_DIRECTORY, UserDirectory } from '@app/users';
 import { SessionRepository, UserSessionEntity } from '@app/store';
 import { SessionInfoDto } from '../dto/session-info.dto';
@@ -18,7 +18,7 @@ const USERS_PER_KEY = 100;
 @Injectable()
 export class SessionMgmtService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('sessions') private readonly sessionsConfig: SessionConfig,
     private readonly sessions: SessionRepository,
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
     private readonly list: RevocationListService,
@@ -49,7 +49,7 @@ export class SessionMgmtService {
   }
 
   private async userIdsFor(userKey: string): Promise<string[]> {
-    const users = await this.users.findByKey(this.config.sessionUserKeyAttribute, userKey, USERS_PER_KEY);
+    const users = await this.users.findByKey(this.sessionsConfig.userKeyAttribute, userKey, USERS_PER_KEY);
     return users.map((u) => u.id);
   }
 

@@ -1,24 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
-import { APP_CONFIG, AppConfig, inSpan, traceHeaders } from '@app/common';
-import { TokenSigner } from '@app/auth';
+import { HttpConfig, InjectConfig, inSpan, NotificationConfig, OutboundHttp, OutboundUrlRefused, traceHeaders } from '@app/common';
+import { ClientCache, DEFAULT_ID_TOKEN_SIGNING_ALG, SECURITY_EVENT_SIGNING_ALG, TokenSigner } from '@app/auth';
 import type { NotificationOutboxEntity } from '@app/store';
 import { logoutTokenClaims, sessionRevokedSetClaims } from './notification-tokens';
 
-export type DeliveryResult = { ok: true; status: number } | { ok: false; error: string; aborted?: boolean };
+/** `refused`: the outbound URL policy forbids the target (no connection was made); `aborted`: the server is stopping. */
+export type DeliveryResult = { ok: true; status: number } | { ok: false; error: string; aborted?: boolean; refused?: boolean };
 
 /** Characters of a receiver's error answer kept in `last_error`. */
 const ERROR_BODY_CHARS = 200;
+/** Bytes of an answer read at most: enough for an error message, too few for a receiver to fill the server's memory. */
+const RESPONSE_BODY_BYTES = 4096;
 
 /**
  * Sends one notification: signs its token now (fresh `iat`/`exp`) and POSTs it within the
- * configured timeout, without following redirects. Any 2xx is a delivery (Back-Channel Logout
- * §2.8 answers 200 or 204, RFC 8935 §2.2 answers 202); anything else, or no answer, is a
+ * configured timeout, through OutboundHttp (the outbound URL policy, checked again at connection
+ * time; no redirects; at most 4 KiB of the answer read). Any 2xx is a delivery (Back-Channel
+ * Logout §2.8 answers 200 or 204, RFC 8935 §2.2 answers 202); anything else, or no answer, is a
  * failure described in one line that never contains the token.
  */
 @Injectable()
 export class NotificationSender {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly signer: TokenSigner) {}
+  constructor(
+    @InjectConfig('http') private readonly http: HttpConfig, @InjectConfig('notifications') private readonly notifications: NotificationConfig,
+    private readonly signer: TokenSigner, private readonly clients: ClientCache, private readonly outbound: OutboundHttp,
+  ) {}
 
   /** A CLIENT span per attempt (OpenTelemetry, when on), whose trace context the receiver gets in `traceparent`. */
   send(row: NotificationOutboxEntity, stop?: AbortSignal): Promise<DeliveryResult> {
@@ -35,34 +42,35 @@ export class NotificationSender {
     let body: string;
     let contentType: string;
     if (row.kind === 'backchannel_logout') {
-      // Back-Channel Logout 1.0 §2.5: an application/x-www-form-urlencoded POST with logout_token.
-      body = new URLSearchParams({ logout_token: await this.signer.sign(logoutTokenClaims(this.config.issuer, row, now), 'logout+jwt') }).toString();
+      // Back-Channel Logout 1.0 §2.5: an application/x-www-form-urlencoded POST with logout_token,
+      // signed as the client's ID tokens are (§2.6 validates it as an ID token).
+      const alg = (await this.clients.get(row.clientId))?.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_SIGNING_ALG;
+      body = new URLSearchParams({ logout_token: await this.signer.sign(logoutTokenClaims(this.http.issuer, row, now), 'logout+jwt', alg) }).toString();
       contentType = 'application/x-www-form-urlencoded';
     } else {
       // RFC 8935 §2: the SET itself is the body.
-      body = await this.signer.sign(sessionRevokedSetClaims(this.config.issuer, row, now), 'secevent+jwt');
+      body = await this.signer.sign(sessionRevokedSetClaims(this.http.issuer, row, now), 'secevent+jwt', SECURITY_EVENT_SIGNING_ALG);
       contentType = 'application/secevent+jwt';
     }
-    const timeout = AbortSignal.timeout(this.config.notificationTimeoutMs);
+    const timeout = AbortSignal.timeout(this.notifications.timeoutMs);
     try {
-      const res = await fetch(row.targetUrl, {
+      const res = await this.outbound.request(new URL(row.targetUrl), {
         method: 'POST',
         headers: { 'Content-Type': contentType, Accept: 'application/json', 'Cache-Control': 'no-store', ...traceHeaders() },
         body,
-        redirect: 'manual',
         signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
+        maxBodyBytes: RESPONSE_BODY_BYTES,
       });
-      if (res.status >= 200 && res.status < 300) {
-        await res.body?.cancel().catch(() => undefined);
-        return { ok: true, status: res.status };
-      }
-      const text = (await res.text().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, ERROR_BODY_CHARS);
+      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
+      const text = res.body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, ERROR_BODY_CHARS);
       return { ok: false, error: `HTTP ${res.status}${text ? `: ${text}` : ''}` };
     } catch (err) {
       if (stop?.aborted) return { ok: false, error: 'interrupted: the server is stopping', aborted: true };
-      if (timeout.aborted) return { ok: false, error: `no answer within ${this.config.notificationTimeoutMs} ms` };
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      return { ok: false, error: `${e.cause?.code ?? e.name}: ${e.cause?.message ?? e.message}`.slice(0, 300) };
+      if (timeout.aborted) return { ok: false, error: `no answer within ${this.notifications.timeoutMs} ms` };
+      if (err instanceof OutboundUrlRefused) return { ok: false, error: `refused: ${err.message}`.slice(0, 500), refused: true };
+      if (err instanceof TypeError && (err as NodeJS.ErrnoException).code === 'ERR_INVALID_URL') return { ok: false, error: 'refused: the target is not a URL', refused: true };
+      const e = err as NodeJS.ErrnoException;
+      return { ok: false, error: `${e.code ?? e.name}: ${e.message}`.slice(0, 300) };
     }
   }
 }

@@ -1,13 +1,11 @@
 import type { NotificationOutboxEntity } from '@app/store';
+import { LOGOUT_TOKEN_TTL } from '@app/auth';
 
 /** OpenID Connect Back-Channel Logout 1.0 §2.4: the `events` member of a logout token. */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /** OpenID CAEP 1.0 §3.1: session revoked. */
 export const CAEP_SESSION_REVOKED_EVENT = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-
-/** Seconds a logout token stays valid: enough for the POST, short enough to be useless later (§2.4 asks for a short `exp`). */
-export const LOGOUT_TOKEN_TTL = 120;
 
 type Row = Pick<NotificationOutboxEntity, 'id' | 'clientId' | 'payload'>;
 

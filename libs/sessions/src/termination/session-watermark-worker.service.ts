@@ -1,5 +1,5 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, SerialPasses } from '@app/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectConfig, SerialPasses, SessionConfig } from '@app/common';
 import { InitiatingEntity, PendingWatermark, RevokedSriRepository, SessionRepository, toPending, Transactor, WatermarkRepository } from '@app/store';
 import { SessionEvents } from '../events/session-events';
 import { SessionTerminator } from './session-terminator.service';
@@ -45,7 +45,7 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
   private recent: Promise<void> = Promise.resolve();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('sessions') private readonly sessionsConfig: SessionConfig,
     private readonly watermarks: WatermarkRepository,
     private readonly revokedSris: RevokedSriRepository,
     private readonly sessions: SessionRepository,
@@ -55,7 +55,7 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.sessionWatermarkWorker) return;
+    if (!this.sessionsConfig.watermarkWorker) return;
     this.timer = setInterval(() => this.kick(), SESSION_WATERMARK_POLL_MS);
     this.timer.unref();
     // Right after the revocation has answered (its commit is what the event announces): that

@@ -1,5 +1,7 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse, ApiBody, ApiConsumes, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags, ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
 import { sendOutcome } from '../browser/send-outcome';
@@ -47,6 +49,7 @@ export class AuthorizeController {
   @ApiResponse({ status: 303, description: 'Signed in: back to redirect_uri with a code' })
   @ApiBadRequestResponse({ ...HTML, description: 'Wrong username or password: the form again, with the error' })
   @ApiForbiddenResponse({ ...HTML, description: 'The CSRF token is missing or does not match: the form again' })
+  @ApiTooManyRequestsResponse({ ...HTML, description: 'Too many failed sign-ins for this username or from this address: the form again, with how long to wait, and Retry-After' })
   async signIn(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     sendOutcome(reply, await this.authorize.signIn(req));
   }

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig, idleTimeoutFor } from '@app/common';
-import { newTokenId, SessionActivityService, SriCodec, verifySecret } from '@app/auth';
+import { connectionSignal, HttpConfig, idleTimeoutFor, InjectConfig, SessionConfig } from '@app/common';
+import { newTokenId, PasswordSignIn } from '@app/auth';
 import { AuthorizationCodeService } from '@app/oauth';
-import { ClientRepository, SessionRepository, Transactor, UserRepository, UserSessionEntity } from '@app/store';
+import { SessionActivityService, SriCodec } from '@app/sessions';
+import { ClientRepository, SessionRepository, Transactor, UserSessionEntity } from '@app/store';
 import { BrowserSessionService } from '../browser/browser-session.service';
 import { errorPage, signInPage } from '../browser/pages';
 import { AuthorizationError, AuthorizationRequest, validateAuthorizationRequest, withQuery } from './authorization-request';
@@ -11,14 +12,10 @@ import { AuthorizationError, AuthorizationRequest, validateAuthorizationRequest,
 /** What the controller sends: a redirect to the client, or a page; with the cookies to set. */
 export type BrowserOutcome =
   | { kind: 'redirect'; location: string; cookies: (string | undefined)[] }
-  | { kind: 'page'; status: number; html: string; cookies: (string | undefined)[] };
+  | { kind: 'page'; status: number; html: string; cookies: (string | undefined)[]; headers?: Record<string, string> };
 
 /** The authentication source of sessions opened by the sign-in form (SESSION_IDLE_TIMEOUT_OVERRIDES names it). */
 export const FORM_AUTHN_SOURCE = 'password';
-
-// A valid hash of a random value, checked against when the user does not exist, so the answer
-// time does not reveal which usernames exist.
-const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 /**
  * The authorization endpoint (OpenID Connect Core 1.0 §3.1.2, authorization code flow): a
@@ -28,9 +25,9 @@ const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAA
 @Injectable()
 export class AuthorizeService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('sessions') private readonly sessionsConfig: SessionConfig, @InjectConfig('http') private readonly http: HttpConfig,
     private readonly clients: ClientRepository,
-    private readonly users: UserRepository,
+    private readonly signIns: PasswordSignIn,
     private readonly sessions: SessionRepository,
     private readonly browser: BrowserSessionService,
     private readonly codes: AuthorizationCodeService,
@@ -74,9 +71,15 @@ export class AuthorizeService {
     }
     const username = typeof body.username === 'string' ? body.username.slice(0, 1024) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
-    const [user] = username ? await this.users.findByAttribute('uid', username, 1) : [];
-    const ok = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok || !password) return this.form(req, request, 400, 'The username or password is incorrect.', username);
+    // A blank field is no guess: nothing to check or count.
+    if (!username || !password) return this.form(req, request, 400, 'The username or password is incorrect.', username);
+    const outcome = await this.signIns.attempt({ username, password, clientId: request.client.clientId, ip: req.ip, via: 'form', signal: connectionSignal(req) });
+    if (outcome.result === 'throttled') {
+      const throttled = this.form(req, request, 429, `Too many failed sign-in attempts. Try again in ${waitText(outcome.retryAfterSeconds)}.`, username);
+      return { ...throttled, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } };
+    }
+    if (outcome.result === 'failure') return this.form(req, request, 400, 'The username or password is incorrect.', username);
+    const { user } = outcome;
 
     const now = Date.now();
     const id = newTokenId(now);
@@ -84,7 +87,7 @@ export class AuthorizeService {
     const session = this.sessions.create({
       id, sri: this.sris.seal(user.id, now), sriSealed: true, userId: user.id, clientIds: [request.client.clientId], authnSource: FORM_AUTHN_SOURCE,
       clientIp: req.ip?.slice(0, 64) ?? null, userAgent: req.headers['user-agent']?.slice(0, 512) ?? null, createdAt: now, lastActivityAt: now,
-      idleTimeout: idleTimeoutFor(this.config, FORM_AUTHN_SOURCE), maxLifetime: this.config.sessionMaxLifetime,
+      idleTimeout: idleTimeoutFor(this.sessionsConfig, FORM_AUTHN_SOURCE), maxLifetime: this.sessionsConfig.maxLifetime,
       revokedAt: null, revokedReason: null, revokedBy: null, browserKeyHash: key.hash,
     });
     const code = await this.tx.run(async (em) => {
@@ -129,7 +132,7 @@ export class AuthorizeService {
 
   /** Core §3.1.2.5 with RFC 9207's `iss`. */
   private success(request: AuthorizationRequest, code: string, cookies: (string | undefined)[]): BrowserOutcome {
-    return { kind: 'redirect', location: withQuery(request.redirectUri, { code, state: request.state, iss: this.config.issuer }), cookies };
+    return { kind: 'redirect', location: withQuery(request.redirectUri, { code, state: request.state, iss: this.http.issuer }), cookies };
   }
 
   private errorRedirect(request: AuthorizationRequest, error: string, description: string, cookies: (string | undefined)[] = []): BrowserOutcome {
@@ -137,7 +140,7 @@ export class AuthorizeService {
   }
 
   private errorLocation(redirectUri: string, error: string, description: string, state?: string): string {
-    return withQuery(redirectUri, { error, error_description: description, state, iss: this.config.issuer });
+    return withQuery(redirectUri, { error, error_description: description, state, iss: this.http.issuer });
   }
 
   private failure(err: unknown): BrowserOutcome {
@@ -146,7 +149,9 @@ export class AuthorizeService {
     return { kind: 'page', status: 400, html: errorPage('Sign-in request rejected', err.description), cookies: [] };
   }
 
-  private form(req: FastifyRequest, request: AuthorizationRequest, status: number, error?: string, username?: string, cookies: (string | undefined)[] = []): BrowserOutcome {
+  private form(
+    req: FastifyRequest, request: AuthorizationRequest, status: number, error?: string, username?: string, cookies: (string | undefined)[] = [],
+  ): Extract<BrowserOutcome, { kind: 'page' }> {
     const csrf = this.browser.csrfToken(req);
     const html = signInPage({
       clientName: request.client.clientName ?? request.client.clientId, params: request.params, csrf: csrf.token, error,
@@ -154,4 +159,11 @@ export class AuthorizeService {
     });
     return { kind: 'page', status, html, cookies: [...cookies, csrf.setCookie] };
   }
+}
+
+/** "45 seconds", "1 minute", "15 minutes": how long a throttled user waits, as the form says it. */
+function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
 }

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig, constantTimeEqual } from '@app/common';
+import { constantTimeEqual, HttpConfig, InjectConfig } from '@app/common';
 import { newOpaqueToken, tokenDigest } from '@app/auth';
 import { SessionRepository, UserSessionEntity, WatermarkRepository } from '@app/store';
 import { parseCookies, serializeCookie } from './cookies';
@@ -22,11 +22,11 @@ export class BrowserSessionService {
   readonly csrfCookie: string;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('http') http: HttpConfig,
     private readonly sessions: SessionRepository,
     private readonly watermarks: WatermarkRepository,
   ) {
-    this.secure = config.issuer.startsWith('https:');
+    this.secure = http.issuer.startsWith('https:');
     const prefix = this.secure ? '__Host-' : '';
     this.sessionCookie = `${prefix}rs_session`;
     this.csrfCookie = `${prefix}rs_csrf`;

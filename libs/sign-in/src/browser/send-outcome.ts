@@ -5,5 +5,7 @@ import { sendHtml, sendRedirect } from './html';
 
 export function sendOutcome(reply: FastifyReply, outcome: BrowserOutcome): FastifyReply {
   setCookies(reply, outcome.cookies);
-  return outcome.kind === 'redirect' ? sendRedirect(reply, outcome.location) : sendHtml(reply, outcome.status, outcome.html);
+  if (outcome.kind === 'redirect') return sendRedirect(reply, outcome.location);
+  if (outcome.headers) reply.headers(outcome.headers);
+  return sendHtml(reply, outcome.status, outcome.html);
 }

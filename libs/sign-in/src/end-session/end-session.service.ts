@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig } from '@app/common';
+import { HttpConfig, InjectConfig, SessionConfig } from '@app/common';
 import { SigningKeyService } from '@app/auth';
 import { SessionTerminator } from '@app/sessions';
 import { ClientEntity, ClientRepository, RevokedSriRepository, SessionRepository, Transactor, UserSessionEntity } from '@app/store';
@@ -28,7 +28,7 @@ export const END_SESSION_REASON = 'end_session';
 @Injectable()
 export class EndSessionService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('http') private readonly http: HttpConfig, @InjectConfig('sessions') private readonly sessionsConfig: SessionConfig,
     private readonly clients: ClientRepository,
     private readonly sessions: SessionRepository,
     private readonly revokedSris: RevokedSriRepository,
@@ -51,7 +51,7 @@ export class EndSessionService {
     // §2: the hint must be an ID token this server issued.
     let hint: IdTokenHint | undefined;
     if (params.id_token_hint) {
-      hint = await verifyIdTokenHint(params.id_token_hint, this.config.issuer, this.keys);
+      hint = await verifyIdTokenHint(params.id_token_hint, this.http.issuer, this.keys);
       if (!hint) return this.error('The id_token_hint is not an ID token issued by this server.');
     }
     // §2: client_id, when given with a hint, must be its audience.
@@ -104,7 +104,7 @@ export class EndSessionService {
     await this.tx.run(async (em) => {
       const ended = await this.terminator.end({ id: session.id }, { reason: END_SESSION_REASON, by, at, initiatingEntity: 'user' }, em);
       // PingFederate's revokeUserSessionOnLogout: the SRI enters the session revocation list.
-      if (ended.length > 0 && this.config.endSessionRevokeUserSession) {
+      if (ended.length > 0 && this.sessionsConfig.endSessionRevokeUserSession) {
         await this.revokedSris.add({ sri: session.sri, createdAt: at, revokedBy: by }, em);
       }
     });

@@ -17,8 +17,9 @@ export async function verifyIdTokenHint(token: string, issuer: string, keys: Sig
   if (token.length > 8192 || !isCompactJws(token)) return undefined;
   try {
     const header = decodeProtectedHeader(token);
-    const key = keys.find(header.kid);
-    if (!key || header.typ !== 'JWT') return undefined;
+    if (header.typ !== 'JWT') return undefined;
+    const key = await keys.resolve(header.kid);
+    if (!key) return undefined;
     const unverified = decodeJwt(token);
     // Verify as of the token's own issue time: the signature and issuer must hold, the expiry may have passed.
     const at = typeof unverified.iat === 'number' ? new Date(unverified.iat * 1000) : undefined;

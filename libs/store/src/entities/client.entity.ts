@@ -6,6 +6,9 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 /** `jwt`: RFC 9068 JWT access tokens; `reference`: opaque ones that resource servers introspect. */
 export type AccessTokenFormat = 'jwt' | 'reference';
 
+/** JWS algorithms of the server's signing keys: ID tokens use the one a client registers (`id_token_signed_response_alg`). */
+export type SigningAlg = 'ES256' | 'RS256';
+
 /** PingFederate's access-token-manager session validation settings, as a per-client policy. */
 export interface SessionValidationPolicy {
   include_session_id?: boolean;
@@ -66,6 +69,10 @@ export class ClientEntity {
 
   @Column({ name: 'access_token_format', type: 'varchar', length: 16, default: 'jwt' })
   accessTokenFormat: AccessTokenFormat;
+
+  /** OpenID Connect Dynamic Client Registration §2; RS256 unless registered otherwise (OpenID Connect Core §3.1.3.7). */
+  @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16, default: 'RS256' })
+  idTokenSignedResponseAlg: SigningAlg;
 
   @Column({ name: 'created_at', ...epochMsColumn() })
   createdAt: number;

@@ -5,6 +5,9 @@ import { NotificationOutboxEntity } from './notification-outbox.entity';
 import { RevocationEventEntity } from './revocation-event.entity';
 import { RevokedSriEntity } from './revoked-sri.entity';
 import { ServerSecretEntity } from './server-secret.entity';
+import { StatusListEntryEntity } from './status-list-entry.entity';
+import { StatusListEntity } from './status-list.entity';
+import { UserSuspensionEntity } from './user-suspension.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { UsedJtiEntity } from './used-jti.entity';
 import { UserAttributeEntity } from './user-attribute.entity';
@@ -19,6 +22,9 @@ export * from './notification-outbox.entity';
 export * from './revocation-event.entity';
 export * from './revoked-sri.entity';
 export * from './server-secret.entity';
+export * from './status-list-entry.entity';
+export * from './status-list.entity';
+export * from './user-suspension.entity';
 export * from './signing-key.entity';
 export * from './used-jti.entity';
 export * from './user-attribute.entity';
@@ -29,5 +35,5 @@ export * from './user.entity';
 export const ENTITIES = [
   ClientEntity, UserEntity, UserAttributeEntity, UserSessionEntity, IssuedTokenEntity,
   RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity, UsedJtiEntity, NotificationOutboxEntity,
-  RevocationEventEntity, ServerSecretEntity,
+  RevocationEventEntity, ServerSecretEntity, StatusListEntity, StatusListEntryEntity, UserSuspensionEntity,
 ];

@@ -12,7 +12,8 @@ export type RevocationEventKind =
   | 'token' // subject = token id revoked (value = expires_at)
   | 'token_family' // subject = family id revoked
   | 'client_tokens' // subject = client id whose tokens were revoked
-  | 'client'; // subject = client id created, changed or deleted
+  | 'client' // subject = client id created, changed or deleted
+  | 'user_suspension'; // subject = user id suspended or resumed: re-read it
 
 /**
  * One row per revocation, written in the same transaction as the revocation itself: every

@@ -1,2 +1,3 @@
 export * from './revocation-change';
 export * from './revocation-feed.reader';
+export * from './feed-sql';

@@ -13,12 +13,14 @@ export type RevocationChange =
   | { kind: 'watermark_raised'; userId: string; validAfter: number }
   /** SessionWatermarkWorker marked the user's sessions up to `validAfter` ended and listed their SRIs. */
   | { kind: 'sessions_marked'; userId: string; validAfter: number }
-  /** The session ended, for `reason` (its `revoked_reason`). */
-  | { kind: 'session_ended'; sessionId: string; reason: string }
+  /** The session ended at `endedAt`, for `reason` (its `revoked_reason`); `sri` is its SRI. */
+  | { kind: 'session_ended'; sessionId: string; reason: string; sri: string; endedAt: number }
   /** The access token was revoked; it matters until `expiresAt`. */
   | { kind: 'token_revoked'; tokenId: string; expiresAt: number }
   /** The client was created, changed or deleted: a cached copy is out of date. */
-  | { kind: 'client_changed'; clientId: string };
+  | { kind: 'client_changed'; clientId: string }
+  /** The user was suspended (or resumed: `suspended` false): a hold on every token of theirs. */
+  | { kind: 'user_suspended'; userId: string; suspended: boolean };
 
 /** One feed event: its id (the cursor), the kind it was written as, and what it changes. */
 export interface RevocationFeedEvent {
@@ -39,7 +41,10 @@ export interface RevocationSnapshotSink {
   /** A watermark whose sessions SessionWatermarkWorker has not all marked yet. */
   addPendingWatermark(userId: string, validAfter: number): void;
   endSession(sessionId: string, reason: string): void;
+  /** The SRI of a session that ended at `endedAt` (within the list's lifetime), listed or not. */
+  endSri(sri: string, endedAt: number): void;
   revokeToken(tokenId: string, expiresAt: number): void;
+  suspendUser(userId: string): void;
 }
 
 /** Which part of the state the snapshot reads (epoch ms). */
@@ -49,4 +54,6 @@ export interface RevocationSnapshotWindow {
   recentSince: number;
   /** Unmarked watermarks after this instant (older ones' SRIs have left the list). */
   pendingSince: number;
+  /** Sessions ended after this instant, for their SRIs (an ended session's SRI answers revoked for the list's lifetime). */
+  endedSrisSince: number;
 }

@@ -42,7 +42,7 @@ export class RevocationFeedReader {
     return { events, caughtUp: rows.length < FEED_PAGE };
   }
 
-  /** The state that matters now: listed SRIs, recent watermarks, unmarked watermarks, recently ended sessions, revoked live access tokens. */
+  /** The state that matters now: listed SRIs, recent watermarks, unmarked watermarks, recently ended sessions and their SRIs, revoked live access tokens. */
   async readSnapshot(w: RevocationSnapshotWindow, sink: RevocationSnapshotSink): Promise<void> {
     const [{ n }] = await this.sql.query<{ n: Num }>('SELECT COUNT(*) AS n FROM revoked_sri WHERE expires_at > :now', { now: w.now });
     sink.reserveListed(Number(n) + 1024);
@@ -56,12 +56,16 @@ export class RevocationFeedReader {
       'SELECT user_id, valid_after FROM user_token_watermark WHERE (sessions_ended_at IS NULL OR sessions_ended_at < valid_after) AND valid_after > :since',
       { since: w.pendingSince },
     )) sink.addPendingWatermark(userId, Number(at));
-    for (const [id, reason] of await this.sql.rows<[string, string | null]>(
-      'SELECT id, revoked_reason FROM user_session WHERE revoked_at > :recent', { recent: w.recentSince },
-    )) sink.endSession(id, reason ?? 'revoked');
+    for (const [id, reason, sri, endedAt] of await this.sql.rows<[string, string | null, string, Num]>(
+      'SELECT id, revoked_reason, sri, revoked_at FROM user_session WHERE revoked_at > :since', { since: Math.min(w.recentSince, w.endedSrisSince) },
+    )) {
+      if (Number(endedAt) > w.recentSince) sink.endSession(id, reason ?? 'revoked');
+      if (Number(endedAt) > w.endedSrisSince) sink.endSri(sri, Number(endedAt));
+    }
     for (const [id, expiresAt] of await this.sql.rows<[string, Num]>(
       "SELECT id, expires_at FROM issued_token WHERE revoked_at IS NOT NULL AND expires_at > :now AND type = 'access_token'", { now: w.now },
     )) sink.revokeToken(id, Number(expiresAt));
+    for (const [userId] of await this.sql.rows<[string]>('SELECT user_id FROM user_suspension')) sink.suspendUser(userId);
   }
 
   private async changesOf(e: EventRow, now: number): Promise<RevocationChange[]> {
@@ -70,7 +74,9 @@ export class RevocationFeedReader {
         return [{ kind: 'sri_listed', sri: e.subject, expiresAt: Number(e.value) }];
       case 'sri_changed': {
         const [row] = await this.sql.rows<[Num]>('SELECT expires_at FROM revoked_sri WHERE sri = :sri', { sri: e.subject });
-        return [row ? { kind: 'sri_listed', sri: e.subject, expiresAt: Number(row[0]) } : { kind: 'sri_unlisted', sri: e.subject }];
+        if (row) return [{ kind: 'sri_listed', sri: e.subject, expiresAt: Number(row[0]) }];
+        // Purged before its expiry: the SRI of a session that has ended still answers revoked.
+        return [{ kind: 'sri_unlisted', sri: e.subject }, ...(await this.endedSessions('sri = :key AND revoked_at IS NOT NULL', { key: e.subject }))];
       }
       case 'watermark':
         return [{ kind: 'watermark_raised', userId: e.subject, validAfter: Number(e.value) }];
@@ -100,6 +106,11 @@ export class RevocationFeedReader {
       }
       case 'client':
         return [{ kind: 'client_changed', clientId: e.subject }];
+      case 'user_suspension': {
+        // Read again rather than carried: of a suspension and a resumption, the row says which came last.
+        const [row] = await this.sql.rows<[string]>('SELECT user_id FROM user_suspension WHERE user_id = :userId', { userId: e.subject });
+        return [{ kind: 'user_suspended', userId: e.subject, suspended: row !== undefined }];
+      }
       default:
         return [];
     }
@@ -113,7 +124,7 @@ export class RevocationFeedReader {
         `SELECT s.id, s.revoked_reason, s.sri, r.expires_at FROM user_session s LEFT JOIN revoked_sri r ON r.sri = s.sri
          WHERE s.user_id = :userId AND s.revoked_at = :at`, { userId, at: Number(at) },
       )) {
-        changes.push({ kind: 'session_ended', sessionId: id, reason: reason ?? 'revoked' });
+        changes.push({ kind: 'session_ended', sessionId: id, reason: reason ?? 'revoked', sri, endedAt: Number(at) });
         if (expiresAt !== null) changes.push({ kind: 'sri_listed', sri, expiresAt: Number(expiresAt) });
       }
       return changes;
@@ -124,8 +135,8 @@ export class RevocationFeedReader {
   }
 
   private async endedSessions(where: string, params: Record<string, unknown>): Promise<RevocationChange[]> {
-    return (await this.sql.rows<[string, string | null]>(`SELECT id, revoked_reason FROM user_session WHERE ${where}`, params))
-      .map(([sessionId, reason]) => ({ kind: 'session_ended', sessionId, reason: reason ?? 'revoked' }));
+    return (await this.sql.rows<[string, string | null, string, Num]>(`SELECT id, revoked_reason, sri, revoked_at FROM user_session WHERE ${where}`, params))
+      .map(([sessionId, reason, sri, endedAt]) => ({ kind: 'session_ended', sessionId, reason: reason ?? 'revoked', sri, endedAt: Number(endedAt) }));
   }
 
   private async listedSris(sql: string, params: Record<string, unknown>): Promise<RevocationChange[]> {

@@ -48,6 +48,19 @@ export class ClientRepository {
     });
   }
 
+  /**
+   * Replaces a client's secret hash by another of the same secret (a format upgrade), only while
+   * it is still `from`: a secret rotated meanwhile stays. True when it was replaced.
+   */
+  async replaceSecretHash(clientId: string, from: string, to: string, em?: EntityManager): Promise<boolean> {
+    return this.tx.with(em, async (m) => {
+      const res = await m.update(ClientEntity, { clientId, secretHash: from }, { secretHash: to });
+      if (!res.affected) return false;
+      await appendRevocationEvents(m, [{ kind: 'client', subject: clientId }]);
+      return true;
+    });
+  }
+
   /** Inserts a new client; false when the id is taken (checked in the same transaction). */
   async insert(client: ClientEntity, em?: EntityManager): Promise<boolean> {
     return this.tx.with(em, async (m) => {

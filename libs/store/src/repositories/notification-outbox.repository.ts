@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, LessThanOrEqual, Repository } from 'typeorm';
+import { EntityManager, In, LessThanOrEqual, Not, Repository } from 'typeorm';
 import { NotificationOutboxEntity, NotificationStatus } from '../entities';
 import { Transactor } from '../transactor';
 
@@ -25,9 +25,10 @@ export class NotificationOutboxRepository {
     return this.repo.findOneBy({ id });
   }
 
-  /** Pending rows whose next attempt is due at `now`, the longest waiting first. */
-  due(now: number, limit: number): Promise<NotificationOutboxEntity[]> {
-    return this.repo.find({ where: { status: 'pending', nextAttemptAt: LessThanOrEqual(now) }, order: { nextAttemptAt: 'ASC', id: 'ASC' }, take: limit });
+  /** Pending rows whose next attempt is due at `now`, the longest waiting first; rows for `skipTargets` are left out (their receiver is busy). */
+  due(now: number, limit: number, skipTargets: string[] = []): Promise<NotificationOutboxEntity[]> {
+    const where = { status: 'pending' as const, nextAttemptAt: LessThanOrEqual(now), ...(skipTargets.length > 0 ? { targetUrl: Not(In(skipTargets)) } : {}) };
+    return this.repo.find({ where, order: { nextAttemptAt: 'ASC', id: 'ASC' }, take: limit });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig, ROOT_APP_CONFIG } from '@app/common';
+import { InjectConfig, RevocationListConfig } from '@app/common';
 
 /**
  * How long a revoked session's SRI stays on the session revocation list
@@ -11,8 +11,8 @@ import { AppConfig, ROOT_APP_CONFIG } from '@app/common';
 export class RevokedSriLifetime {
   readonly ms: number;
 
-  constructor(@Inject(ROOT_APP_CONFIG) config: Pick<AppConfig, 'sessionRevocationLifetime'>) {
-    this.ms = config.sessionRevocationLifetime * 60_000;
+  constructor(@InjectConfig('revocationList') list: Pick<RevocationListConfig, 'lifetime'>) {
+    this.ms = list.lifetime * 60_000;
   }
 
   get minutes(): number {

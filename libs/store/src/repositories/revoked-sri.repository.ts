@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { RevokedSriEntity } from '../entities';
 import { appendRevocationEvents } from '../revocation-events';
 import { Transactor } from '../transactor';
@@ -78,19 +78,39 @@ export class RevokedSriRepository {
     });
   }
 
-  count(): Promise<number> {
-    return this.repo.count();
-  }
-
   /** Deletes every entry whose lifetime ended at or before `now`. Returns how many. */
   async purgeExpired(now: number): Promise<number> {
     const r = await this.tx.run((m) => m.delete(RevokedSriEntity, { expiresAt: LessThanOrEqual(now) }));
     return r.affected ?? 0;
   }
 
-  /** The `limit` oldest entries (first listed first; ties by SRI so every store agrees). */
-  oldest(limit: number): Promise<RevokedSriEntity[]> {
-    return this.repo.find({ order: { createdAt: 'ASC', sri: 'ASC' }, take: limit });
+  /** How many entries each lister holds (`revoked_by`: the client, or the admin, that listed them). */
+  async countByLister(): Promise<Map<string | null, number>> {
+    const rows: { revoked_by: string | null; n: string | number }[] = await this.repo.createQueryBuilder('r')
+      .select('r.revokedBy', 'revoked_by').addSelect('COUNT(*)', 'n').groupBy('r.revokedBy').getRawMany();
+    return new Map(rows.map((r) => [r.revoked_by, Number(r.n)]));
+  }
+
+  /** The `limit` oldest entries of one lister (first listed first; ties by SRI so every store agrees). */
+  oldestOf(revokedBy: string | null, limit: number): Promise<RevokedSriEntity[]> {
+    return this.repo.find({ where: { revokedBy: revokedBy ?? IsNull() }, order: { createdAt: 'ASC', sri: 'ASC' }, take: limit });
+  }
+
+  /**
+   * Whether GET revokedSris/{sri} answers revoked, read from the store (RevocationIndex.isSriRevoked
+   * answers the same from memory): the SRI is listed, or it is the SRI of a session that ended
+   * within the list's lifetime, marked ended or under its user's watermark, whether its entry was
+   * purged early or it never had one.
+   */
+  async isRevoked(sri: string, now = Date.now()): Promise<boolean> {
+    if (await this.findListed(sri, now)) return true;
+    const since = now - this.lifetime.ms;
+    const [sql, params] = this.repo.manager.connection.driver.escapeQueryWithParameters(
+      `SELECT s.id FROM user_session s WHERE s.sri = :sri AND (s.revoked_at > :since OR (s.revoked_at IS NULL AND EXISTS (
+         SELECT 1 FROM user_token_watermark w WHERE w.user_id = s.user_id AND w.valid_after >= s.created_at AND w.valid_after > :since)))`,
+      { sri, since },
+    );
+    return (await this.repo.query(sql, params)).length > 0;
   }
 
   /**

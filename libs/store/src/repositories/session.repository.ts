@@ -70,16 +70,6 @@ export class SessionRepository {
       .where(`user_session.user_id = :userId AND user_session.revoked_at IS NULL AND ${NOT_UNDER_WATERMARK}`, { userId }).getCount();
   }
 
-  /**
-   * Whether the session holding this SRI is ended by its user's watermark and not yet marked
-   * (the revocation list's answer when the in-memory index cannot give it).
-   */
-  async isEndedByWatermarkOnly(sri: string): Promise<boolean> {
-    const rows: unknown[] = await this.repo.createQueryBuilder('user_session').select('user_session.id')
-      .where(`user_session.sri = :sri AND user_session.revoked_at IS NULL AND NOT (${NOT_UNDER_WATERMARK})`, { sri }).limit(1).getRawMany();
-    return rows.length > 0;
-  }
-
   private async withWatermarks(sessions: UserSessionEntity[]): Promise<UserSessionEntity[]> {
     const live = sessions.filter((s) => s.revokedAt === null);
     if (live.length === 0) return sessions;

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DEFAULT_ID_TOKEN_SIGNING_ALG, SIGNING_ALGORITHMS } from '@app/auth';
 import { Check, isPlainObject, Items, Nested } from '../../validation/decorators';
 import { absoluteUri, arrayOf, name, noDuplicates, oneOf, optional, scopeToken, text } from '../../validation/rules';
 
@@ -77,6 +78,8 @@ export class ClientSettingsDto {
     if (grants.includes('client_credentials') && authMethodOf(obj) === 'none') {
       return `client_credentials${grants === v ? '' : ' (the default)'} needs an authenticating client (token_endpoint_auth_method is none)`;
     }
+    // Anyone could send guesses under a public client's id, and it cannot keep a password to itself (RFC 9700 §2.4).
+    if (grants.includes('password') && authMethodOf(obj) === 'none') return 'password needs an authenticating client (token_endpoint_auth_method is none)';
     if (grants.includes('authorization_code') && !(Array.isArray(obj.redirect_uris) && obj.redirect_uris.length > 0)) return 'authorization_code needs at least one redirect_uri';
     return null;
   }, 'grantConsistency')
@@ -131,6 +134,13 @@ export class ClientSettingsDto {
   })
   @Check(optional(oneOf(ACCESS_TOKEN_FORMATS)))
   access_token_format?: (typeof ACCESS_TOKEN_FORMATS)[number];
+
+  @ApiPropertyOptional({
+    enum: SIGNING_ALGORITHMS, default: DEFAULT_ID_TOKEN_SIGNING_ALG,
+    description: 'How this client\'s ID tokens and logout tokens are signed (OpenID Connect Dynamic Client Registration §2); RS256, OpenID Connect\'s default, unless ES256 is registered',
+  })
+  @Check(optional(oneOf(SIGNING_ALGORITHMS)))
+  id_token_signed_response_alg?: (typeof SIGNING_ALGORITHMS)[number];
 }
 
 const secretRule = (requiredForSecretMethods: boolean) => (v: unknown, obj: Record<string, unknown>) => {
@@ -191,6 +201,7 @@ export class ClientViewDto {
   @ApiProperty({ nullable: true, type: String }) jwks_uri: string | null;
   @ApiProperty({ type: SessionValidationDto, nullable: true }) session_validation: SessionValidationDto | null;
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS }) access_token_format: string;
+  @ApiProperty({ enum: SIGNING_ALGORITHMS }) id_token_signed_response_alg: string;
   @ApiProperty({ description: 'Whether a secret is set (the secret itself is never shown again)' }) has_secret: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;

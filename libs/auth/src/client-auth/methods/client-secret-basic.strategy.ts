@@ -1,6 +1,6 @@
 import { PassportStrategy } from '@nestjs/passport';
 import { BasicStrategy } from 'passport-http';
-import { invalidRequest, MaybeAsync } from '@app/common';
+import { connectionSignal, invalidRequest, MaybeAsync } from '@app/common';
 import type { RequestAuth } from '../../request-auth';
 import type { ClientAuthRequest } from '../client-auth-method';
 import type { ClientAuthenticator } from '../client-authenticator.service';
@@ -41,6 +41,6 @@ export class ClientSecretBasicStrategy extends PassportStrategy(BasicStrategy, C
     } catch {
       throw invalidRequest('The Basic credentials are not correctly form-urlencoded.');
     }
-    return this.authenticator.authenticate(clientId, decoded, CLIENT_SECRET_BASIC, req.ip);
+    return this.authenticator.authenticate(clientId, decoded, CLIENT_SECRET_BASIC, req.ip, connectionSignal(req));
   }
 }

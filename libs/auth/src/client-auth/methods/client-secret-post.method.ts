@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { invalidRequest, MaybeAsync } from '@app/common';
+import { connectionSignal, invalidRequest, MaybeAsync } from '@app/common';
 import { ClientAuthenticationMethod, ClientAuthMethod, ClientAuthRequest } from '../client-auth-method';
 import { ClientAuthenticator } from '../client-authenticator.service';
 import type { RequestAuth } from '../../request-auth';
@@ -26,6 +26,6 @@ export class ClientSecretPost implements ClientAuthMethod {
   authenticate(req: ClientAuthRequest): MaybeAsync<RequestAuth> {
     const { client_id: clientId, client_secret: secret } = bodyParams(req);
     if (typeof clientId !== 'string' || typeof secret !== 'string') throw invalidRequest('client_id and client_secret must each appear once.');
-    return this.authenticator.authenticate(clientId, secret, this.name, req.ip);
+    return this.authenticator.authenticate(clientId, secret, this.name, req.ip, connectionSignal(req));
   }
 }

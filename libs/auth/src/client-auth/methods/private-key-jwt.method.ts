@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { decodeJwt, errors, JWTPayload, jwtVerify } from 'jose';
-import { APP_CONFIG, AppConfig, invalidClient, invalidRequest } from '@app/common';
+import { HttpConfig, InjectConfig, invalidClient, invalidRequest } from '@app/common';
 import { UsedJtiRepository } from '@app/store';
 import { ClientAuthenticationMethod, ClientAuthMethod, ClientAuthRequest } from '../client-auth-method';
 import { ClientAuthenticator } from '../client-authenticator.service';
@@ -37,13 +37,13 @@ export class PrivateKeyJwt implements ClientAuthMethod {
   private readonly audiences: string[];
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectConfig('http') http: HttpConfig,
     private readonly authenticator: ClientAuthenticator,
     private readonly keySets: ClientKeySets,
     private readonly usedJtis: UsedJtiRepository,
     @Optional() @Inject(TOKEN_ENDPOINT_URL) tokenEndpoint?: string,
   ) {
-    this.audiences = tokenEndpoint ? [config.issuer, tokenEndpoint] : [config.issuer];
+    this.audiences = tokenEndpoint ? [http.issuer, tokenEndpoint] : [http.issuer];
   }
 
   presentedBy(req: ClientAuthRequest): boolean {

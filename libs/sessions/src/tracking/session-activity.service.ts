@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, idleTimeoutFor } from '@app/common';
+import { idleTimeoutFor, InjectConfig, SessionConfig } from '@app/common';
 import { SessionRepository, UserSessionEntity } from '@app/store';
 
 /**
@@ -33,10 +33,10 @@ export class SessionActivityService {
   /** Last activity this instance wrote, per session: a request that read the row just before still sees it. */
   private readonly written = new Map<string, { lastActivityAt: number; idleTimeout: number }>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly sessions: SessionRepository) {}
+  constructor(@InjectConfig('sessions') private readonly sessionsConfig: SessionConfig, private readonly sessions: SessionRepository) {}
 
   idleTimeoutOf(session: Pick<UserSessionEntity, 'authnSource'>): number {
-    return idleTimeoutFor(this.config, session.authnSource);
+    return idleTimeoutFor(this.sessionsConfig, session.authnSource);
   }
 
   /** Not to be called inside Transactor.run() without passing its `em` (SQLite writes are queued one at a time). */

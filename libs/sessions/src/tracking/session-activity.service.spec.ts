@@ -1,4 +1,4 @@
-import { AppConfig } from '@app/common';
+import { SessionConfig } from '@app/common';
 import { SessionRepository, UserSessionEntity } from '@app/store';
 import { activityWriteDue, SessionActivityService } from './session-activity.service';
 
@@ -36,7 +36,7 @@ describe('activityWriteDue (75% rule)', () => {
 });
 
 describe('SessionActivityService', () => {
-  const config = { sessionIdleTimeout: 1800, sessionIdleTimeoutOverrides: { ldap: 600 } } as Partial<AppConfig> as AppConfig;
+  const config = { idleTimeout: 1800, idleTimeoutOverrides: { ldap: 600 } } as Partial<SessionConfig> as SessionConfig;
 
   function make() {
     const repo = new FakeSessions();
