@@ -71,7 +71,8 @@ describe('Two instances on one store (scale-out)', () => {
     } finally {
       await c.close();
     }
-  });
+    // 2,500 listings over HTTP and a third instance's start: well past the default 30 s on a busy 2-core machine.
+  }, 120_000);
 
   it('a client_credentials token revoked (RFC 7009) on one instance is inactive on the other', async () => {
     const cc = await request(a.server).post('/token').auth('rp', 'rp-secret-1').type('form').send({ grant_type: 'client_credentials', scope: 'profile' });
