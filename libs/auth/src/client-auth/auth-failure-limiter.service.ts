@@ -5,6 +5,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiError, AuthFailureConfig, InjectConfig, OAuthErrorCode, RedisConfig } from '@app/common';
+import { connectCounterRedis } from '../rate-limits/counter-redis';
 
 interface Limit {
   /** Names the limit in the Redis key and the log. */
@@ -12,9 +13,6 @@ interface Limit {
   points: number;
   limiter: RateLimiterAbstract;
 }
-
-/** How long a Redis command may take before this instance counts on its own. */
-const REDIS_COMMAND_TIMEOUT_MS = 500;
 
 /** AUTH_FAILURE_MODE=delay: the wait before the first attempt over a limit, doubled at each further one up to the cap. */
 export const FAILURE_DELAY_MS = 500;
@@ -73,7 +71,6 @@ export class AuthFailureLimiter implements OnApplicationShutdown {
   private readonly logger = new Logger('AuthFailureLimiter');
   private readonly limits: Limit[];
   private readonly redis?: Redis;
-  private redisDown = false;
   private readonly mode: AuthFailureConfig['mode'];
   private readonly exempt?: BlockList;
   /** Refusals whose failure a reservation already counted. */
@@ -81,7 +78,7 @@ export class AuthFailureLimiter implements OnApplicationShutdown {
 
   constructor(@InjectConfig('authFailures') failures: AuthFailureConfig, @InjectConfig('redis') redis: RedisConfig) {
     const window = failures.window;
-    if (redis.url) this.redis = this.connect(redis.url);
+    if (redis.url) this.redis = connectCounterRedis(redis.url, this.logger, 'failed client authentications');
     const make = (name: Limit['name'], points: number): Limit[] => {
       if (points <= 0) return [];
       const local = new RateLimiterMemory({ points, duration: window, keyPrefix: `authfail:${name}` });
@@ -184,27 +181,6 @@ export class AuthFailureLimiter implements OnApplicationShutdown {
       this.logger.error(`Failure counter unavailable: ${(err as Error)?.message ?? String(err)}`);
       return null;
     }
-  }
-
-  private connect(url: string): Redis {
-    // No offline queue and a command timeout: while Redis is away a call fails at once, and the
-    // insurance limiter answers, instead of requests waiting for a reconnection.
-    const redis = new Redis(url, {
-      enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: 2000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
-    // The URL may hold a password: only the error's message is logged.
-    redis.on('error', (err: Error) => {
-      if (this.redisDown) return;
-      this.redisDown = true;
-      this.logger.warn(`Redis unavailable (${err.message}); failed client authentications are counted by this instance alone until it is back.`);
-    });
-    redis.on('ready', () => {
-      if (!this.redisDown) return;
-      this.redisDown = false;
-      this.logger.log('Redis is back; failed client authentications are counted across instances again.');
-    });
-    return redis;
   }
 }
 

@@ -3,7 +3,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { InjectConfig, RedisConfig, SignInConfig } from '@app/common';
-import { connectCounterRedis } from './counter-redis';
+import { connectCounterRedis } from '../rate-limits/counter-redis';
 
 /** Attempts in a window that never wait: two typing mistakes cost nothing. */
 const UNDELAYED_ATTEMPTS = 2;

@@ -8,7 +8,7 @@ const REDIS_COMMAND_TIMEOUT_MS = 500;
  * A Redis connection for failure counters kept with rate-limiter-flexible, whose insurance
  * limiter answers whenever Redis does not: no offline queue and a short command timeout, so a
  * call fails at once while Redis is away instead of holding the request for a reconnection.
- * The same settings as AuthFailureLimiter's connection; `counts` names what is counted in the log.
+ * Shared by AuthFailureLimiter and SignInThrottle; `counts` names what is counted in the log.
  */
 export function connectCounterRedis(url: string, logger: Logger, counts: string): Redis {
   const redis = new Redis(url, {
