@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createLocalJWKSet, decodeProtectedHeader, JSONWebKeySet, jwtVerify } from 'jose';
 import { ConfigOverrides, StoreConfig } from '@app/common';
-import { createApp } from '../apps/server/src/bootstrap';
 import { introspect, passwordLogin, seedClient, seedUser } from './support/fixtures';
-import { startTestApp, testAppConfig, testStoreConfig, TestApp } from './support/test-app';
+import { startTestApp, startupError, testStoreConfig, TestApp } from './support/test-app';
 
 // Several tests start apps of their own (each store generates an RSA key): more than the default on a busy machine.
 jest.setTimeout(120_000);
@@ -40,21 +39,6 @@ describe('Key encryption (KEY_ENCRYPTION_KEY_FILE)', () => {
   });
   const jwks = async (t: TestApp) => createLocalJWKSet((await request(t.server).get('/jwks').expect(200)).body as JSONWebKeySet);
   const kids = async (t: TestApp) => ((await request(t.server).get('/jwks').expect(200)).body.keys as { kid: string }[]).map((k) => k.kid).sort();
-
-  /** Why an app does not start with `config` (closed either way). */
-  async function startError(s: Store, config: ConfigOverrides): Promise<Error> {
-    const logDir = mkdtempSync(join(tmpdir(), 'revocation-audit-'));
-    const app = await createApp({ config: testAppConfig(s, logDir, ISSUER, config), logger: false });
-    try {
-      await app.init();
-    } catch (err) {
-      return err as Error;
-    } finally {
-      await app.close();
-      rmSync(logDir, { recursive: true, force: true });
-    }
-    throw new Error('the app started');
-  }
 
   /** Clients, a user and a token of each kind, to check after a restart. */
   async function issueTokens(t: TestApp) {
@@ -122,9 +106,9 @@ describe('Key encryption (KEY_ENCRYPTION_KEY_FILE)', () => {
 
     it('refuses to start with another key, or none, saying which key the store was sealed under', async () => {
       const sealedUnder = /^"?sealed:([A-Za-z0-9_-]{8}):/.exec((await rows(t)).secrets[0].value)![1];
-      const wrong = await startError(store, storeOf(store, { keyEncryptionKeyFile: kekFile('other', newKek()) }));
+      const wrong = await startupError(store, storeOf(store, { keyEncryptionKeyFile: kekFile('other', newKek()) }));
       expect(wrong.message).toMatch(new RegExp(`sealed under key-encryption key ${sealedUnder}, which the configured ones \\([A-Za-z0-9_-]{8}\\) do not include`));
-      const none = await startError(store, storeOf(store));
+      const none = await startupError(store, storeOf(store));
       expect(none.message).toMatch(/is sealed, but no key-encryption key is configured: set KEY_ENCRYPTION_KEY_FILE/);
       // The store is untouched by the failed starts.
       expect((await rows(t)).secrets.every((s) => s.value.startsWith(`sealed:${sealedUnder}:`))).toBe(true);
@@ -174,7 +158,7 @@ describe('Key encryption (KEY_ENCRYPTION_KEY_FILE)', () => {
   it('in production, refuses to start without a key-encryption key unless plain text is allowed', async () => {
     const store = testStoreConfig();
     try {
-      const refused = await startError(store, storeOf(store, { allowPlaintextKeys: false }));
+      const refused = await startupError(store, storeOf(store, { allowPlaintextKeys: false }));
       expect(refused.message).toMatch(/^Refusing to keep private keys in the store in plain text: set KEY_ENCRYPTION_KEY_FILE \(or KEY_ENCRYPTION_KEY\).*or ALLOW_PLAINTEXT_KEYS=true/);
       // Nothing was written in plain text before the refusal.
       const t = await startTestApp(storeOf(store, { allowPlaintextKeys: false, keyEncryptionKey: newKek() }));

@@ -86,3 +86,18 @@ export async function startTestApp(config: ConfigOverrides = {}): Promise<TestAp
     },
   };
 }
+
+/** Why an app does not start on `store` with `config` (closed either way); throws if it starts. */
+export async function startupError(store: Pick<StoreConfig, 'databaseUrl' | 'databaseSchema'>, config: ConfigOverrides): Promise<Error> {
+  const logDir = mkdtempSync(join(tmpdir(), 'revocation-audit-'));
+  const app = await createApp({ config: testAppConfig(store, logDir, 'http://localhost:8080', config), logger: false });
+  try {
+    await app.init();
+  } catch (err) {
+    return err as Error;
+  } finally {
+    await app.close();
+    rmSync(logDir, { recursive: true, force: true });
+  }
+  throw new Error('the app started');
+}
