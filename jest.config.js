@@ -6,8 +6,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/examples'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.(t|j)s$': swc },
-  // jose and content-disposition are ESM-only: let SWC turn it into CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition)/)'],
+  // jose is ESM-only: let SWC turn it into CommonJS for Jest.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: { '^@app/([a-z-]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
