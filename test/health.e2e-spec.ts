@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -10,6 +12,41 @@ describe('GET /health', () => {
     const res = await request(t.server).get('/health').expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.details.store.status).toBe('up');
+  });
+
+  it('answers /health/live with the version it runs, and /health/ready when the store and the revocation index are current', async () => {
+    const version = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
+    const live = await request(t.server).get('/health/live').expect(200);
+    expect(live.body).toEqual({ status: 'ok', version, commit: expect.any(String) });
+    const ready = await request(t.server).get('/health/ready').expect(200);
+    expect(ready.body.details).toEqual({ store: { status: 'up' }, revocation_index: { status: 'up' } });
+  });
+
+  it('stays live but not ready while the store is down, and ready again once it is back', async () => {
+    await t.dataSource.destroy();
+    try {
+      // The feed follower's next read fails and marks the index stale; readiness follows within a few reads.
+      const deadline = Date.now() + 5000;
+      let ready = await request(t.server).get('/health/ready');
+      while (ready.body.details?.revocation_index?.status !== 'down' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        ready = await request(t.server).get('/health/ready');
+      }
+      expect(ready.status).toBe(503);
+      expect(ready.body.status).toBe('error');
+      expect(ready.body.details.store.status).toBe('down');
+      expect(ready.body.details.revocation_index).toEqual({ status: 'down', message: 'the revocation feed has not been read to its end recently' });
+      await request(t.server).get('/health/live').expect(200);
+    } finally {
+      await t.dataSource.initialize();
+    }
+    const deadline = Date.now() + 5000;
+    let ready = await request(t.server).get('/health/ready');
+    while (ready.status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      ready = await request(t.server).get('/health/ready');
+    }
+    expect(ready.status).toBe(200);
   });
 
   it('answers unknown paths with a JSON 404', async () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { ClientAuthenticator, ClientCache, RevocationIndex, TokenSigner } from '@app/auth';
 import { seedUser } from './support/fixtures';
@@ -88,6 +90,13 @@ describe('GET /metrics (open: no METRICS_TOKEN)', () => {
     }
     // Two revocations of a known user; the unknown one revoked nothing.
     expect(sampleValue(await scrape(t), `${P}global_revocations_total`)).toBe(2);
+  });
+
+  it('reports the version it runs as revocation_build_info', async () => {
+    const m = await scrape(t);
+    const version = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
+    expect(m.types[`${P}build_info`]).toBe('gauge');
+    expect(sampleValue(m, `${P}build_info`, { version, commit: process.env.BUILD_COMMIT?.trim() || 'unknown', node: process.version })).toBe(1);
   });
 
   it('reports the notification outbox by status (read at scrape time)', async () => {

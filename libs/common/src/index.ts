@@ -24,3 +24,4 @@ export * from './http/form-body';
 export * from './http/json-content-type.guard';
 export * from './http/outbound-url-policy';
 export * from './http/outbound-http';
+export * from './build-info';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/comm
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { StoreOutageMarked } from '@app/common';
+import { buildInfo, type StoreOutageMarked } from '@app/common';
 import { AuditRecorder, FileAuditSink } from '@app/audit';
 import { ClientAuthenticator, ClientCache, PasswordSignIn, RevocationFeedFollower, RevocationIndex, TokenSigner } from '@app/auth';
 import { SessionEvents } from '@app/sessions';
@@ -79,6 +79,11 @@ export class MetricsService implements OnModuleInit {
     // Every series from the start, so a rate over a quiet instance is 0 rather than missing.
     for (const result of ['success', 'failure', 'throttled']) for (const via of ['password_grant', 'form']) this.signIns.inc({ result, via }, 0);
     signIns.onAttempt((result, via) => this.signIns.inc({ result, via }));
+    const build = buildInfo();
+    new Gauge({
+      name: `${METRICS_PREFIX}build_info`, help: 'Always 1; its labels say what runs: the package version, the commit (BUILD_COMMIT at build time) and Node.js.',
+      labelNames: ['version', 'commit', 'node'] as const, registers: [this.registry],
+    }).set({ version: build.version, commit: build.commit, node: build.node }, 1);
     const { index: idx, outbox: box, logger } = this;
     new Gauge({
       name: `${METRICS_PREFIX}revocation_list_size`, help: 'SRIs on the session revocation list, as this instance\'s index holds them.',
