@@ -4,7 +4,8 @@
  * or older than a source file, so `npm start` and `npm run cli` work from a fresh clone after
  * `npm install`, never run stale code, and skip the build (about 40 s) when it is current.
  * The build's output goes to stderr, so `npm run -s cli -- … --json` prints only the JSON.
- * The installed `bin` and `npm run start:prod` run dist/ directly and never build.
+ * The installed `bin` and `npm run start:prod` run dist/ directly and never build; in the
+ * production layout (deploy/production-layout.sh), which has no sources, nothing is ever built.
  */
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
@@ -48,8 +49,8 @@ function build(project) {
   return result.status === 0;
 }
 
-/** Builds `project` if needed, then loads its entry point in this process (signals reach it directly). */
-function runBuilt(project) {
+/** Builds `project` when dist/ is missing or stale; returns its entry point. Without sources (a production install) it only checks dist/. */
+function ensureBuilt(project) {
   const main = join(root, 'dist', 'apps', project, 'src', 'main.js');
   if (!existsSync(main) || statSync(main).mtimeMs < newestSource()) {
     if (!build(project)) {
@@ -60,7 +61,12 @@ function runBuilt(project) {
       process.stderr.write('warning: the build reported errors; running what dist/ holds\n');
     }
   }
-  require(main);
+  return main;
 }
 
-module.exports = { runBuilt };
+/** Builds `project` if needed, then loads its entry point in this process (signals reach it directly). */
+function runBuilt(project) {
+  require(ensureBuilt(project));
+}
+
+module.exports = { ensureBuilt, runBuilt };

@@ -100,7 +100,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     bodyParser: false,
   });
   errorBodies = ErrorBodyShapes.of(app);
-  app.enableShutdownHooks();
+  // Exit 0 once closed rather than re-raising the signal: as a container's PID 1, node would ignore its own re-raised SIGTERM.
+  app.enableShutdownHooks([], { useProcessExit: true });
   // No CORS unless configured: without the headers, browsers refuse cross-origin calls.
   if (http.corsOrigins.length > 0) {
     app.enableCors({ origin: http.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-XSRF-HEADER'], maxAge: 600 });
