@@ -359,7 +359,7 @@ describe('Admin API', () => {
         const op = doc.paths[path]?.[method];
         expect([path, method, Boolean(op)]).toEqual([path, method, true]);
         expect(op.tags).toEqual(['Admin']);
-        expect(op.security).toEqual([{ bearer: [] }]);
+        expect(op.security).toEqual([{ bearer: [] }, { oauth2: [] }]);
         expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
       }
     }

@@ -236,7 +236,7 @@ describe('Admin CLI', () => {
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
       const lines = run.stdout.split('\n');
-      expect(lines.slice(0, 16)).toEqual([
+      expect(lines.slice(0, 17)).toEqual([
         'client_id                     pf',
         'client_name                   -',
         'token_endpoint_auth_method    client_secret_post',
@@ -253,8 +253,9 @@ describe('Admin CLI', () => {
         'session_validation            -',
         'access_token_format           reference',
         'id_token_signed_response_alg  RS256',
+        'resources                     -',
       ]);
-      expect(lines[16]).toMatch(/^created_at {20}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(lines[17]).toMatch(/^created_at {20}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       const shown = JSON.parse((await cli('clients', 'show', 'pf', '--json')).stdout);
       expect(shown).toMatchObject({ client_id: 'pf', has_secret: true, session_revocation_api: true, session_management_api: true });
       expect(JSON.stringify(shown)).not.toMatch(/scrypt|pf-secret-123/);

@@ -25,6 +25,9 @@ type Json = Record<string, any>;
 
 jest.setTimeout(120_000);
 
+/** An operator's client, for the OAuth2 client-credentials scheme of the page. */
+const ADMIN_CLIENT = { client_id: 'swagger-admin', client_secret: 'swagger-admin-secret-0123456789', scopes: ['admin'], grant_types: ['client_credentials'] };
+
 /**
  * Swagger UI at /docs in a real browser: the real app listening on 127.0.0.1 (random port),
  * Chromium (see CHROMIUM above) driven headless through playwright-core. The page must show every
@@ -43,6 +46,7 @@ describeWith(CHROMIUM, 'Swagger UI in Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp();
     await seedClient(t, SEED_CLIENT);
+    await seedClient(t, ADMIN_CLIENT);
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     doc = (await request(t.server).get('/docs-json').expect(200)).body;
@@ -158,6 +162,32 @@ describeWith(CHROMIUM, 'Swagger UI in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 1500 });
     await op.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui.png') });
+    expect(requested.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('data:'))).toEqual([]);
+  });
+
+  it('gets a token with a client\'s credentials in "Authorize" (OAuth2 client credentials) and calls the admin API with it', async () => {
+    await page.locator('.scheme-container .btn.authorize').click();
+    const dialog = page.locator('.dialog-ux .modal-ux');
+    await dialog.waitFor();
+    const oauth2 = dialog.locator('.auth-container').filter({ has: page.locator('h4', { hasText: /^oauth2/ }) });
+    await oauth2.locator('input#client_id_clientCredentials').fill(ADMIN_CLIENT.client_id);
+    await oauth2.locator('input#client_secret_clientCredentials').fill(ADMIN_CLIENT.client_secret);
+    await oauth2.locator('label[for="admin-clientCredentials-checkbox-oauth2"]').click();
+    const tokenAnswer = page.waitForResponse((r) => r.url() === `${base}/token`);
+    await oauth2.locator('button.authorize').click();
+    expect((await tokenAnswer).status()).toBe(200);
+    await oauth2.locator('button', { hasText: 'Logout' }).waitFor();
+    await dialog.locator('button.close-modal').click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const op = page.locator('#operations-Admin-FeatureFlags_list');
+    await op.locator('.opblock-summary').first().click();
+    await op.locator('button.try-out__btn').click();
+    const answered = page.waitForResponse((r) => r.url() === `${base}/admin/feature-flags`);
+    await op.locator('button.execute').click();
+    const response = await answered;
+    expect(response.status()).toBe(200);
+    expect(response.request().headers().authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     expect(requested.filter((u) => !u.startsWith(`${base}/`) && !u.startsWith('data:'))).toEqual([]);
   });
 });

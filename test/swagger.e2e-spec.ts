@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { API_TAGS, usedTags } from '../apps/server/src/swagger';
+import { API_TAGS, usedTags } from '../apps/server/src/openapi/swagger';
 import { startTestApp, TestApp } from './support/test-app';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -73,6 +73,15 @@ describe('Swagger / OpenAPI', () => {
       }
     }
     expect(doc.paths['/token'].post.security).toEqual(expect.arrayContaining([{ basic: [] }]));
+  });
+
+  it('offers OAuth2 client credentials against this server\'s /token, accepted wherever a bearer token is', () => {
+    expect(doc.components.securitySchemes.oauth2).toEqual(expect.objectContaining({
+      type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'token', scopes: expect.objectContaining({ admin: expect.any(String) }) } },
+    }));
+    const bearerOps = Object.values<Json>(doc.paths).flatMap((item) => Object.values<Json>(item)).filter((op) => (op.security ?? []).some((r: Json) => 'bearer' in r));
+    expect(bearerOps.length).toBeGreaterThan(10);
+    for (const op of bearerOps) expect([op.operationId, op.security]).toEqual([op.operationId, expect.arrayContaining([{ oauth2: [] }])]);
   });
 
   it('lists /health and the discovery paths', () => {

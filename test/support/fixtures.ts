@@ -19,6 +19,7 @@ export interface ClientFixture {
   caep_receiver_uri?: string;
   access_token_format?: ClientEntity['accessTokenFormat'];
   id_token_signed_response_alg?: ClientEntity['idTokenSignedResponseAlg'];
+  resources?: string[];
 }
 
 /** Registers a client straight through the store's repository (the admin API is tested on its own). */
@@ -33,6 +34,7 @@ export async function seedClient(t: TestApp, f: ClientFixture): Promise<ClientFi
     caepReceiverUri: f.caep_receiver_uri ?? null,
     sessionRevocationApi: f.session_revocation_api ?? false, sessionManagementApi: f.session_management_api ?? false,
     jwks: null, jwksUri: null, sessionValidation: null, accessTokenFormat: f.access_token_format ?? 'jwt', idTokenSignedResponseAlg: f.id_token_signed_response_alg ?? 'RS256',
+    resources: f.resources ?? [],
     createdAt: now, updatedAt: now,
   }));
   return f;

@@ -9,7 +9,7 @@ import {
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id/request-id';
 import { API_SECURITY_HEADERS, HSTS_HEADER, HSTS_VALUE, htmlSecurityHeaders, upgradeToHtmlHeaders } from './http/security-headers';
-import { setupSwagger } from './swagger';
+import { setupSwagger } from './openapi/swagger';
 
 export interface CreateAppOptions {
   config?: ConfigOverrides;

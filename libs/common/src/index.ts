@@ -24,4 +24,5 @@ export * from './http/form-body';
 export * from './http/json-content-type.guard';
 export * from './http/outbound-url-policy';
 export * from './http/outbound-http';
+export * from './http/resource-indicator';
 export * from './build-info';

@@ -3,6 +3,7 @@ export * from './oauth.options';
 export * from './authorization-code/authorization-code.service';
 export * from './authorization-code/pkce';
 export * from './form-params';
+export * from './resource-indicators';
 export * from './introspection/introspection.service';
 export * from './token-revocation/token-revocation.service';
 export * from './token/token-issuer.service';

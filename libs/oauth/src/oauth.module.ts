@@ -16,6 +16,8 @@ import { TokenClientAuthGuard } from './token/token-client-auth.guard';
 import { TokenIssuer } from './token/token-issuer.service';
 import { TokenController } from './token/token.controller';
 import { TokenService } from './token/token.service';
+import { UserinfoController } from './userinfo/userinfo.controller';
+import { UserinfoService } from './userinfo/userinfo.service';
 
 /** The options of forRoot, or of forRootAsync's factory, less the path prefix. */
 const FACTORY_OPTIONS = Symbol('OAUTH_FACTORY_OPTIONS');
@@ -42,18 +44,18 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<OAuthFactoryOp
 
 /**
  * The OAuth 2.0 token service: /token (with the authorization_code grant), /introspect (RFC 7662),
- * /revoke (RFC 7009), /jwks, at `{pathPrefix}/…`. Needs AppConfigModule, StoreModule, AuthModule
- * and SessionsCoreModule (all global) in the host. Options left out keep the server's
+ * /revoke (RFC 7009), /jwks and OpenID Connect's /userinfo, at `{pathPrefix}/…`. Needs
+ * AppConfigModule, StoreModule, AuthModule and SessionsCoreModule (all global) in the host. Options left out keep the server's
  * configuration; inside the module, the `tokens` slice reads as the server's with the options applied.
  * `forRootAsync` takes the options from a factory, `pathPrefix` directly.
  * Global: SignInModule issues its authorization codes through this module's services.
  */
 @Global()
 @Module({
-  controllers: [TokenController, IntrospectionController, TokenRevocationController, JwksController],
+  controllers: [TokenController, IntrospectionController, TokenRevocationController, JwksController, UserinfoController],
   providers: [
     provideConfigSlice('tokens', FACTORY_OPTIONS, oauthTokenConfig),
-    TokenIssuer, TokenService, IntrospectionService, TokenRevocationService, AuthorizationCodeService, TokenClientAuthGuard, OAuthDiscovery,
+    TokenIssuer, TokenService, IntrospectionService, TokenRevocationService, AuthorizationCodeService, TokenClientAuthGuard, OAuthDiscovery, UserinfoService,
   ],
   exports: [TokenIssuer, TokenService, IntrospectionService, AuthorizationCodeService, OAUTH_OPTIONS, TOKEN_ENDPOINT_URL],
 })

@@ -8,7 +8,7 @@ export const ALL_GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'pas
 
 /** Options of OAuthModule.forRoot; each one left out keeps the server's configuration (its `tokens` slice). */
 export interface OAuthModuleOptions {
-  /** Path before `/token`, `/introspect`, `/revoke` and `/jwks`; published in discovery. Default `''`: at the root, as the server serves them. */
+  /** Path before `/token`, `/introspect`, `/revoke`, `/jwks` and `/userinfo`; published in discovery. Default `''`: at the root, as the server serves them. */
   pathPrefix?: string;
   /** The grant types `/token` accepts; others get 400 `unsupported_grant_type`, and discovery lists only these. Default: all of ALL_GRANT_TYPES. */
   grantTypes?: GrantType[];

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ACCESS_TOKEN_FORMATS, AUTH_METHODS, ClientAdminService, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto } from '@app/admin/core';
+import { ACCESS_TOKEN_FORMATS, AUTH_METHODS, ClientAdminService, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto, UpdateClientDto } from '@app/admin/core';
 import { DEFAULT_ID_TOKEN_SIGNING_ALG, SIGNING_ALGORITHMS } from '@app/auth';
 import { CommandEnv, readSecret, validated } from '../context';
 import { UsageFailure } from '../errors';
@@ -7,6 +7,11 @@ import { cell, fields, json, list, table, time } from '../output';
 
 /** Values of a repeatable option; each may also hold several, separated by spaces or commas. */
 export const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
+
+/** Values of a repeatable option taken whole: a URI may hold commas. */
+const repeat = (value: string, previous: string[] = []) => [...previous, value];
+
+const RESOURCE_HELP = 'an RFC 8707 resource indicator the client may ask for (absolute URI, no fragment); repeat for several';
 
 interface CreateOptions {
   secret?: string;
@@ -16,6 +21,7 @@ interface CreateOptions {
   authMethod: string;
   name?: string;
   redirectUri?: string[];
+  resource?: string[];
   sessionRevocationApi?: boolean;
   sessionManagementApi?: boolean;
   accessTokenFormat: string;
@@ -28,9 +34,21 @@ const sessionApis = (c: ClientViewDto) =>
 
 const yesNo = (v: boolean) => (v ? 'yes' : 'no');
 
-/** `clients create|list|show|rotate-secret|delete`. */
+interface UpdateOptions {
+  scope?: string[];
+  grantType?: string[];
+  name?: string;
+  redirectUri?: string[];
+  resource?: string[];
+  clearResources?: boolean;
+  accessTokenFormat?: string;
+  idTokenSignedResponseAlg?: string;
+  json?: boolean;
+}
+
+/** `clients create|update|list|show|rotate-secret|delete`. */
 export function registerClientCommands(program: Command, { io, services }: CommandEnv): void {
-  const clients = program.command('clients').description('Manage OAuth clients (create, list, show, rotate-secret, delete)');
+  const clients = program.command('clients').description('Manage OAuth clients (create, update, list, show, rotate-secret, delete)');
 
   clients
     .command('create')
@@ -43,6 +61,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
     .addOption(new Option('--auth-method <method>', 'token endpoint authentication method').choices(AUTH_METHODS).default('client_secret_basic'))
     .option('--name <name>', 'client_name')
     .option('--redirect-uri <uri>', 'a redirect URI; repeat for several', collect)
+    .option('--resource <uri>', RESOURCE_HELP, repeat)
     .option('--session-revocation-api', 'may call the PingFederate Session Revocation API (revokedSris)')
     .option('--session-management-api', 'may call the PingFederate Session Management API (sessions, users)')
     .addOption(new Option('--access-token-format <format>', 'jwt (RFC 9068, verifiable with the JWKS) or reference (opaque; resource servers introspect)').choices(ACCESS_TOKEN_FORMATS).default('jwt'))
@@ -59,6 +78,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
         scopes: opts.scope ?? [],
         ...(opts.name !== undefined ? { client_name: opts.name } : {}),
         ...(opts.redirectUri ? { redirect_uris: opts.redirectUri } : {}),
+        ...(opts.resource ? { resources: opts.resource } : {}),
         session_revocation_api: opts.sessionRevocationApi ?? false,
         session_management_api: opts.sessionManagementApi ?? false,
         access_token_format: opts.accessTokenFormat,
@@ -70,6 +90,40 @@ export function registerClientCommands(program: Command, { io, services }: Comma
       if (opts.json) return io.stdout(json({ client, ...(generated ? { client_secret: generated } : {}) }));
       io.stdout(`Created client "${client.client_id}" (${client.token_endpoint_auth_method}; grant types ${list(client.grant_types)}; scopes ${list(client.scopes)}).\n`);
       if (generated) io.stdout(`Client secret, shown only this once (only its hash is stored): ${generated}\n`);
+    });
+
+  clients
+    .command('update')
+    .description('Change a client\'s settings: each option given replaces that setting, the others stay as they are. The secret changes with rotate-secret only.')
+    .argument('<id>', 'client_id')
+    .option('--scope <scope>', 'the scopes the client may request (replaces them); repeat or separate with spaces', collect)
+    .option('--grant-type <type>', `the grant types (${GRANT_TYPES.join(', ')}; replaces them); repeat or separate with commas`, collect)
+    .option('--name <name>', 'client_name')
+    .option('--redirect-uri <uri>', 'the redirect URIs (replaces them); repeat for several', collect)
+    .option('--resource <uri>', `${RESOURCE_HELP} (replaces the list)`, repeat)
+    .option('--clear-resources', 'the client may ask for no resource: its tokens keep the default audience')
+    .addOption(new Option('--access-token-format <format>', 'jwt or reference').choices(ACCESS_TOKEN_FORMATS))
+    .addOption(new Option('--id-token-signed-response-alg <alg>', 'how the client\'s ID tokens and logout tokens are signed').choices(SIGNING_ALGORITHMS))
+    .option('--json', 'print the client as JSON')
+    .action(async (id: string, opts: UpdateOptions) => {
+      if (opts.resource && opts.clearResources) throw new UsageFailure('give --resource or --clear-resources, not both');
+      const changes = {
+        ...(opts.scope ? { scopes: opts.scope } : {}),
+        ...(opts.grantType ? { grant_types: opts.grantType } : {}),
+        ...(opts.name !== undefined ? { client_name: opts.name } : {}),
+        ...(opts.redirectUri ? { redirect_uris: opts.redirectUri } : {}),
+        ...(opts.resource || opts.clearResources ? { resources: opts.resource ?? [] } : {}),
+        ...(opts.accessTokenFormat ? { access_token_format: opts.accessTokenFormat } : {}),
+        ...(opts.idTokenSignedResponseAlg ? { id_token_signed_response_alg: opts.idTokenSignedResponseAlg } : {}),
+      };
+      const updated = await services(async (ctx) => {
+        const admin = ctx.get(ClientAdminService);
+        // The admin API's update replaces every setting: start from the stored ones.
+        const { client_id: _id, has_secret: _secret, created_at: _created, updated_at: _updated, ...current } = await admin.get(id);
+        return admin.update(id, validated(UpdateClientDto, { ...current, ...changes }, 'client'));
+      });
+      if (opts.json) return io.stdout(json(updated));
+      io.stdout(`Updated client "${updated.client_id}" (grant types ${list(updated.grant_types)}; scopes ${list(updated.scopes)}; resources ${list(updated.resources)}).\n`);
     });
 
   clients
@@ -112,6 +166,7 @@ export function registerClientCommands(program: Command, { io, services }: Comma
         ['session_validation', sv ? list(Object.entries(sv).map(([k, v]) => `${k}=${String(v)}`)) : '-'],
         ['access_token_format', c.access_token_format],
         ['id_token_signed_response_alg', c.id_token_signed_response_alg],
+        ['resources', list(c.resources)],
         ['created_at', time(c.created_at)],
         ['updated_at', time(c.updated_at)],
       ]));

@@ -36,12 +36,13 @@ export function clientSettingsFrom(dto: ClientSettingsDto): ClientSettings {
     sessionValidation,
     accessTokenFormat: dto.access_token_format ?? DEFAULT_ACCESS_TOKEN_FORMAT,
     idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_SIGNING_ALG,
+    resources: [...(dto.resources ?? [])],
   };
 }
 
 const SETTINGS_KEYS: (keyof ClientSettings)[] = [
   'clientName', 'tokenEndpointAuthMethod', 'grantTypes', 'scopes', 'redirectUris', 'postLogoutRedirectUris', 'backchannelLogoutUri', 'caepReceiverUri',
-  'sessionRevocationApi', 'sessionManagementApi', 'jwks', 'jwksUri', 'sessionValidation', 'accessTokenFormat', 'idTokenSignedResponseAlg',
+  'sessionRevocationApi', 'sessionManagementApi', 'jwks', 'jwksUri', 'sessionValidation', 'accessTokenFormat', 'idTokenSignedResponseAlg', 'resources',
 ];
 
 /** Whether a stored client already has these settings (so a re-import writes nothing). */
@@ -72,6 +73,7 @@ export function toClientView(c: ClientEntity): ClientViewDto {
     session_validation: c.sessionValidation,
     access_token_format: c.accessTokenFormat,
     id_token_signed_response_alg: c.idTokenSignedResponseAlg,
+    resources: c.resources ?? [],
     has_secret: c.secretHash !== null,
     created_at: new Date(c.createdAt).toISOString(),
     updated_at: new Date(c.updatedAt).toISOString(),

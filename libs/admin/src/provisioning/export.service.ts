@@ -47,6 +47,7 @@ export function toExportedClient(c: ClientEntity): ExportedClient {
   if (c.sessionValidation !== null) out.session_validation = { ...c.sessionValidation };
   out.access_token_format = c.accessTokenFormat;
   if (c.idTokenSignedResponseAlg !== DEFAULT_ID_TOKEN_SIGNING_ALG) out.id_token_signed_response_alg = c.idTokenSignedResponseAlg;
+  if (c.resources.length > 0) out.resources = [...c.resources];
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { resourceIndicatorProblem } from '@app/common';
 import { isPlainObject, Problem } from './decorators';
 
 /** Reusable checks for `Check`, `Items` and `Entries`; each returns the problem or null. */
@@ -50,6 +51,11 @@ export function absoluteUri(value: unknown, httpOnly: boolean): Problem {
   if (httpOnly && url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http or https URL';
   if (/^(javascript|data|vbscript):$/i.test(url.protocol)) return `must not use the ${url.protocol} scheme`;
   return null;
+}
+
+/** An RFC 8707 resource indicator: an absolute URI without a fragment (the rule requests are checked with too). */
+export function resourceIndicator(value: unknown): Problem {
+  return typeof value === 'string' ? resourceIndicatorProblem(value) : 'must be a string';
 }
 
 export function oneOf(values: readonly string[]) {

@@ -51,6 +51,9 @@ export const unsupportedGrantType = (description: string) => new ApiError(400, O
 
 export const invalidScope = (description: string) => new ApiError(400, OAuthErrorCode.invalidScope, description);
 
+/** RFC 8707 §2: a `resource` that is malformed or not one the client may ask for. */
+export const invalidTarget = (description: string) => new ApiError(400, OAuthErrorCode.invalidTarget, description);
+
 /** RFC 6750 §3: a missing or bad bearer token. */
 export const invalidToken = (description = 'The access token is missing, malformed, expired or revoked.') =>
   new ApiError(401, OAuthErrorCode.invalidToken, description, {

@@ -1,4 +1,4 @@
-/** Stable OAuth 2.0 error codes (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1). */
+/** Stable OAuth 2.0 error codes (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 8707 §2). */
 export const OAuthErrorCode = {
   invalidRequest: 'invalid_request',
   invalidClient: 'invalid_client',
@@ -7,6 +7,7 @@ export const OAuthErrorCode = {
   unsupportedGrantType: 'unsupported_grant_type',
   unsupportedTokenType: 'unsupported_token_type',
   invalidScope: 'invalid_scope',
+  invalidTarget: 'invalid_target',
   invalidToken: 'invalid_token',
   insufficientScope: 'insufficient_scope',
   accessDenied: 'access_denied',

@@ -7,6 +7,7 @@ export class DiscoveryMetadataDto {
   @ApiPropertyOptional({ example: 'http://localhost:8080/introspect' }) introspection_endpoint?: string;
   @ApiPropertyOptional({ example: 'http://localhost:8080/revoke' }) revocation_endpoint?: string;
   @ApiPropertyOptional({ example: 'http://localhost:8080/jwks' }) jwks_uri?: string;
+  @ApiPropertyOptional({ example: 'http://localhost:8080/userinfo', description: 'OpenID Connect Core 1.0 §5.3' }) userinfo_endpoint?: string;
   @ApiPropertyOptional({ example: 'http://localhost:8080/docs' }) service_documentation?: string;
   @ApiPropertyOptional({ type: [String], example: ['client_credentials', 'password', 'refresh_token'] }) grant_types_supported?: string[];
   @ApiProperty({ type: [String], example: [] }) response_types_supported: string[];

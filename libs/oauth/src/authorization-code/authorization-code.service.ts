@@ -5,12 +5,15 @@ import { requireParam } from '../form-params';
 import { newOpaqueToken, newTokenId, tokenDigest, TokenStatusService } from '@app/auth';
 import { AuthorizationCodeDetails, ClientEntity, SessionRepository, TokenRepository, Transactor, UserSessionEntity } from '@app/store';
 import { TokenIssuer, TokenResponse } from '../token/token-issuer.service';
+import { resourcesUnderGrant } from '../resource-indicators';
 import { pkceMatches } from './pkce';
 
 export interface CodeRequest {
   client: ClientEntity;
   session: UserSessionEntity;
   scopes: string[];
+  /** RFC 8707 §2.1: the resources asked for at /authorize, already checked against the client's; the token request may narrow them. */
+  resources: readonly string[];
   details: AuthorizationCodeDetails;
 }
 
@@ -37,12 +40,13 @@ export class AuthorizationCodeService {
     await this.tokens.insert([{
       id: tokenDigest(code), type: 'authorization_code', clientId: req.client.clientId, userId: req.session.userId, sessionId: req.session.id,
       scope: req.scopes.join(' '), familyId: newTokenId(now), issuedAt: now, expiresAt: now + this.tokensConfig.authorizationCodeTtl * 1000, details: req.details,
+      resources: req.resources.length > 0 ? [...req.resources] : null,
     }], em);
     return code;
   }
 
   /** RFC 6749 §4.1.3 and RFC 7636 §4.6, in their order; every failure is invalid_grant. */
-  async exchange(client: ClientEntity, params: { code?: string; redirect_uri?: string; code_verifier?: string }): Promise<TokenResponse> {
+  async exchange(client: ClientEntity, params: { code?: string; redirect_uri?: string; code_verifier?: string; resource?: readonly string[] }): Promise<TokenResponse> {
     const code = requireParam(params, 'code');
     const redirectUri = requireParam(params, 'redirect_uri');
     const record = await this.tokens.findById(tokenDigest(code));
@@ -61,12 +65,14 @@ export class AuthorizationCodeService {
     }
     const session = record.sessionId ? await this.sessions.findById(record.sessionId) : null;
     if (!session || !SessionRepository.isValid(session) || !record.userId) throw invalidGrant('The session this code was issued in has ended.');
+    // RFC 8707 §2.2: the token is for the resources asked for now, within those asked for at /authorize.
+    const resources = resourcesUnderGrant(client, record.resources, params.resource ?? []);
     return this.tx.run(async (em) => {
       // Conditional update: of two concurrent exchanges of one code, only one wins.
       if (!(await this.tokens.consume(record.id, em))) throw invalidGrant('The authorization code was already used.');
       return this.issuer.issue({
         client, scopes: record.scope.split(' ').filter(Boolean), userId: record.userId!, session, familyId: record.familyId ?? undefined,
-        withRefresh: client.grantTypes.includes('refresh_token'), nonce: details.nonce,
+        withRefresh: client.grantTypes.includes('refresh_token'), nonce: details.nonce, resources, grantResources: record.resources ?? null,
       }, em);
     });
   }

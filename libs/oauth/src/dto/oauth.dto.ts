@@ -14,6 +14,11 @@ export class TokenRequestDto {
   @ApiPropertyOptional({ description: 'authorization_code grant: the code from /authorize' }) code?: string;
   @ApiPropertyOptional({ description: 'authorization_code grant: the redirect_uri of the authorization request' }) redirect_uri?: string;
   @ApiPropertyOptional({ description: 'authorization_code grant: the PKCE code verifier (RFC 7636)' }) code_verifier?: string;
+  @ApiPropertyOptional({
+    type: [String], example: ['https://api.example.com'],
+    description: 'RFC 8707 resource indicator, repeatable: an absolute URI without fragment, registered for the client (`resources`); the access token\'s aud becomes it (a string for one, an array for several). With a code or refresh token, within the resources granted. Left out: the grant\'s resources, else the default audience (the issuer). Otherwise 400 invalid_target.',
+  })
+  resource?: string[];
   @ApiPropertyOptional({ description: 'client_secret_post, private_key_jwt (optional, must match the assertion), or a public client (token_endpoint_auth_method none) naming itself' }) client_id?: string;
   @ApiPropertyOptional({ description: 'client_secret_post only' }) client_secret?: string;
   @ApiPropertyOptional({ description: 'private_key_jwt only', enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'] }) client_assertion_type?: string;
@@ -43,7 +48,7 @@ export class IntrospectionResponseDto {
   @ApiPropertyOptional() scope?: string;
   @ApiPropertyOptional() client_id?: string;
   @ApiPropertyOptional() sub?: string;
-  @ApiPropertyOptional() aud?: string;
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'The issuer, or the RFC 8707 resource(s) the token was asked for' }) aud?: string | string[];
   @ApiPropertyOptional() iss?: string;
   @ApiPropertyOptional() exp?: number;
   @ApiPropertyOptional() iat?: number;

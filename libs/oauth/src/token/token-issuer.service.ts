@@ -5,6 +5,7 @@ import { AccessTokenKind, newOpaqueToken, newTokenId, sessionValidationPolicy, t
 import { StatusListIssuance } from '@app/status-list';
 import { ClientEntity, IssuedTokenEntity, TokenRepository, UserSessionEntity } from '@app/store';
 import { OAUTH_OPTIONS, ResolvedOAuthOptions } from '../oauth.options';
+import { audienceFor } from '../resource-indicators';
 
 export interface TokenResponse {
   access_token: string;
@@ -26,6 +27,10 @@ export interface IssueRequest {
   familyId?: string;
   withRefresh?: boolean;
   nonce?: string;
+  /** RFC 8707: the resources the access token is for, its `aud`; none, the issuer. */
+  resources?: readonly string[];
+  /** The resources the refresh token keeps (its grant's, RFC 8707 §2.2), when not the access token's; null for a grant made without. */
+  grantResources?: readonly string[] | null;
 }
 
 /**
@@ -60,7 +65,7 @@ export class TokenIssuer {
     const statuses = this.statusLists?.forResponse({ clientId: req.client.clientId, userId: req.userId, session: req.session }, em);
     const accessStatus = req.client.accessTokenFormat === 'reference' ? undefined : await statuses?.claim('access_token', jti, now, now + this.tokensConfig.accessTokenTtl * 1000);
     const accessToken = await this.signer.accessToken(
-      { iss: this.http.issuer, sub, aud: this.http.issuer, client_id: req.client.clientId, scope, jti, iat, exp: iat + this.tokensConfig.accessTokenTtl, [TOKEN_KIND_CLAIM]: kind, ...accessSessionClaims, ...accessStatus },
+      { iss: this.http.issuer, sub, aud: audienceFor(req.resources ?? [], this.http.issuer), client_id: req.client.clientId, scope, jti, iat, exp: iat + this.tokensConfig.accessTokenTtl, [TOKEN_KIND_CLAIM]: kind, ...accessSessionClaims, ...accessStatus },
       req.client.accessTokenFormat,
     );
     // A client's own token (client_credentials) is a self-contained JWT with no row: issuing it
@@ -78,6 +83,7 @@ export class TokenIssuer {
       rows.push({
         id: tokenDigest(refreshToken), type: 'refresh_token', clientId: req.client.clientId, userId: req.userId ?? null, sessionId: req.session?.id ?? null,
         scope: req.refreshScopes?.join(' ') ?? scope, familyId: familyId ?? null, issuedAt: now, expiresAt: now + this.tokensConfig.refreshTokenTtl * 1000,
+        resources: grantResourcesOf(req),
       });
       response.refresh_token = refreshToken;
     }
@@ -98,4 +104,9 @@ export class TokenIssuer {
     await statuses?.record();
     return response;
   }
+}
+
+function grantResourcesOf(req: IssueRequest): string[] | null {
+  const resources = req.grantResources !== undefined ? req.grantResources : req.resources;
+  return resources && resources.length > 0 ? [...resources] : null;
 }

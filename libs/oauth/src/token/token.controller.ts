@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentAuth, CustomAuth, RequestAuth } from '@app/auth';
 import { connectionSignal } from '@app/common';
 import { formParams } from '../form-params';
+import { resourceParams } from '../resource-indicators';
 import { OAuthErrorDto, TokenRequestDto, TokenResponseDto } from '../dto/oauth.dto';
 import { TokenResponse } from './token-issuer.service';
 import { TokenClientAuthGuard } from './token-client-auth.guard';
@@ -27,14 +28,14 @@ export class TokenController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ type: TokenRequestDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'invalid_request, invalid_grant, invalid_scope, unauthorized_client, unsupported_grant_type' })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: 'invalid_request, invalid_grant, invalid_scope, invalid_target (RFC 8707: a resource malformed, not registered for the client, or outside the grant), unauthorized_client, unsupported_grant_type' })
   @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'invalid_client (with WWW-Authenticate)' })
   @ApiTooManyRequestsResponse({
     type: OAuthErrorDto,
     description: 'With Retry-After: invalid_grant, too many failed sign-ins for this username or from this address (password grant); too_many_requests, too many failed client authentications',
   })
   token(@Body() body: unknown, @CurrentAuth() auth: RequestAuth, @Req() req: FastifyRequest): Promise<TokenResponse> {
-    const params = formParams(body, TOKEN_PARAMS);
+    const params = { ...formParams(body, TOKEN_PARAMS), resource: resourceParams(body) };
     return this.tokens.exchange(auth.client!, params, { ip: req.ip, userAgent: req.headers['user-agent'], signal: connectionSignal(req) });
   }
 }

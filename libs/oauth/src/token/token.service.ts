@@ -6,6 +6,7 @@ import { newTokenId, PasswordSignIn, tokenDigest, TokenStatusService } from '@ap
 import { SriCodec } from '@app/sessions';
 import { ClientEntity, SessionRepository, TokenRepository, Transactor } from '@app/store';
 import { parseScope, requireParam } from '../form-params';
+import { requestedResources, resourcesUnderGrant } from '../resource-indicators';
 import { AuthorizationCodeService } from '../authorization-code/authorization-code.service';
 import { GrantType, OAUTH_OPTIONS, ResolvedOAuthOptions } from '../oauth.options';
 import { TokenIssuer, TokenResponse } from './token-issuer.service';
@@ -13,7 +14,8 @@ import { TokenIssuer, TokenResponse } from './token-issuer.service';
 export const TOKEN_PARAMS = [
   'grant_type', 'scope', 'username', 'password', 'refresh_token', 'client_id', 'client_secret', 'code', 'redirect_uri', 'code_verifier',
 ] as const;
-export type TokenParams = Partial<Record<(typeof TOKEN_PARAMS)[number], string>>;
+/** The form's single-valued parameters, and its `resource` ones (RFC 8707 §2, which may repeat). */
+export type TokenParams = Partial<Record<(typeof TOKEN_PARAMS)[number], string>> & { resource?: readonly string[] };
 
 /** Scopes that are never granted implicitly through client_credentials. */
 const USER_ONLY_SCOPES = new Set(['openid', 'offline_access']);
@@ -53,11 +55,12 @@ export class TokenService {
     }
   }
 
-  /** RFC 6749 §4.4. */
+  /** RFC 6749 §4.4, with RFC 8707 §2.2's resources. */
   private async clientCredentials(client: ClientEntity, params: TokenParams): Promise<TokenResponse> {
     const requested = parseScope(params.scope);
     const scopes = requested.length > 0 ? this.allowedScopes(client, requested) : client.scopes.filter((s) => !USER_ONLY_SCOPES.has(s));
-    return this.issuer.issue({ client, scopes });
+    const resources = requestedResources(client, params.resource ?? []);
+    return this.issuer.issue({ client, scopes, resources });
   }
 
   /**
@@ -73,6 +76,8 @@ export class TokenService {
     const password = requireParam(params, 'password');
     const requested = parseScope(params.scope);
     const scopes = requested.length > 0 ? this.allowedScopes(client, requested) : client.scopes;
+    // Checked before the password: a request that cannot succeed spends no guess.
+    const resources = requestedResources(client, params.resource ?? []);
     const outcome = await this.signIns.attempt({ username, password, clientId: client.clientId, ip: meta.ip, via: 'password_grant', signal: meta.signal });
     if (outcome.result === 'throttled') {
       const seconds = outcome.retryAfterSeconds;
@@ -90,7 +95,7 @@ export class TokenService {
     });
     return this.tx.run(async (em) => {
       await this.sessions.insert(session, em);
-      return this.issuer.issue({ client, scopes, userId: user.id, session, withRefresh: client.grantTypes.includes('refresh_token') }, em);
+      return this.issuer.issue({ client, scopes, resources, userId: user.id, session, withRefresh: client.grantTypes.includes('refresh_token') }, em);
     });
   }
 
@@ -100,7 +105,9 @@ export class TokenService {
    * to the scopes the client holds now: a scope removed from the client is no longer minted.
    * When none is left, invalid_scope (§5.2; §3.3 lets a server fail rather than issue a token
    * that grants nothing), and the refresh token stays unused. The new refresh token keeps the
-   * scope of the one presented, as §6 requires; each refresh narrows again.
+   * scope of the one presented, as §6 requires; each refresh narrows again. Resources (RFC 8707
+   * §2.2) likewise: the access token is for those asked, within the grant's, and the new refresh
+   * token keeps the grant's.
    */
   private async refresh(client: ClientEntity, params: TokenParams): Promise<TokenResponse> {
     const presented = requireParam(params, 'refresh_token');
@@ -120,6 +127,7 @@ export class TokenService {
     const asked = requested.length > 0 ? requested : granted;
     const scopes = asked.filter((s) => client.scopes.includes(s));
     if (asked.length > 0 && scopes.length === 0) throw invalidScope('The client no longer holds any of the scopes asked for.');
+    const resources = resourcesUnderGrant(client, record.resources, params.resource ?? []);
     const session = record.sessionId ? await this.sessions.findById(record.sessionId) : null;
     return this.tx.run(async (em) => {
       // Conditional update: of two concurrent refreshes with the same token, only one wins.
@@ -127,7 +135,7 @@ export class TokenService {
       return this.issuer.issue(
         {
           client, scopes, refreshScopes: granted, userId: record.userId ?? undefined, session: session ?? undefined, familyId: record.familyId ?? undefined,
-          withRefresh: true,
+          withRefresh: true, resources, grantResources: record.resources ?? null,
         },
         em,
       );

@@ -1,4 +1,5 @@
-import { S256_CHALLENGE } from '@app/oauth';
+import { ApiError } from '@app/common';
+import { requestedResources, resourceParams, S256_CHALLENGE } from '@app/oauth';
 import { ClientEntity, ClientRepository } from '@app/store';
 
 /** The parameters /authorize reads (OpenID Connect Core 1.0 §3.1.2.1, RFC 7636 §4.3); others are ignored. */
@@ -15,6 +16,8 @@ export interface AuthorizationRequest {
   client: ClientEntity;
   redirectUri: string;
   scopes: string[];
+  /** RFC 8707 §2.1: the resources asked for, each registered for the client; remembered with the code. */
+  resources: string[];
   state?: string;
   nonce?: string;
   codeChallenge?: string;
@@ -92,6 +95,13 @@ export async function validateAuthorizationRequest(source: unknown, clients: Cli
   if (scopes.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s))) throw fail('invalid_scope', 'The scope parameter has invalid characters.');
   const denied = scopes.filter((s) => !client.scopes.includes(s));
   if (denied.length > 0) throw fail('invalid_scope', `The application is not registered for the scope ${denied.join(' ')}.`);
+  let resources: string[];
+  try {
+    resources = requestedResources(client, resourceParams(source));
+  } catch (err) {
+    if (err instanceof ApiError) throw fail(err.code, err.description);
+    throw err;
+  }
 
   // RFC 7636 §4.4.1; plain is refused (RFC 9700 §2.1.1), and a public client must use PKCE.
   if (params.code_challenge_method !== undefined && params.code_challenge_method !== 'S256') {
@@ -117,7 +127,7 @@ export async function validateAuthorizationRequest(source: unknown, clients: Cli
   }
 
   return {
-    client, redirectUri, scopes, state, nonce: params.nonce, codeChallenge: params.code_challenge, prompt, maxAge,
+    client, redirectUri, scopes, resources, state, nonce: params.nonce, codeChallenge: params.code_challenge, prompt, maxAge,
     loginHint: params.login_hint, params,
   };
 }

@@ -33,6 +33,10 @@ export class AuthorizeController {
   @ApiQuery({ name: 'prompt', required: false, enum: ['none', 'login'] })
   @ApiQuery({ name: 'max_age', required: false, type: Number })
   @ApiQuery({ name: 'login_hint', required: false })
+  @ApiQuery({
+    name: 'resource', required: false, type: [String],
+    description: 'RFC 8707 resource indicator, repeatable: one of the client\'s registered resources, remembered with the code (the token request may narrow them); otherwise back to redirect_uri with invalid_target',
+  })
   @ApiProduces('text/html')
   @ApiOkResponse({ ...HTML, description: 'The sign-in form' })
   @ApiResponse({ status: 303, description: 'Back to redirect_uri with code, state and iss, or with error, error_description, state and iss' })

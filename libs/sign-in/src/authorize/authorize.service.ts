@@ -121,7 +121,7 @@ export class AuthorizeService {
 
   private codeRequest(request: AuthorizationRequest, session: UserSessionEntity) {
     return {
-      client: request.client, session, scopes: request.scopes,
+      client: request.client, session, scopes: request.scopes, resources: request.resources,
       details: {
         redirect_uri: request.redirectUri,
         ...(request.codeChallenge ? { code_challenge: request.codeChallenge, code_challenge_method: 'S256' as const } : {}),
@@ -154,7 +154,7 @@ export class AuthorizeService {
   ): Extract<BrowserOutcome, { kind: 'page' }> {
     const csrf = this.browser.csrfToken(req);
     const html = signInPage({
-      clientName: request.client.clientName ?? request.client.clientId, params: request.params, csrf: csrf.token, error,
+      clientName: request.client.clientName ?? request.client.clientId, params: { ...request.params, resource: request.resources }, csrf: csrf.token, error,
       username: username ?? request.loginHint,
     });
     return { kind: 'page', status, html, cookies: [...cookies, csrf.setCookie] };

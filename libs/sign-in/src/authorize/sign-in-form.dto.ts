@@ -13,4 +13,5 @@ export class SignInFormDto {
   @ApiPropertyOptional() nonce?: string;
   @ApiPropertyOptional() code_challenge?: string;
   @ApiPropertyOptional({ enum: ['S256'] }) code_challenge_method?: string;
+  @ApiPropertyOptional({ type: [String], description: 'RFC 8707 resource indicators, as in the authorization request' }) resource?: string[];
 }

@@ -63,9 +63,9 @@ export function sendRedirect(reply: FastifyReply, location: string): FastifyRepl
 }
 
 /** Hidden inputs that carry a request's parameters through a form. */
-export function hiddenFields(fields: Record<string, string | undefined>): string {
+export function hiddenFields(fields: Record<string, string | readonly string[] | undefined>): string {
   return Object.entries(fields)
-    .filter((e): e is [string, string] => e[1] !== undefined)
+    .flatMap(([name, value]) => (value === undefined ? [] : typeof value === 'string' ? [[name, value]] : value.map((v) => [name, v])))
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
 }

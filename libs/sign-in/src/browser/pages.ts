@@ -3,8 +3,8 @@ import { escapeHtml, hiddenFields, page } from './html';
 export interface SignInPageModel {
   /** The client the user is signing in to (its name, else its id). */
   clientName: string;
-  /** The authorization request's parameters, posted back with the credentials. */
-  params: Record<string, string | undefined>;
+  /** The authorization request's parameters, posted back with the credentials (a list: one field per value). */
+  params: Record<string, string | readonly string[] | undefined>;
   csrf: string;
   username?: string;
   error?: string;

@@ -74,6 +74,16 @@ export class ClientEntity {
   @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16, default: 'RS256' })
   idTokenSignedResponseAlg: SigningAlg;
 
+  /**
+   * RFC 8707 resource indicators this client may ask for (absolute URIs, compared exactly): each
+   * becomes the `aud` of the access tokens asked for it. Empty: the client's tokens keep the default audience.
+   * No default declared here (the table has one, for the rows stored before the column): on
+   * PostgreSQL TypeORM reads a declared default back after an insert as unparsed text.
+   * ClientRepository gives an empty list to a client created without one.
+   */
+  @Column(jsonColumn())
+  resources: string[];
+
   @Column({ name: 'created_at', ...epochMsColumn() })
   createdAt: number;
 

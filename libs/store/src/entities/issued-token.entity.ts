@@ -58,6 +58,13 @@ export class IssuedTokenEntity {
   @Column({ name: 'revoked_reason', type: 'varchar', length: 255, nullable: true })
   revokedReason: string | null;
 
+  /**
+   * Authorization codes and refresh tokens: the RFC 8707 resources the grant was made for; a
+   * token request may narrow them, never widen them. Null: a grant made without `resource`.
+   */
+  @Column({ ...jsonColumn({ nullable: true }) })
+  resources?: string[] | null;
+
   /** Authorization codes only: the parameters of the request that produced them. */
   @Column({ ...jsonColumn({ nullable: true }) })
   details?: AuthorizationCodeDetails | null;

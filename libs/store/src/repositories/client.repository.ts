@@ -42,7 +42,7 @@ export class ClientRepository {
 
   save(client: ClientEntity, em?: EntityManager): Promise<ClientEntity> {
     return this.tx.with(em, async (m) => {
-      const saved = await m.save(ClientEntity, client);
+      const saved = await m.save(ClientEntity, withDefaults(client));
       await appendRevocationEvents(m, [{ kind: 'client', subject: client.clientId }]);
       return saved;
     });
@@ -65,7 +65,7 @@ export class ClientRepository {
   async insert(client: ClientEntity, em?: EntityManager): Promise<boolean> {
     return this.tx.with(em, async (m) => {
       if (await m.existsBy(ClientEntity, { clientId: client.clientId })) return false;
-      await m.insert(ClientEntity, client);
+      await m.insert(ClientEntity, withDefaults(client));
       await appendRevocationEvents(m, [{ kind: 'client', subject: client.clientId }]);
       return true;
     });
@@ -85,6 +85,12 @@ export class ClientRepository {
   }
 
   create(values: Partial<ClientEntity>): ClientEntity {
-    return this.repo.create(values);
+    return withDefaults(this.repo.create(values));
   }
+}
+
+/** The members whose default the entity cannot declare (see ClientEntity.resources). */
+function withDefaults(client: ClientEntity): ClientEntity {
+  client.resources ??= [];
+  return client;
 }

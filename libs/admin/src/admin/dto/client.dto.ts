@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DEFAULT_ID_TOKEN_SIGNING_ALG, SIGNING_ALGORITHMS } from '@app/auth';
 import { Check, isPlainObject, Items, Nested } from '../../validation/decorators';
-import { absoluteUri, arrayOf, name, noDuplicates, oneOf, optional, scopeToken, text } from '../../validation/rules';
+import { absoluteUri, arrayOf, name, noDuplicates, oneOf, optional, resourceIndicator, scopeToken, text } from '../../validation/rules';
 
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 export const GRANT_TYPES = ['client_credentials', 'password', 'refresh_token', 'authorization_code'] as const;
@@ -11,6 +11,7 @@ export const DEFAULT_AUTH_METHOD = 'client_secret_basic';
 export const DEFAULT_GRANT_TYPES = ['client_credentials'];
 export const ACCESS_TOKEN_FORMATS = ['jwt', 'reference'] as const;
 export const DEFAULT_ACCESS_TOKEN_FORMAT = 'jwt';
+export const MAX_CLIENT_RESOURCES = 50;
 
 /** JWK members that only private or symmetric keys have (RFC 7518 §6). */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -141,6 +142,14 @@ export class ClientSettingsDto {
   })
   @Check(optional(oneOf(SIGNING_ALGORITHMS)))
   id_token_signed_response_alg?: (typeof SIGNING_ALGORITHMS)[number];
+
+  @ApiPropertyOptional({
+    type: [String], maxItems: MAX_CLIENT_RESOURCES, default: [], example: ['https://api.example.com'],
+    description: 'RFC 8707 resource indicators the client may ask for with `resource` at /token and /authorize: absolute URIs without fragment, compared exactly. Each becomes the aud of the access tokens asked for it; a resource not listed is refused with invalid_target. Empty: the client\'s tokens keep the default audience (the issuer).',
+  })
+  @Check(optional((v) => arrayOf(v, MAX_CLIENT_RESOURCES)))
+  @Items((r, i, all) => resourceIndicator(r) ?? noDuplicates(r, i, all))
+  resources?: string[];
 }
 
 const secretRule = (requiredForSecretMethods: boolean) => (v: unknown, obj: Record<string, unknown>) => {
@@ -202,6 +211,7 @@ export class ClientViewDto {
   @ApiProperty({ type: SessionValidationDto, nullable: true }) session_validation: SessionValidationDto | null;
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS }) access_token_format: string;
   @ApiProperty({ enum: SIGNING_ALGORITHMS }) id_token_signed_response_alg: string;
+  @ApiProperty({ type: [String], description: 'RFC 8707 resource indicators the client may ask for' }) resources: string[];
   @ApiProperty({ description: 'Whether a secret is set (the secret itself is never shown again)' }) has_secret: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
