@@ -106,7 +106,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   if (http.corsOrigins.length > 0) {
     app.enableCors({ origin: http.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-XSRF-HEADER'], maxAge: 600 });
   }
-  setupSwagger(app, app.get<ServerConfig>(SERVER_CONFIG));
+  const config = app.get<ServerConfig>(SERVER_CONFIG);
+  if (config.docs.enabled) setupSwagger(app, config);
   return app;
 }
 

@@ -1,4 +1,5 @@
 import type { TrustProxySetting } from './environment-variables';
+import type { DocsConfig, IntrospectionConfig } from './exposure-config';
 import type { StatusListConfig } from './status-list-config';
 
 /** Optional fields appended after the seven fields of a runtime-api.log line, in the order configured. */
@@ -205,6 +206,8 @@ export interface ServerConfig {
   redis: RedisConfig;
   metrics: MetricsConfig;
   statusList: StatusListConfig;
+  docs: DocsConfig;
+  introspection: IntrospectionConfig;
 }
 
 export type ConfigSlice = keyof ServerConfig;

@@ -239,11 +239,11 @@ function powersOfTwo(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => 2 ** (from + i));
 }
 
-function toInt(value: unknown): unknown {
+export function toInt(value: unknown): unknown {
   return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
-function toBool(value: unknown): unknown {
+export function toBool(value: unknown): unknown {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   return value;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { validateConfig } from './validate-config';
 import { EnvironmentVariables, list, parseTrustProxy } from './environment-variables';
+import { exposureConfig } from './exposure-config';
 import { statusListConfig } from './status-list-config';
 
 import type { AuditExtraField, ConfigOverrides, ConfigSlice, HashingConfig, ServerConfig, SessionConfig } from './config-slices';
@@ -107,6 +108,7 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
     redis: { url: v.REDIS_URL || undefined, keyPrefix: v.REDIS_KEY_PREFIX ?? 'revocation:' },
     metrics: { enabled: v.METRICS_ENABLED ?? true, token: v.METRICS_TOKEN || undefined },
     statusList: statusListConfig(v.STATUS_LIST_TTL, v.STATUS_LIST_CAPACITY, v.STATUS_LIST_BLOCK_SIZE),
+    ...exposureConfig(env),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { AccessTokenState, isAccessTokenShaped, tokenDigest, TokenSigner, TokenStatusService } from '@app/auth';
-import { andThen, fixedBody, MaybeAsync } from '@app/common';
+import { andThen, fixedBody, InjectConfig, IntrospectionConfig, MaybeAsync } from '@app/common';
 import { TokenRepository } from '@app/store';
 
 /** Frozen: the same answer object goes out for every introspection of a token (fixedBody). */
@@ -19,23 +19,47 @@ const ACTIVE_ANSWERS = new WeakMap<JWTPayload, IntrospectionResult>();
  */
 @Injectable()
 export class IntrospectionService {
-  constructor(private readonly signer: TokenSigner, private readonly status: TokenStatusService, private readonly tokens: TokenRepository) {}
+  private readonly restricted: boolean;
+  private readonly seeAll: ReadonlySet<string>;
 
-  // Not async: an access token verified earlier, of a client in memory, is answered without a promise.
-  introspect(token: string): MaybeAsync<IntrospectionResult> {
-    if (isAccessTokenShaped(token)) return andThen(this.signer.verify(token, 'at+jwt'), (claims) => this.accessToken(claims));
-    return this.refreshToken(token);
+  constructor(
+    private readonly signer: TokenSigner,
+    private readonly status: TokenStatusService,
+    private readonly tokens: TokenRepository,
+    @InjectConfig('introspection') policy: IntrospectionConfig,
+  ) {
+    this.restricted = policy.policy === 'restricted';
+    this.seeAll = new Set(policy.clients);
   }
 
-  private accessToken(claims: JWTPayload | undefined): MaybeAsync<IntrospectionResult> {
+  /**
+   * `callerId`: the client asking, to which INTROSPECTION_POLICY applies; left out, the caller is
+   * the host's own code and sees every token. Not async: an access token verified earlier, of a
+   * client in memory, is answered without a promise.
+   */
+  introspect(token: string, callerId?: string): MaybeAsync<IntrospectionResult> {
+    if (isAccessTokenShaped(token)) return andThen(this.signer.verify(token, 'at+jwt'), (claims) => this.accessToken(claims, callerId));
+    return this.refreshToken(token, callerId);
+  }
+
+  /** Under INTROSPECTION_POLICY=restricted: the token's own client, a client its `aud` names, or one of INTROSPECTION_CLIENTS. */
+  private maySee(callerId: string | undefined, clientId: unknown, aud: unknown): boolean {
+    if (!this.restricted || callerId === undefined || callerId === clientId || this.seeAll.has(callerId)) return true;
+    return aud === callerId || (Array.isArray(aud) && aud.includes(callerId));
+  }
+
+  private accessToken(claims: JWTPayload | undefined, callerId: string | undefined): MaybeAsync<IntrospectionResult> {
     if (!claims || typeof claims.jti !== 'string') return INACTIVE;
+    if (!this.maySee(callerId, claims.client_id, claims.aud)) return INACTIVE;
     return andThen(this.status.checkAccessToken(claims), (state) => answer(claims, state));
   }
 
-  private async refreshToken(token: string): Promise<IntrospectionResult> {
+  private async refreshToken(token: string, callerId: string | undefined): Promise<IntrospectionResult> {
     if (token.length > 512) return INACTIVE;
     const record = await this.tokens.findById(tokenDigest(token));
     if (!record || record.type !== 'refresh_token' || record.consumedAt !== null) return INACTIVE;
+    // A refresh token is for its own client only (RFC 6749 §1.5): no audience names another.
+    if (!this.maySee(callerId, record.clientId, undefined)) return INACTIVE;
     const state = await this.status.checkRecord(record);
     if (!state.active) return INACTIVE;
     return {
