@@ -5,6 +5,7 @@ import { AppConfigModule, ConfigOverrides } from '@app/common';
 import { FeatureFlagModule } from '@app/feature-flag';
 import { RevocationCoreModule } from '@app/revocation/core';
 import { SessionsCoreModule, SessionWatermarkWorker } from '@app/sessions';
+import { SsfCoreModule } from '@app/shared-signals/core';
 import { StoreModule } from '@app/store';
 
 /**
@@ -22,6 +23,8 @@ export class CliModule {
         AppConfigModule.forRoot({ ...overrides, sessions: { watermarkWorker: false, ...overrides.sessions } }), StoreModule, SessionsCoreModule, FeatureFlagModule, AdminCoreModule,
         // A revocation from the CLI is an administrator's: CAEP receivers hear initiating_entity "admin".
         RevocationCoreModule.forRoot({ initiatingEntity: 'admin' }),
+        // Sessions the CLI ends reach the Shared Signals streams too.
+        SsfCoreModule,
       ],
       // SigningKeyRotation alone, not AuthModule: `keys` changes the stored keys, which running servers read.
       providers: [SessionWatermarkWorker, SigningKeyRotation],

@@ -12,6 +12,7 @@ import { OAuthModule } from '@app/oauth';
 import { RevocationModule } from '@app/revocation';
 import { SessionMgmtModule } from '@app/session-mgmt';
 import { SessionNotificationsModule, SessionsCoreModule } from '@app/sessions';
+import { SsfModule } from '@app/shared-signals';
 import { SignInModule } from '@app/sign-in';
 import { StatusListModule } from '@app/status-list';
 import { StoreModule } from '@app/store';
@@ -44,6 +45,7 @@ export class AppModule {
         RevocationModule.forRoot({ pathPrefix: config.globalRevocation.pathPrefix }),
         SessionMgmtModule.forRoot(),
         SessionNotificationsModule,
+        SsfModule,
         MetricsModule.forRoot(config.metrics),
         // Spans only when the OTEL_* variables configure an exporter (main.ts registers the SDK then).
         TracingModule.forRoot({ enabled: tracingEnabled() }),

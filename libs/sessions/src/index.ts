@@ -1,5 +1,7 @@
 export * from './events/session-events';
+export * from './notifications/notification-kinds';
 export * from './notifications/notification-plan';
+export * from './notifications/notification-planners';
 export * from './notifications/notification-sender';
 export * from './notifications/notification-tokens';
 export * from './notifications/notification-worker.service';

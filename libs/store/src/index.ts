@@ -12,6 +12,8 @@ export * from './repositories/revoked-sri.repository';
 export * from './repositories/server-secret.repository';
 export * from './repositories/session.repository';
 export * from './repositories/signing-key.repository';
+export * from './repositories/ssf-outbox.repository';
+export * from './repositories/ssf-stream.repository';
 export * from './repositories/token.repository';
 export * from './repositories/used-jti.repository';
 export * from './repositories/user.repository';

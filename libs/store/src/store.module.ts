@@ -13,6 +13,8 @@ import { RevokedSriRepository } from './repositories/revoked-sri.repository';
 import { ServerSecretRepository } from './repositories/server-secret.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
+import { SsfOutboxRepository } from './repositories/ssf-outbox.repository';
+import { SsfStreamRepository } from './repositories/ssf-stream.repository';
 import { TokenRepository } from './repositories/token.repository';
 import { UsedJtiRepository } from './repositories/used-jti.repository';
 import { UserRepository } from './repositories/user.repository';
@@ -26,6 +28,7 @@ const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriLifetime, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
   UserSuspensionRepository, UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository, RevocationFeedReader, KeySealer,
+  SsfStreamRepository, SsfOutboxRepository,
 ];
 
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<StoreModuleOptions>({ optionsInjectionToken: STORE_OPTIONS })

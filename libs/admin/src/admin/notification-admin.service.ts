@@ -8,7 +8,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function toNotificationView(n: NotificationOutboxEntity): NotificationViewDto {
   return {
     id: n.id, kind: n.kind, client_id: n.clientId, target_url: n.targetUrl, status: n.status, attempts: n.attempts,
-    next_attempt_at: n.status === 'pending' ? iso(n.nextAttemptAt) : null, last_error: n.lastError,
+    next_attempt_at: n.status === 'pending' ? iso(n.nextAttemptAt) : null, last_error: n.lastError, stream_id: n.streamId ?? undefined,
     session_id: n.payload.sid, sub: n.payload.sub, initiating_entity: n.payload.initiating_entity, reason: n.payload.reason,
     created_at: iso(n.createdAt)!, delivered_at: iso(n.deliveredAt),
   };

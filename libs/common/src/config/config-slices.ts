@@ -1,5 +1,6 @@
 import type { TrustProxySetting } from './environment-variables';
 import type { DocsConfig, IntrospectionConfig } from './exposure-config';
+import type { SsfConfig } from './ssf-config';
 import type { StatusListConfig } from './status-list-config';
 
 /** Optional fields appended after the seven fields of a runtime-api.log line, in the order configured. */
@@ -208,6 +209,7 @@ export interface ServerConfig {
   statusList: StatusListConfig;
   docs: DocsConfig;
   introspection: IntrospectionConfig;
+  ssf: SsfConfig;
 }
 
 export type ConfigSlice = keyof ServerConfig;

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { validateConfig } from './validate-config';
 import { EnvironmentVariables, list, parseTrustProxy } from './environment-variables';
+import { ssfConfig } from './ssf-config';
 import { exposureConfig } from './exposure-config';
 import { statusListConfig } from './status-list-config';
 
@@ -109,6 +110,7 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
     metrics: { enabled: v.METRICS_ENABLED ?? true, token: v.METRICS_TOKEN || undefined },
     statusList: statusListConfig(v.STATUS_LIST_TTL, v.STATUS_LIST_CAPACITY, v.STATUS_LIST_BLOCK_SIZE),
     ...exposureConfig(env),
+    ssf: ssfConfig(env),
   };
 }
 

@@ -31,7 +31,7 @@ describe('planNotifications', () => {
     expect(rows[0]).toEqual({
       id: 'n-1', kind: 'backchannel_logout', clientId: 'rp1', targetUrl: 'https://rp1.example/bcl',
       payload: { sub: 'u1', sid: 's1', event_timestamp: 1_700_000_000, initiating_entity: 'user', reason: 'end_session' },
-      status: 'pending', attempts: 0, nextAttemptAt: ending.at, leaseId: null, lastError: null, createdAt: ending.at, deliveredAt: null,
+      status: 'pending', attempts: 0, nextAttemptAt: ending.at, leaseId: null, lastError: null, createdAt: ending.at, deliveredAt: null, streamId: null,
     });
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
   });

@@ -26,7 +26,7 @@ export function planNotifications(
       if (!client) continue;
       const row = (kind: NotificationOutboxEntity['kind'], targetUrl: string): NotificationOutboxEntity => ({
         id: newId(), kind, clientId, targetUrl, payload, status: 'pending', attempts: 0, nextAttemptAt: ending.at,
-        leaseId: null, lastError: null, createdAt: ending.at, deliveredAt: null,
+        leaseId: null, lastError: null, createdAt: ending.at, deliveredAt: null, streamId: null,
       });
       if (client.backchannelLogoutUri) rows.push(row('backchannel_logout', client.backchannelLogoutUri));
       if (client.caepReceiverUri) rows.push(row('caep_session_revoked', client.caepReceiverUri));

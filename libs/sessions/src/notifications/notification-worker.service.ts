@@ -19,8 +19,10 @@ const MAX_READS_PER_ROUND = 8;
  * session, and again as each delivery ends. Each row is claimed with a lease first
  * (NotificationOutboxRepository.claim), so instances sharing the store split the work and a
  * crashed worker's rows come back when the lease runs out. A failed attempt is retried after an
- * exponential backoff, up to NOTIFICATION_MAX_ATTEMPTS, then marked failed; a target the outbound
- * URL policy refuses is marked failed at once (retrying cannot help; `retry` after fixing it).
+ * exponential backoff (at least the receiver's Retry-After), up to NOTIFICATION_MAX_ATTEMPTS,
+ * then marked failed; a target the outbound URL policy refuses, or a SET the receiver refused
+ * (RFC 8935 §2.3), is marked failed at once (retrying cannot help; `retry` after fixing it).
+ * Rows of kinds other modules add (NotificationKinds) may also be held, uncounted, or dropped.
  *
  * Deliveries run apart from every request, and apart from each other: a round starts what it can
  * and returns without waiting for the answers. Each receiver (a URL origin) has its own
@@ -132,7 +134,8 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
       this.receivers.release(ticket, 'neutral');
       throw err;
     }
-    const outcome = result.ok ? 'ok' : result.aborted || result.refused ? 'neutral' : 'failed';
+    // Only an answer, or its absence, says how the receiver is: a row held, dropped or refused before connecting says nothing.
+    const outcome = result.ok ? 'ok' : result.aborted || result.refused || result.holdUntil !== undefined || result.final ? 'neutral' : 'failed';
     if (this.receivers.release(ticket, outcome)) {
       this.logger.warn(`Receiver ${ticket.receiver} failed ${this.notifications.circuitFailures} times in a row: its notifications wait ${this.notifications.circuitCooldownMs} ms, then one is tried`);
     }
@@ -141,11 +144,14 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
       await this.outbox.delivered(row.id, lease, now);
     } else if (result.aborted) {
       await this.outbox.release(row.id, lease, now).catch(() => undefined);
-    } else if (result.refused || attempt >= this.notifications.maxAttempts) {
+    } else if (result.holdUntil !== undefined) {
+      await this.outbox.release(row.id, lease, result.holdUntil, result.error);
+    } else if (result.refused || result.final || attempt >= this.notifications.maxAttempts) {
       await this.outbox.failed(row.id, lease, result.error);
       this.logger.warn(`Gave up on ${row.kind} ${row.id} to client ${row.clientId} after ${attempt} attempts: ${result.error}`);
     } else {
-      const delay = retryDelay(attempt, this.notifications.retryBaseMs, this.notifications.retryMaxMs);
+      // The receiver's Retry-After, when it gave one, is the least we wait.
+      const delay = Math.max(retryDelay(attempt, this.notifications.retryBaseMs, this.notifications.retryMaxMs), result.retryAfterMs ?? 0);
       await this.outbox.retryLater(row.id, lease, now + delay, result.error);
       this.logger.debug?.(`${row.kind} ${row.id} to client ${row.clientId} failed (attempt ${attempt}): ${result.error}; retry in ${delay} ms`);
     }

@@ -10,3 +10,18 @@ export function retryDelay(attempts: number, baseMs: number, maxMs: number, rand
   const jittered = exponential * (1 - RETRY_JITTER + 2 * RETRY_JITTER * random());
   return Math.round(Math.min(jittered, maxMs));
 }
+
+/** Longest Retry-After honoured: a receiver cannot park a notification for longer than a day. */
+export const RETRY_AFTER_MAX_MS = 86_400_000;
+
+/**
+ * Milliseconds a `Retry-After` header asks to wait (RFC 9110 §10.2.3: delay-seconds or an
+ * HTTP-date), at most RETRY_AFTER_MAX_MS; undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return undefined;
+  // An HTTP-date names its day and month; anything else that is not delay-seconds is unreadable.
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : /^[A-Za-z]{3}, /.test(value) ? Date.parse(value) - now : NaN;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), RETRY_AFTER_MAX_MS) : undefined;
+}

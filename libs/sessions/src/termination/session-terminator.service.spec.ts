@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { ClientRepository, NotificationOutboxEntity, NotificationOutboxRepository, SessionRepository, UserSessionEntity } from '@app/store';
 import { SessionEvents } from '../events/session-events';
+import { NotificationPlanners } from '../notifications/notification-planners';
 import type { AfterCommit } from './after-commit';
 import { SessionTerminator } from './session-terminator.service';
 
@@ -23,7 +24,7 @@ function setup(ended: UserSessionEntity[]) {
   const events = new SessionEvents();
   const terminator = new SessionTerminator(
     sessions as unknown as SessionRepository, clients as unknown as ClientRepository, outbox as unknown as NotificationOutboxRepository,
-    afterCommit as unknown as AfterCommit, events,
+    afterCommit as unknown as AfterCommit, events, new NotificationPlanners(),
   );
   return { terminator, sessions, clients, outbox, added, afterCommit, hooks, events };
 }

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ClientRepository, EndedSessionRow, NotificationOutboxRepository, SessionRepository } from '@app/store';
 import { EndedSession, SessionEvents } from '../events/session-events';
 import { planNotifications } from '../notifications/notification-plan';
+import { NotificationPlanners } from '../notifications/notification-planners';
 import { AfterCommit } from './after-commit';
 import { SessionEnding, SessionSelector } from './session-ending';
 
@@ -22,6 +23,7 @@ export class SessionTerminator {
     private readonly outbox: NotificationOutboxRepository,
     private readonly afterCommit: AfterCommit,
     private readonly events: SessionEvents,
+    private readonly planners: NotificationPlanners,
   ) {}
 
   /** Ends the live sessions `selector` names, in the caller's transaction `em`; returns those it ended. */
@@ -43,6 +45,7 @@ export class SessionTerminator {
     if (ended.length === 0) return ended;
     const clientIds = [...new Set(ended.flatMap((s) => s.clientIds))];
     const rows = planNotifications(ended, await this.clients.findByIds(clientIds, em), ending);
+    rows.push(...(await this.planners.plan(ended, ending, em)));
     await this.outbox.add(rows, em);
     this.afterCommit.run(em, () => this.events.emit('session.ended', { sessions: ended, ...ending, notifications: rows.length }));
     return ended;

@@ -9,6 +9,7 @@ import { StatusListEntryEntity } from './status-list-entry.entity';
 import { StatusListEntity } from './status-list.entity';
 import { UserSuspensionEntity } from './user-suspension.entity';
 import { SigningKeyEntity } from './signing-key.entity';
+import { SsfRemovedSubjectEntity, SsfStreamEntity } from './ssf-stream.entity';
 import { UsedJtiEntity } from './used-jti.entity';
 import { UserAttributeEntity } from './user-attribute.entity';
 import { UserSessionEntity } from './user-session.entity';
@@ -26,6 +27,7 @@ export * from './status-list-entry.entity';
 export * from './status-list.entity';
 export * from './user-suspension.entity';
 export * from './signing-key.entity';
+export * from './ssf-stream.entity';
 export * from './used-jti.entity';
 export * from './user-attribute.entity';
 export * from './user-session.entity';
@@ -36,4 +38,5 @@ export const ENTITIES = [
   ClientEntity, UserEntity, UserAttributeEntity, UserSessionEntity, IssuedTokenEntity,
   RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity, UsedJtiEntity, NotificationOutboxEntity,
   RevocationEventEntity, ServerSecretEntity, StatusListEntity, StatusListEntryEntity, UserSuspensionEntity,
+  SsfStreamEntity, SsfRemovedSubjectEntity,
 ];

@@ -1,8 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMsColumn, jsonColumn } from './columns';
 
-/** OpenID Connect Back-Channel Logout 1.0, or a CAEP session-revoked SET pushed per RFC 8935. */
-export type NotificationKind = 'backchannel_logout' | 'caep_session_revoked';
+/**
+ * OpenID Connect Back-Channel Logout 1.0, or a CAEP session-revoked SET pushed per RFC 8935 to a
+ * client's `caep_receiver_uri`; or a SET of a Shared Signals stream, pushed (RFC 8935) or waiting
+ * for the receiver to poll it (RFC 8936).
+ */
+export type NotificationKind = 'backchannel_logout' | 'caep_session_revoked' | 'ssf_push' | 'ssf_poll';
+
+/** Kinds the receiver fetches itself: the outbox worker never sends them. */
+export const PULLED_NOTIFICATION_KINDS: NotificationKind[] = ['ssf_poll'];
 
 export type NotificationStatus = 'pending' | 'delivered' | 'failed';
 
@@ -27,6 +34,15 @@ export interface NotificationPayload {
 }
 
 /**
+ * A Shared Signals SET, all but the claims set when it is signed (`iss`, `iat`, `jti`): one event
+ * (SSF 1.0 §4.2.1), its `sub_id`, the stream's `aud` and `txn`. A session-revoked event also
+ * carries the session fields above, for the admin API's view of the outbox.
+ */
+export interface SecurityEventPayload extends Partial<NotificationPayload> {
+  set: { aud: string | string[]; txn: string; sub_id: Record<string, unknown>; events: Record<string, Record<string, unknown>> };
+}
+
+/**
  * The durable outbox of session-ended notifications: rows are written in the same transaction
  * that ends the session, so a crash loses none; a worker sends them with bounded retries. A
  * worker claims a row by moving `next_attempt_at` past its lease and setting `lease_id` in one
@@ -35,6 +51,7 @@ export interface NotificationPayload {
 @Entity('notification_outbox')
 @Index('IDX_notification_outbox_due', ['status', 'nextAttemptAt'])
 @Index('IDX_notification_outbox_created', ['createdAt'])
+@Index('IDX_notification_outbox_stream', ['streamId', 'status', 'nextAttemptAt'])
 export class NotificationOutboxEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id: string;
@@ -49,7 +66,11 @@ export class NotificationOutboxEntity {
   targetUrl: string;
 
   @Column(jsonColumn())
-  payload: NotificationPayload;
+  payload: NotificationPayload | SecurityEventPayload;
+
+  /** The Shared Signals stream of an `ssf_push` or `ssf_poll` row; null for the others. */
+  @Column({ name: 'stream_id', type: 'varchar', length: 64, nullable: true })
+  streamId: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   status: NotificationStatus;

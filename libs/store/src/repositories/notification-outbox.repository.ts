@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, LessThanOrEqual, Not, Repository } from 'typeorm';
-import { NotificationOutboxEntity, NotificationStatus } from '../entities';
+import { NotificationOutboxEntity, NotificationStatus, PULLED_NOTIFICATION_KINDS } from '../entities';
 import { Transactor } from '../transactor';
 
 /** Rows per INSERT: a user with many sessions and receivers fans out into many rows. */
@@ -25,9 +25,15 @@ export class NotificationOutboxRepository {
     return this.repo.findOneBy({ id });
   }
 
-  /** Pending rows whose next attempt is due at `now`, the longest waiting first; rows for `skipTargets` are left out (their receiver is busy). */
+  /**
+   * Pending rows whose next attempt is due at `now`, the longest waiting first; rows for
+   * `skipTargets` are left out (their receiver is busy), and so are those the receiver polls.
+   */
   due(now: number, limit: number, skipTargets: string[] = []): Promise<NotificationOutboxEntity[]> {
-    const where = { status: 'pending' as const, nextAttemptAt: LessThanOrEqual(now), ...(skipTargets.length > 0 ? { targetUrl: Not(In(skipTargets)) } : {}) };
+    const where = {
+      status: 'pending' as const, nextAttemptAt: LessThanOrEqual(now), kind: Not(In(PULLED_NOTIFICATION_KINDS)),
+      ...(skipTargets.length > 0 ? { targetUrl: Not(In(skipTargets)) } : {}),
+    };
     return this.repo.find({ where, order: { nextAttemptAt: 'ASC', id: 'ASC' }, take: limit });
   }
 
@@ -62,10 +68,13 @@ export class NotificationOutboxRepository {
     return this.settle(id, leaseId, { status: 'failed', leaseId: null, lastError: error.slice(0, 1024) });
   }
 
-  /** Gives a claimed row back without counting the attempt (the worker is stopping). */
-  async release(id: string, leaseId: string, now: number): Promise<boolean> {
+  /** Gives a claimed row back without counting the attempt: at `now` (the worker is stopping), or later (its stream holds it). */
+  async release(id: string, leaseId: string, now: number, note?: string): Promise<boolean> {
     const r = await this.tx.run((m) =>
-      m.update(NotificationOutboxEntity, { id, status: 'pending', leaseId }, { leaseId: null, nextAttemptAt: now, attempts: () => 'attempts - 1' }),
+      m.update(
+        NotificationOutboxEntity, { id, status: 'pending', leaseId },
+        { leaseId: null, nextAttemptAt: now, attempts: () => 'attempts - 1', ...(note ? { lastError: note.slice(0, 1024) } : {}) },
+      ),
     );
     return (r.affected ?? 0) > 0;
   }
