@@ -24,11 +24,11 @@ const OKTA = 'https://example.okta.com';
 type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 /** An Okta Universal Logout style assertion; `over` changes one thing about it. */
-async function assertion(key: Key, kid: string, clientId: string, over: { aud?: string; exp?: number; iat?: number; typ?: string; jti?: string } = {}): Promise<string> {
+async function assertion(key: Key, kid: string, clientId: string, over: { aud?: string; exp?: number; iat?: number; typ?: string; jti?: string; iss?: string } = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ jti: over.jti ?? randomUUID() })
     .setProtectedHeader({ alg: 'RS256', kid, typ: over.typ ?? 'global-token-revocation+jwt' })
-    .setIssuer(OKTA)
+    .setIssuer(over.iss ?? OKTA)
     .setSubject(clientId)
     .setAudience(over.aud ?? ENDPOINT)
     .setIssuedAt(over.iat ?? now)
@@ -394,7 +394,7 @@ describe('Global Token Revocation', () => {
 
     it('accepts a valid assertion verified with keys fetched from jwks_uri', async () => {
       const u = await userWithSession('jwt-remote', { [OKTA]: '00uremote' });
-      const res = await revoke({ sub_id: { format: 'iss_sub', iss: OKTA, sub: '00uremote' } }, await assertion(oktaKey, 'okta-1', 'okta-remote'));
+      const res = await revoke({ sub_id: { format: 'iss_sub', iss: OKTA, sub: '00uremote' } }, await assertion(oktaKey, 'okta-1', 'okta-remote', { iss: new URL(jwksUri).origin }));
       expect(res.status).toBe(204);
       expect(await active(u.login.access_token)).toBe(false);
     });
@@ -415,7 +415,7 @@ describe('Global Token Revocation', () => {
       }
       for (const clientId of ['okta-imported-inline', 'okta-imported-uri']) {
         const u = await userWithSession(`jwt-${clientId}`);
-        const res = await revoke({ sub_id: { format: 'uid', id: `jwt-${clientId}` } }, await assertion(oktaKey, 'okta-1', clientId));
+        const res = await revoke({ sub_id: { format: 'uid', id: `jwt-${clientId}` } }, await assertion(oktaKey, 'okta-1', clientId, clientId.endsWith('-uri') ? { iss: new URL(jwksUri).origin } : {}));
         expect(res.status).toBe(204);
         expect(await active(u.login.access_token)).toBe(false);
       }

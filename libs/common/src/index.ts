@@ -3,6 +3,7 @@ export * from './config/config-slices';
 export * from './config/status-list-config';
 export * from './config/exposure-config';
 export * from './config/ssf-config';
+export * from './config/iss-sub-config';
 export * from './config/environment-variables';
 export * from './config/config.module';
 export * from './config/validate-config';

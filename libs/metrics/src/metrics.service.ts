@@ -6,6 +6,7 @@ import { buildInfo, type StoreOutageMarked } from '@app/common';
 import { AuditRecorder, FileAuditSink } from '@app/audit';
 import { ClientAuthenticator, ClientCache, PasswordSignIn, RevocationFeedFollower, RevocationIndex, TokenSigner } from '@app/auth';
 import { SessionEvents } from '@app/sessions';
+import { ALL_SUB_ID_FORMATS, GlobalRevocationEvents } from '@app/revocation/core';
 import { NotificationOutboxRepository } from '@app/store';
 import { HttpRequestMetrics } from './http-request-metrics';
 
@@ -44,6 +45,11 @@ export class MetricsService implements OnModuleInit {
     name: `${METRICS_PREFIX}global_revocations_total`, help: 'Global revocations of a user (every token and session) this instance committed.',
     registers: [this.registry],
   });
+  private readonly unmatched = new Counter({
+    name: `${METRICS_PREFIX}global_revocation_unmatched_total`,
+    help: 'Global token revocation requests whose subject matched no user (nothing revoked), by subject format (attribute: Janssen\'s form).',
+    labelNames: ['format'] as const, registers: [this.registry],
+  });
   private readonly sessionsEnded = new Counter({
     name: `${METRICS_PREFIX}sessions_ended_total`, help: 'User sessions this instance ended, by reason (global_token_revocation, end_session, session revocation, admin…).',
     labelNames: ['reason'] as const, registers: [this.registry],
@@ -66,6 +72,7 @@ export class MetricsService implements OnModuleInit {
     signIns: PasswordSignIn,
     @Optional() audit?: AuditRecorder,
     @Optional() auditFile?: FileAuditSink,
+    @Optional() revocations?: GlobalRevocationEvents,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: METRICS_PREFIX });
     this.requests.register(
@@ -76,6 +83,10 @@ export class MetricsService implements OnModuleInit {
     feed.onEventApplied((kind) => this.feedEvents.inc({ kind }));
     events.on('session.ended', (e) => this.sessionsEnded.inc({ reason: e.reason }, e.sessions.length));
     events.on('user.revoked', () => this.usersRevoked.inc());
+    if (revocations) {
+      for (const format of ALL_SUB_ID_FORMATS) this.unmatched.inc({ format }, 0);
+      revocations.on('subject.unmatched', (e) => this.unmatched.inc({ format: e.format }));
+    }
     // Every series from the start, so a rate over a quiet instance is 0 rather than missing.
     for (const result of ['success', 'failure', 'throttled']) for (const via of ['password_grant', 'form']) this.signIns.inc({ result, via }, 0);
     signIns.onAttempt((result, via) => this.signIns.inc({ result, via }));

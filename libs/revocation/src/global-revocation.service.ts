@@ -1,6 +1,7 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SessionEvents, SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
+import { GlobalRevocationEvents } from './global-revocation-events';
 import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
 import { SubjectIdentifier, USER_DIRECTORY, UserDirectory } from '@app/users';
 
@@ -44,6 +45,8 @@ export class RevocationIncompleteError extends Error {
  */
 @Injectable()
 export class GlobalRevocationService {
+  private readonly logger = new Logger('GlobalTokenRevocation');
+
   constructor(
     @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
     private readonly watermarks: WatermarkRepository,
@@ -53,12 +56,18 @@ export class GlobalRevocationService {
     private readonly tx: Transactor,
     @Optional() @Inject(GLOBAL_REVOCATION_INITIATOR) private readonly initiatingEntity?: InitiatingEntity,
     @Optional() private readonly events?: SessionEvents,
+    @Optional() private readonly outcomes?: GlobalRevocationEvents,
   ) {}
 
   /** `caller` (a client id) is recorded on the revoked sessions and the SRI list. */
   async revoke(subject: SubjectIdentifier, caller: string): Promise<GlobalRevocationResult> {
     const { user, matches } = await this.users.resolveSubject(subject);
-    if (!user) return { userId: null, matches, sessionsRevoked: 0 };
+    if (!user) {
+      // The format and caller only: the subject's value (an e-mail, a phone number) stays out of the log.
+      this.logger.warn(`A global revocation by ${caller} named no user (${subject.kind} subject); nothing was revoked.`);
+      this.outcomes?.emit('subject.unmatched', { format: subject.kind, caller });
+      return { userId: null, matches, sessionsRevoked: 0 };
+    }
     const sessionsRevoked = await this.apply(user.id, caller, false);
     return { userId: user.id, matches, sessionsRevoked };
   }

@@ -52,7 +52,7 @@ export class GlobalTokenRevocationController {
   @ApiConsumes('application/json')
   @ApiBody({ type: GlobalTokenRevocationRequestDto })
   @ApiNoContentResponse({ description: 'Revoked (also on a repeat, and for an unknown user unless GLOBAL_TOKEN_REVOCATION_UNKNOWN_USER_STATUS=404).' })
-  @ApiBadRequestResponse({ type: GlobalRevocationErrorDto, description: 'invalid_request: malformed JSON, missing sub_id, unknown format, wrong member types' })
+  @ApiBadRequestResponse({ type: GlobalRevocationErrorDto, description: 'invalid_request: malformed JSON, neither or both of sub_id and subject, unknown format, wrong member types' })
   @ApiUnauthorizedResponse({ type: GlobalRevocationErrorDto, description: 'invalid_token / invalid_client: missing or bad credentials, expired, revoked or replayed (with WWW-Authenticate)' })
   @ApiForbiddenResponse({ type: GlobalRevocationErrorDto, description: 'insufficient_scope: the caller lacks global_token_revocation; access_denied: the GLOBAL_TOKEN_REVOCATION feature flag is off' })
   @ApiNotFoundResponse({ type: GlobalRevocationErrorDto, description: 'not_found: no user matches (only when GLOBAL_TOKEN_REVOCATION_UNKNOWN_USER_STATUS=404)' })

@@ -1,5 +1,6 @@
 export * from './auth/global-revocation-auth.guard';
 export * from './auth/revocation-assertion.verifier';
+export * from './global-revocation-events';
 export * from './global-revocation.service';
 export * from './revocation.constants';
 export * from './revocation-core.module';

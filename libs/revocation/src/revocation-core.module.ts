@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { InitiatingEntity } from '@app/store';
 import { UserDirectoryBinding, userDirectoryProvider } from '@app/users';
+import { GlobalRevocationEventsModule } from './global-revocation-events';
 import { GLOBAL_REVOCATION_INITIATOR, GlobalRevocationService } from './global-revocation.service';
 
 export interface RevocationCoreOptions {
@@ -20,6 +21,7 @@ export class RevocationCoreModule {
   static forRoot(options: RevocationCoreOptions = {}): DynamicModule {
     return {
       module: RevocationCoreModule,
+      imports: [GlobalRevocationEventsModule],
       providers: [
         GlobalRevocationService,
         userDirectoryProvider(options.userDirectory),

@@ -28,7 +28,7 @@ describe('StoreUserDirectory', () => {
 
   beforeEach(() => {
     users = new UsersDouble();
-    directory = new StoreUserDirectory(config, users as unknown as UserRepository);
+    directory = new StoreUserDirectory(config, users as unknown as UserRepository, { attributes: { 'https://example.okta.com': 'okta_id', 'https://tenant.auth0.com': 'auth0_sub' } });
   });
 
   it.each<[SubjectIdentifier, unknown[]]>([
@@ -39,7 +39,10 @@ describe('StoreUserDirectory', () => {
     [{ kind: 'opaque', id: 'u-1' }, ['id', 'u-1']],
     [{ kind: 'iss_sub', iss: 'https://idp.example.com', sub: 'u-1' }, ['id', 'u-1']],
     [{ kind: 'iss_sub', iss: 'https://idp.example.com/', sub: 'u-1' }, ['id', 'u-1']],
-    [{ kind: 'iss_sub', iss: 'https://example.okta.com', sub: '00u1' }, ['attributes', ['https://example.okta.com'], ['00u1']]],
+    [{ kind: 'iss_sub', iss: 'https://example.okta.com', sub: '00u1' }, ['attributes', ['okta_id'], ['00u1']]],
+    [{ kind: 'iss_sub', iss: 'https://tenant.auth0.com/', sub: 'auth0|1' }, ['attributes', ['auth0_sub'], ['auth0|1']]],
+    // An issuer the mapping leaves out: the attribute named by its URL, as before the mapping.
+    [{ kind: 'iss_sub', iss: 'https://other.example', sub: 'x' }, ['attributes', ['https://other.example'], ['x']]],
     [{ kind: 'account', uri: 'acct:breakfast@IDP.example.com' }, ['attributes', ['uid'], ['breakfast']]],
     [{ kind: 'account', uri: 'acct:carol@example.org' }, ['attributes', EMAIL_ATTRIBUTES, ['carol@example.org']]],
   ])('resolves %j with one lookup', async (subject, call) => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HttpConfig, InjectConfig } from '@app/common';
+import { HttpConfig, InjectConfig, issuerKey, IssSubConfig } from '@app/common';
 import { UserRepository } from '@app/store';
 import { parseAcctUri, SubjectIdentifier } from './subject-identifier';
 import { DirectoryUser, ResolvedSubject, UserDirectory } from './user-directory';
@@ -15,7 +15,8 @@ export const PHONE_ATTRIBUTES = ['phone_number', 'mobile', 'telephoneNumber'];
  * - `opaque`: the user's subject id (the `sub` of the tokens this server issues);
  * - `email`, `phone_number`: the attributes listed above (e-mail also lower-cased);
  * - `iss_sub`: with this server as `iss`, the subject id; with another issuer (e.g. an Okta org),
- *   the user attribute named by that issuer URL holding `sub`;
+ *   the user attribute ISS_SUB_ATTRIBUTES maps that issuer to (`okta_id`), holding `sub`; for an
+ *   issuer it does not map, the attribute named by the issuer URL (what earlier versions read);
  * - `account`: `acct:user@host` is the user whose `uid` is `user` when `host` is this server's
  *   host, otherwise the user whose e-mail is `user@host`.
  * When several users match, the first is the oldest, then by id, so the same one every time.
@@ -24,7 +25,11 @@ export const PHONE_ATTRIBUTES = ['phone_number', 'mobile', 'telephoneNumber'];
 export class StoreUserDirectory implements UserDirectory {
   private readonly issuerHost: string;
 
-  constructor(@InjectConfig('http') private readonly http: HttpConfig, private readonly users: UserRepository) {
+  constructor(
+    @InjectConfig('http') private readonly http: HttpConfig,
+    private readonly users: UserRepository,
+    @InjectConfig('issSub') private readonly issSub: IssSubConfig,
+  ) {
     this.issuerHost = new URL(this.http.issuer).host.toLowerCase();
   }
 
@@ -38,9 +43,11 @@ export class StoreUserDirectory implements UserDirectory {
         return this.users.firstByAttributes(PHONE_ATTRIBUTES, [subject.phone_number]);
       case 'opaque':
         return this.bySubjectId(subject.id);
-      case 'iss_sub':
-        if (subject.iss.replace(/\/+$/, '') === this.http.issuer) return this.bySubjectId(subject.sub);
-        return this.users.firstByAttributes([subject.iss], [subject.sub]);
+      case 'iss_sub': {
+        const issuer = issuerKey(subject.iss);
+        if (issuer === this.http.issuer) return this.bySubjectId(subject.sub);
+        return this.users.firstByAttributes([this.issSub.attributes[issuer] ?? subject.iss], [subject.sub]);
+      }
       case 'account': {
         const acct = parseAcctUri(subject.uri);
         if (!acct) return { user: null, matches: 0 };

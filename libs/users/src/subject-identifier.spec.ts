@@ -26,6 +26,7 @@ describe('parseSubId', () => {
     [{ format: 'uid', id: 'x', extra: 1 }, { kind: 'attribute', attribute: 'uid', value: 'x' }],
   ])('reads %j', (subId, expected) => {
     expect(parseSubId({ sub_id: subId, other: true })).toEqual(expected);
+    expect(parseSubId({ subject: subId, other: true })).toEqual(expected);
   });
 
   it.each([
@@ -35,6 +36,9 @@ describe('parseSubId', () => {
     ['no sub_id', {}, /sub_id member is required/],
     ['sub_id null', { sub_id: null }, /sub_id member is required/],
     ['sub_id an array', { sub_id: [] }, /must be a JSON object/],
+    ['subject an array', { subject: [] }, /subject must be a JSON object/],
+    ['both sub_id and subject', { sub_id: { format: 'uid', id: 'a' }, subject: { format: 'uid', id: 'a' } }, /not both/],
+    ['subject null and no sub_id', { subject: null }, /sub_id member is required/],
     ['no format', { sub_id: { id: 'x' } }, /format is required/],
     ['a number format', { sub_id: { format: 1, id: 'x' } }, /format must be a string/],
     ['a number id', { sub_id: { format: 'uid', id: 1 } }, /id must be a string/],

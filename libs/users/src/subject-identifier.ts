@@ -39,6 +39,9 @@ const RFC9493_MEMBERS = {
 type Rfc9493Format = keyof typeof RFC9493_MEMBERS;
 
 const MAX_VALUE_LENGTH = 1024;
+
+/** The request members that may carry the subject; exactly one of them. */
+const SUBJECT_KEYS = ['sub_id', 'subject'] as const;
 /** A user attribute name as the store keeps it (user_attribute.name is 128 characters). */
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,127}$/;
 
@@ -56,7 +59,7 @@ function stringMember(obj: Record<string, unknown>, name: string): string | unde
 }
 
 /**
- * Reads the request body `{"sub_id": {...}}` and returns the subject it names, or throws a 400
+ * Reads the request body `{"sub_id": {...}}` (or `{"subject": {...}}`) and returns the subject it names, or throws a 400
  * `invalid_request` saying what is wrong. Members other than `sub_id` are ignored (the draft
  * neither defines nor forbids them).
  *
@@ -66,9 +69,12 @@ function stringMember(obj: Record<string, unknown>, name: string): string | unde
  */
 export function parseSubId(body: unknown): SubjectIdentifier {
   if (!isPlainObject(body)) throw invalidRequest('The request body must be a JSON object with a sub_id member.');
-  const subId = body.sub_id;
-  if (subId === undefined || subId === null) throw invalidRequest('The sub_id member is required.');
-  if (!isPlainObject(subId)) throw invalidRequest('sub_id must be a JSON object.');
+  // Okta's Universal Logout guide and Auth0 send the draft's earlier name, `subject` (renamed in -03).
+  const given = SUBJECT_KEYS.filter((key) => body[key] !== undefined && body[key] !== null);
+  if (given.length === 0) throw invalidRequest('The sub_id member is required.');
+  if (given.length > 1) throw invalidRequest('Give the subject as sub_id or as subject, not both.');
+  const subId = body[given[0]];
+  if (!isPlainObject(subId)) throw invalidRequest(`${given[0]} must be a JSON object.`);
   const format = stringMember(subId, 'format');
   if (format === undefined) throw invalidRequest('sub_id.format is required.');
 

@@ -1,6 +1,7 @@
 import type { TrustProxySetting } from './environment-variables';
 import type { DocsConfig, IntrospectionConfig } from './exposure-config';
 import type { SsfConfig } from './ssf-config';
+import type { IssSubConfig } from './iss-sub-config';
 import type { StatusListConfig } from './status-list-config';
 
 /** Optional fields appended after the seven fields of a runtime-api.log line, in the order configured. */
@@ -210,6 +211,7 @@ export interface ServerConfig {
   docs: DocsConfig;
   introspection: IntrospectionConfig;
   ssf: SsfConfig;
+  issSub: IssSubConfig;
 }
 
 export type ConfigSlice = keyof ServerConfig;

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { validateConfig } from './validate-config';
 import { EnvironmentVariables, list, parseTrustProxy } from './environment-variables';
 import { ssfConfig } from './ssf-config';
+import { issSubConfig } from './iss-sub-config';
 import { exposureConfig } from './exposure-config';
 import { statusListConfig } from './status-list-config';
 
@@ -111,6 +112,7 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
     statusList: statusListConfig(v.STATUS_LIST_TTL, v.STATUS_LIST_CAPACITY, v.STATUS_LIST_BLOCK_SIZE),
     ...exposureConfig(env),
     ssf: ssfConfig(env),
+    issSub: issSubConfig(env),
   };
 }
 

@@ -2,14 +2,15 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiError, insufficientScope, OAuthErrorCode } from '@app/common';
 import { AuthenticatedRequest, BearerTokenAuthentication, ClientAuthentication } from '@app/auth';
 import { GLOBAL_TOKEN_REVOCATION_SCOPE } from '../revocation.constants';
-import { isRevocationAssertion, RevocationAssertionVerifier } from './revocation-assertion.verifier';
+import { RevocationAssertionVerifier } from './revocation-assertion.verifier';
 
 const CHALLENGE = 'Bearer realm="revocation-server", Basic realm="revocation-server"';
 
 /**
  * The endpoint's three ways in, chosen by the Authorization header:
  * - `Basic`: client_secret_basic, for a client registered with the scope (Janssen accepts it);
- * - `Bearer` with a `typ: global-token-revocation+jwt` JWT: the caller's signed assertion (Okta);
+ * - `Bearer` with a `typ: global-token-revocation+jwt` JWT, or an untyped JWT addressed to this
+ *   endpoint: the caller's signed assertion (Okta);
  * - `Bearer` with anything else: an access token issued by this server, carrying the scope.
  * Bad or missing credentials are a 401 with WWW-Authenticate; an authenticated caller without
  * `global_token_revocation` is a 403 insufficient_scope, as the IETF draft says (Janssen: 401).
@@ -31,7 +32,7 @@ export class GlobalRevocationAuthGuard implements CanActivate {
         await this.clients.authenticate(req);
         break;
       case 'bearer':
-        if (isRevocationAssertion(scheme![2])) req.auth = await this.assertions.verify(scheme![2]);
+        if (this.assertions.isAssertion(scheme![2])) req.auth = await this.assertions.verify(scheme![2]);
         else await this.bearer.authenticate(req, []);
         break;
       default:

@@ -54,13 +54,22 @@ describe('RevocationAssertionVerifier', () => {
     expect(auth).toMatchObject({ method: 'jwt-bearer', clientId: 'okta-app', scopes: ['global_token_revocation'] });
   });
 
-  it('accepts an RFC 7523-style assertion naming the client in iss', async () => {
-    const auth = await verifier.verify(await sign(valid({ iss: 'rfc7523-app', sub: 'someone-else' })));
+  it('accepts an RFC 7523-style assertion naming the client in iss and sub', async () => {
+    const auth = await verifier.verify(await sign(valid({ iss: 'rfc7523-app', sub: 'rfc7523-app' })));
     expect(auth.clientId).toBe('rfc7523-app');
   });
 
-  it('accepts an aud array that includes the endpoint and a typ with the application/ prefix', async () => {
-    await verifier.verify(await sign(valid({ aud: ['https://other.example.com', AUD] }), { typ: 'application/global-token-revocation+jwt' }));
+  it('refuses an assertion whose iss names a client but whose sub does not', async () => {
+    expect((await refusal(await sign(valid({ iss: 'rfc7523-app', sub: 'someone-else' })))).description).toMatch(/sub names no client/);
+  });
+
+  it('accepts an aud array of the endpoint alone and a typ with the application/ prefix, and no typ at all', async () => {
+    await verifier.verify(await sign(valid({ aud: [AUD] }), { typ: 'application/global-token-revocation+jwt' }));
+    await verifier.verify(await sign(valid(), { typ: undefined }));
+  });
+
+  it('refuses an aud array naming other recipients too', async () => {
+    expect((await refusal(await sign(valid({ aud: ['https://other.example.com', AUD] }))))).toBeDefined();
   });
 
   it('refuses a second use of the same jti', async () => {
@@ -77,6 +86,9 @@ describe('RevocationAssertionVerifier', () => {
     ['an iat in the future', { iat: now() + 600, exp: now() + 300 }, /iat/],
     ['a nbf in the future', { nbf: now() + 600 }, /nbf/],
     ['no jti', { jti: undefined }, /jti/],
+    ['no iat', { iat: undefined }, /iat/],
+    ['no iss', { iss: undefined }, /iss/],
+    ['an iss that is neither the client nor a URL', { iss: 'okta' }, /iss/],
     ['a client without keys', { sub: 'secret-app', iss: 'secret-app' }, /no client registered with a JWKS/],
     ['an unknown client', { sub: 'nobody', iss: 'nobody' }, /no client registered with a JWKS/],
   ])('refuses %s', async (_name, over, message) => {

@@ -22,7 +22,7 @@ export class OpaqueSubIdDto {
 
 export class IssSubSubIdDto {
   @ApiProperty({ enum: ['iss_sub'] }) format: 'iss_sub';
-  @ApiProperty({ description: 'This server\'s issuer, or another issuer whose URL names a user attribute holding the subject', example: 'https://example.okta.com' }) iss: string;
+  @ApiProperty({ description: 'This server\'s issuer, or another issuer that ISS_SUB_ATTRIBUTES maps to the user attribute holding its subject', example: 'https://example.okta.com' }) iss: string;
   @ApiProperty({ example: '00u1a2b3c4d5e6f7g8h9' }) sub: string;
 }
 
@@ -35,7 +35,8 @@ export const SUB_ID_DTOS = [JanssenSubIdDto, EmailSubIdDto, PhoneNumberSubIdDto,
 
 export class GlobalTokenRevocationRequestDto {
   @ApiProperty({
-    description: 'The user whose tokens and sessions are revoked: Janssen\'s {format: <attribute>, id} or an RFC 9493 subject identifier.',
+    description: 'The user whose tokens and sessions are revoked: Janssen\'s {format: <attribute>, id} or an RFC 9493 subject identifier. ' +
+      'Okta and Auth0 send it as `subject` (the draft\'s name before -03), which is accepted in its place; never both.',
     oneOf: SUB_ID_DTOS.map((d) => ({ $ref: getSchemaPath(d) })),
     example: { format: 'uid', id: 'breakfast' },
   })
