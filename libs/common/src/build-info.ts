@@ -8,13 +8,16 @@ export interface BuildInfo {
   node: string;
 }
 
-/** The server's own package.json, found upwards from here (src/ in tests, dist/ in production). */
+/** The packages this file ships in: the server, and the modules' npm package that hosts install. */
+const OWN_PACKAGES = new Set(['revocation-server', '@revocation-server/nest']);
+
+/** The version of the package this file ships in, found upwards from here (src/ in tests, dist/ in production, node_modules/ in a host). */
 function packageVersion(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
     const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === 'revocation-server' && pkg.version) return pkg.version;
+    if (pkg.name && OWN_PACKAGES.has(pkg.name) && pkg.version) return pkg.version;
   }
   return 'unknown';
 }
