@@ -284,6 +284,8 @@ describeWith({ ...SQLITE_PASS_ONLY, howTo: 'run npm test without TEST_DATABASE_U
       const malformed = await fetch(`${url}/orders`, { headers: { authorization: 'Bearer not.a.token' } });
       expect(malformed.status).toBe(401);
       expect(malformed.headers.get('www-authenticate')).toMatch(/^Bearer realm="orders", error="invalid_token"/);
+      // The host's OAuthExceptionFilter keeps the kit's own error code.
+      expect(await malformed.json()).toMatchObject({ error: 'invalid_token' });
     });
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client, Pool } from 'pg';
 import { QueryFailedError } from 'typeorm';
+import { HttpException, UnauthorizedException } from '@nestjs/common';
 import { describeWith, postgresRequirement } from '../../../../test/support/requirements';
 import { isStoreUnavailable, normalizeError } from './normalize-error';
 
@@ -183,5 +184,17 @@ describe('isStoreUnavailable / normalizeError: 503 for a store that cannot answe
       const { error } = normalizeError(err);
       expect(error).toMatchObject({ status: 500, code: 'server_error', description: 'An unexpected error occurred.' });
     });
+  });
+});
+
+describe('normalizeError: HttpExceptions', () => {
+  it('keeps an OAuth error body thrown as is (a bearer guard\'s invalid_token), not a code guessed from the status', () => {
+    const { error } = normalizeError(new HttpException({ error: 'invalid_token', error_description: 'The access token has been revoked.' }, 401));
+    expect([error.status, error.code, error.description]).toEqual([401, 'invalid_token', 'The access token has been revoked.']);
+  });
+
+  it('maps Nest\'s own bodies by status', () => {
+    const { error } = normalizeError(new UnauthorizedException());
+    expect([error.status, error.code]).toEqual([401, 'invalid_client']);
   });
 });

@@ -65,6 +65,14 @@ function isUnstorableText(err: unknown): boolean {
   return code === '22021' || code === '22P05';
 }
 
+/** `{error, error_description?}` with an OAuth-style code (lower case and underscores: Nest's own bodies say `Unauthorized`). */
+function oauthBodyOf(body: unknown): { error: string; error_description?: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { error, error_description: description } = body as { error?: unknown; error_description?: unknown };
+  if (typeof error !== 'string' || !/^[a-z][a-z_]{0,63}$/.test(error)) return undefined;
+  return { error, ...(typeof description === 'string' ? { error_description: description } : {}) };
+}
+
 /**
  * Turns anything thrown into an ApiError. Unknown errors become a 500 whose text says
  * nothing about internals; the caller logs the original.
@@ -74,6 +82,9 @@ export function normalizeError(err: unknown): { error: ApiError; unexpected: boo
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
+    // An OAuth error body of its own (the resource-server kit's invalid_token, insufficient_scope): kept as thrown.
+    const own = oauthBodyOf(body);
+    if (own) return { error: new ApiError(status, own.error, own.error_description ?? err.message), unexpected: status >= 500 };
     let description = err.message;
     if (typeof body === 'object' && body && 'message' in body) {
       const m = (body as { message: unknown }).message;
