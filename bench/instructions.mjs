@@ -90,10 +90,18 @@ const ALL_ROWS = [
       return out;
     },
   },
+  { key: 'statusList', label: 'GET /statuslists/{id} (Status List Token)', target: 'server', requests: (port) => statusListRequests(port) },
   { key: 'introspect', label: 'POST /introspect, valid JWT', target: 'server', baseline: 'oidc.introspect', requests: (port) => tokenPool(port, CLIENT, '/introspect') },
   { key: 'token.reference', label: 'POST /token client_credentials, reference access token', target: 'server', baseline: 'oidc.token', requests: async () => [cc(REF)] },
   { key: 'token.jwt', label: 'POST /token client_credentials, JWT access token (ES256)', target: 'server', baseline: 'oidc.token', requests: async () => [cc(CLIENT)] },
+  // The same without the Token Status List at issuance (lib/no-status-claim.cjs: the server has no setting for it).
+  {
+    key: 'token.jwt.nostatus', label: 'POST /token client_credentials, JWT access token (ES256), no status claim', target: 'server', baseline: 'oidc.token', preload: 'no-status-claim.cjs',
+    requests: async () => [cc(CLIENT)],
+  },
 ];
+/** Issuance with the status claim against without (a status list index and entry per JWT): at most this much more work. */
+const STATUS_CLAIM_BOUND = 0.05;
 const ROWS = ALL_ROWS.filter((r) => !ONLY || ONLY.has(r.key));
 
 /** 50 access tokens of `client`'s, each introspected in turn at `path`. */
@@ -104,6 +112,18 @@ async function tokenPool(port, client, path) {
     out.push({ method: 'POST', path, headers: formHeaders(client), body: form({ token: json.access_token }) });
   }
   return out;
+}
+
+/** The list a fresh JWT names, once it is served (the first signature follows within a rebuild). */
+async function statusListRequests(port) {
+  const { json } = await expectStatus(request(port, 'POST', '/token', cc(CLIENT)), 200);
+  const { uri } = JSON.parse(Buffer.from(json.access_token.split('.')[1], 'base64url').toString('utf8')).status.status_list;
+  const path = new URL(uri).pathname;
+  for (let waited = 0; (await request(port, 'GET', path)).status !== 200; waited += 250) {
+    if (waited > 60_000) throw new Error(`${path} was not served within 60 s`);
+    await sleep(250);
+  }
+  return [{ method: 'GET', path }];
 }
 
 async function expectStatus(pending, status) {
@@ -121,7 +141,7 @@ async function startTarget(row, dir) {
     : row.target === 'nest' ? [join(ROOT, 'bench', 'targets', 'nest-hello.cjs')]
       : row.target === 'shape' ? [join(ROOT, 'bench', 'targets', 'nest-status-shape.cjs')]
       : row.target === 'oidc' ? [join(ROOT, 'bench', 'targets', 'oidc-server.mjs')]
-      : ['-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), SERVER_MAIN];
+      : ['-r', join(ROOT, 'bench', 'lib', 'parent-guard.cjs'), ...(row.preload ? ['-r', join(ROOT, 'bench', 'lib', row.preload)] : []), SERVER_MAIN];
   const serverEnv = row.target === 'oidc' ? { CLIENT_ID: OIDC.id, CLIENT_SECRET: OIDC.secret } : row.target !== 'server' ? {} : {
     LOG_LEVEL: 'warn', ISSUER: `http://127.0.0.1:${port}`, DATABASE_URL: `sqlite:${join(dir, 'store.sqlite')}`, IMPORT_FILE: join(dir, 'import.json'), AUDIT_LOG_FILE: join(dir, 'runtime-api.log'),
   };
@@ -186,6 +206,22 @@ async function dumpTotal(dir, n) {
   throw new Error(`no callgrind dump ${n} for the main thread in ${dir}`);
 }
 
+/** The issuance target: the JWT row with the status claim against the row without. */
+function statusClaimLines(results, med, fmt) {
+  const c = results.statusClaim;
+  if (!c) return [];
+  return [
+    '## The status claim at issuance',
+    '',
+    'Each JWT this server issues gets an index of a Token Status List (its `status` claim) and an entry that the lists are kept from. The server has no setting that turns this off: the row "no status claim" runs the same build with `bench/lib/no-status-claim.cjs` preloaded, which makes `StatusListIssuance.forResponse` answer nothing, as when the module is not mounted.',
+    '',
+    '| target | goal | measured | result |',
+    '| --- | --- | --- | --- |',
+    `| POST /token client_credentials (JWT): with the status claim vs without | < ${STATUS_CLAIM_BOUND * 100}% more instructions | ${(c.moreInstructions * 100).toFixed(1)}% more (${fmt(med['token.jwt'])} vs ${fmt(med['token.jwt.nostatus'])}) | ${c.pass ? '**pass**' : '**FAIL**'} |`,
+    '',
+  ];
+}
+
 async function main() {
   for (const key of ONLY ?? []) if (!ALL_ROWS.some((r) => r.key === key)) throw new Error(`INSTR_ROWS: no row ${key} (rows: ${ALL_ROWS.map((r) => r.key).join(', ')})`);
   const version = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
@@ -216,6 +252,10 @@ async function main() {
       ...(r.baseline && med[r.baseline] !== undefined && { baseline: r.baseline, baselineOverThis: med[r.baseline] / med[r.key] }) })),
   };
   mkdirSync(OUT_DIR, { recursive: true });
+  if (med['token.jwt'] !== undefined && med['token.jwt.nostatus'] !== undefined) {
+    const more = med['token.jwt'] / med['token.jwt.nostatus'] - 1;
+    results.statusClaim = { moreInstructions: more, bound: STATUS_CLAIM_BOUND, pass: more < STATUS_CLAIM_BOUND };
+  }
   writeFileSync(join(OUT_DIR, 'instructions.json'), `${JSON.stringify(results, null, 2)}\n`);
   const fmt = (x) => Math.round(x).toLocaleString('en-US');
   const times = (x) => (Number.isFinite(x) ? `${x.toFixed(2)} ×` : '—');
@@ -232,6 +272,7 @@ async function main() {
     '| --- | ---: | ---: | ---: | ---: |',
     ...results.rows.map((r) => `| ${r.label} | ${fmt(r.instructionsPerRequest)} | ${times(r.timesBare)} | ${times(r.timesNest)} | ${r.baselineOverThis ? `${r.baselineOverThis.toFixed(2)} ×` : '—'} |`),
     '',
+    ...statusClaimLines(results, med, fmt),
   ];
   writeFileSync(join(OUT_DIR, 'instructions.md'), lines.join('\n'));
   log(`wrote ${relative(ROOT, OUT_DIR)}/instructions.md and instructions.json`);

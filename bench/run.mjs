@@ -23,23 +23,27 @@ import { provision } from './phases/provision.mjs';
 import { seedHttp } from './phases/seed-http.mjs';
 import { seedStore } from './phases/seed-store.mjs';
 import { throughput } from './phases/throughput.mjs';
+import { statusList } from './phases/status-list.mjs';
 import { globalRevocation } from './phases/global-revocation.mjs';
 import { signInCapacity } from './phases/sign-in-capacity.mjs';
 import { propagation } from './phases/propagation.mjs';
 import { bigList } from './phases/big-list.mjs';
+import { ssf } from './phases/ssf.mjs';
 
 /** In order; each phase relies on what the ones before it left on the context. */
 const PHASES = [
-  prepare, // header, temp dir, snapshot of the build, users to provision
+  prepare, // header, temp dir, snapshot of the build, the kit compiled, users to provision
   references, // bare server, oidc-provider, the two NestJS routes
   provision, // first start on a fresh store, IMPORT_FILE
   seedHttp, // introspection pools and global revocation users' tokens, through the API
   seedStore, // large data straight into the store, measured restart
   throughput, // the throughput table, interleaved rounds
+  statusList, // Status List Token size; the resource-server kit's check in process
   globalRevocation, // time per call, by user size
   signInCapacity, // password grants at saturation, status checks beside them
   propagation, // two instances (PostgreSQL only)
   bigList, // the big revocation list: start-up, memory, status check
+  ssf, // Shared Signals: session-revoked SETs by push and poll (restarts the primary)
 ];
 
 const ctx = createContext({ root: resolve(dirname(fileURLToPath(import.meta.url)), '..'), env: process.env });

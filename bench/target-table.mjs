@@ -16,6 +16,11 @@
 // kind 'propagation': p99 of every propagation kind below `below` ms (one row per kind).
 // kind 'memory': resident memory after the load on the big list below `below` MB.
 // kind 'startup': spawn to the first 200 from /health below `below` ms (`startup`: which start).
+// kind 'kit': the resource-server kit's check of one JWT in process (phases/status-list.mjs), variant
+//   `variant` ('kit': createTokenVerifier's verify, 'middleware', 'guard') against jose's jwtVerify
+//   alone: the main-thread time it adds over jose's CPU time, below `below` (null: reported).
+// kind 'statusListSize': the size of a list of {statusListEntries} tokens, 1% revoked, as the server
+//   serves it (`measure: 'served'`) or at 1 bit (`measure: 'oneBit'`, beside the draft's `draftKB`).
 // kind 'signInCapacity': the sign-in capacity phase; `measure` 'rate' reports sign-ins per second
 //   (and per vCPU beside `perVcpuReference`), 'slowest' wants every answer below `below` ms (a
 //   token, or 503/429 with Retry-After), 'statusP99' the status check's p99 below `below` ms.
@@ -47,6 +52,14 @@ export const TARGETS = [
   { kind: 'signInCapacity', measure: 'rate', perVcpuReference: 15, name: 'Sign-ins per second at saturation (password grant, scrypt N=2^17; Keycloak documents ~15 per vCPU)' },
   { kind: 'signInCapacity', measure: 'slowest', below: 10_000, name: 'Every sign-in answered at saturation (a token, or 503 with Retry-After)' },
   { kind: 'signInCapacity', measure: 'statusP99', below: 250, name: 'Status check p99 during sign-in saturation' },
+  // Token Status List: serving, checking with the kit, and size.
+  { kind: 'ratio', name: 'GET /statuslists/{id} (Status List Token) vs bare server', of: 'srv.statusList', ratio: 'ratioBare', atLeast: 0.6, unit: 'bare req/s' },
+  { kind: 'ratio', name: 'GET /statuslists/{id} answered 304 (If-None-Match) vs bare server', of: 'srv.statusList.304', ratio: 'ratioBare', atLeast: null },
+  { kind: 'kit', variant: 'kit', below: 0.1, name: 'Resource-server kit: a JWT check with its status list lookup (warm cache) vs jose jwtVerify alone' },
+  { kind: 'kit', variant: 'middleware', below: null, name: 'Resource-server kit: the same through its Express middleware vs jose jwtVerify alone' },
+  { kind: 'kit', variant: 'guard', below: null, name: 'Resource-server kit: the same through its NestJS guard vs jose jwtVerify alone' },
+  { kind: 'statusListSize', measure: 'served', name: 'Status List Token of {statusListEntries} tokens, 1% revoked, as served (2 bits)' },
+  { kind: 'statusListSize', measure: 'oneBit', draftKB: 14, name: '`lst` of the same statuses at 1 bit, against the draft\'s size table' },
   { kind: 'startup', startup: 'seeded', name: 'Start-up to first 200 from /health (seeded store)', below: 2000 },
   { kind: 'startup', startup: 'bigList', name: 'Start-up to first 200 from /health ({bigList} listed SRIs)', below: 2000 },
 ];

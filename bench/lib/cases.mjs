@@ -22,6 +22,9 @@ export function buildCases(ctx, { listed = ctx.data.listed } = {}) {
   const shapeRequests = Array.from({ length: 1000 }, (_, i) => ({ method: 'GET', path: `${PF}/shape-${ctx.runId}-${i}?updateActivityTime=false`, headers: pfHeaders(ctx), listed: i % 2 === 0 }));
   const introReq = (token) => ({ method: 'POST', path: '/introspect', headers: formHeaders(rsAuth(ctx)), body: form({ token }) });
   const oidcAuth = { authorization: basic(oidcClient.id, oidcClient.secret) };
+  // A Status List Token this server serves (phases/throughput.mjs found it); /statuslists/1 if none, which then answers 404.
+  const listPath = ctx.data.statusList?.path ?? '/statuslists/1';
+  const notModified = { method: 'GET', path: listPath, headers: { 'if-none-match': ctx.data.statusList?.etag ?? '"none"' } };
   let postCounter = 0;
   return [
     {
@@ -68,6 +71,24 @@ export function buildCases(ctx, { listed = ctx.data.listed } = {}) {
       listedSize: listed.length,
     },
     {
+      key: 'srv.statusList', label: 'GET /statuslists/{id} (Status List Token)', target: 'server', port,
+      requests: [{ method: 'GET', path: listPath }],
+      check: async (r) => (r.status === 200 && /^application\/statuslist\+jwt/.test(r.headers['content-type'] ?? '') && r.text.split('.').length === 3 ? null : `status ${r.status} ${r.headers['content-type']} ${r.text.slice(0, 120)}`),
+      expected: [200],
+    },
+    {
+      // The list is signed again every half ttl (30 s by default): each run first asks for the current ETag,
+      // and a run that outlives it gets 200s for the rest, which are counted as expected answers.
+      key: 'srv.statusList.304', label: 'GET /statuslists/{id}, If-None-Match its ETag (304)', target: 'server', port,
+      requests: [notModified],
+      prepare: async () => {
+        const r = await request(port, 'GET', listPath);
+        if (r.headers.etag) notModified.headers['if-none-match'] = r.headers.etag;
+      },
+      check: async (r) => (r.status === 304 ? null : `status ${r.status} ${r.text.slice(0, 120)}`),
+      expected: [304, 200],
+    },
+    {
       key: 'srv.introspect.valid', label: 'POST /introspect, valid JWT', target: 'server', port, baseline: 'oidc.introspect',
       requests: introValid.map(introReq),
       check: async (r) => (r.status === 200 && r.json?.active === true ? null : `status ${r.status} ${r.text.slice(0, 160)}`),
@@ -105,6 +126,7 @@ export function buildCases(ctx, { listed = ctx.data.listed } = {}) {
 
 /** Sends a sample of a case's requests one by one and checks every answer; decides "available". */
 export async function probeCase(c) {
+  await c.prepare?.();
   const sample = c.dynamic ? [c.dynamic(), c.dynamic()] : c.requests.filter((_, i) => i < 6 || i % Math.max(1, Math.floor(c.requests.length / 20)) === 0);
   const meta = c.meta ?? [];
   for (let i = 0; i < sample.length; i++) {

@@ -39,6 +39,12 @@ export function readConfig(env) {
     // The sign-in capacity phase: seconds of password grants, and how many connections send them.
     signInS: num('BENCH_SIGNIN_DURATION', quick ? 6 : 20),
     signInConnections: num('BENCH_SIGNIN_CONNECTIONS', 64),
+    // The status-list phase: tokens in the list whose size is measured; the kit's in-process rounds.
+    statusListEntries: num('BENCH_STATUS_LIST_ENTRIES', 1_000_000),
+    kitRounds: num('BENCH_KIT_ROUNDS', quick ? 8 : 30),
+    kitVerifies: num('BENCH_KIT_VERIFIES', quick ? 500 : 1000),
+    kitWarmup: quick ? 1000 : 3000,
+    kitConcurrency: num('BENCH_KIT_CONCURRENCY', 8),
     timeoutMin: num('BENCH_TIMEOUT_MIN', quick ? 15 : 60),
     quietWaitS: env.BENCH_QUIET_WAIT_S === '0' ? 0 : num('BENCH_QUIET_WAIT_S', quick ? 0 : 60),
     quietMax: num('BENCH_QUIET_MAX', 0.15),
@@ -72,6 +78,7 @@ function newResults(cfg) {
     throughput: { order: [], rounds: [], cases: {} },
     globalRevocation: null,
     signInCapacity: null,
+    statusList: null,
     memory: {},
     bigList: null,
     propagation: null,
@@ -104,6 +111,8 @@ export function createContext({ root, env }) {
     serverMain: null,
     schema: null,
     issuer: null,
+    kitDir: null, // the resource-server kit, compiled (lib/kit.mjs); kitReason when it could not be
+    kitReason: null,
 
     // Processes: the server under test by name ({ child, port }), the reference servers, ports.
     ports: {},
@@ -122,6 +131,7 @@ export function createContext({ root, env }) {
       listed: [],
       unlisted: [],
       oidcTokens: [],
+      statusList: null, // { path, etag } of a list this server serves (phases/throughput.mjs)
     },
   };
 }

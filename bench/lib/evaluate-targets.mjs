@@ -80,6 +80,29 @@ function signInCapacityRow(t, results) {
   return [{ goal: `p99 < ${t.below} ms`, measured: `p50 ${s.statusP50Ms} ms, p99 ${s.statusP99Ms} ms (${s.statusChecks} checks)`, pass: s.statusP99Ms < t.below && !s.statusUnexpected, note: s.statusUnexpected ? `${s.statusUnexpected} unexpected answers` : null }];
 }
 
+const pctText = (x) => `${x >= 0 ? '+' : ''}${round(x * 100, 1)}%`;
+
+function kitRow(t, results) {
+  const k = results.statusList?.kit;
+  const goal = t.below === null ? 'reported' : `adds < ${round(t.below * 100, 0)}% to jose's CPU time`;
+  const v = k?.variants?.[t.variant];
+  if (!k?.available || !v) return [{ goal, measured: k?.reason ?? 'not measured', pass: t.below === null ? null : false, note: null }];
+  const j = k.variants.jose;
+  const measured = `${pctText(v.added)}: main thread ${round(v.mainUs, 1)} µs vs jose's ${round(j.mainUs, 1)} µs, of jose's ${round(j.cpuUs, 1)} µs CPU per check (whole-process CPU ${round(v.cpuRatio, 2)} ×, wall ${round(v.wallRatio, 2)} ×)`;
+  return [{ goal, measured, pass: t.below === null ? null : v.added < t.below, note: disturbedNote(k.otherCpu) }];
+}
+
+const kb = (bytes) => `${round(bytes / 1000, 1)} KB`;
+
+function statusListSizeRow(t, results) {
+  const s = results.statusList?.size;
+  const goal = t.draftKB ? `reported (the draft: about ${t.draftKB} KB)` : 'reported';
+  if (!s?.available) return [{ goal, measured: s?.reason ?? 'not measured', pass: null, note: null }];
+  if (t.measure === 'oneBit') return [{ goal, measured: `${kb(s.oneBit.lstBytes)} compressed (${s.oneBit.lstChars.toLocaleString('en-US')} base64url characters)`, pass: null, note: null }];
+  const x = s.served;
+  return [{ goal, measured: `lst ${kb(x.lstBytes)} compressed; the token ${kb(x.jwtBytes)} (${kb(x.gzipBytes)} gzipped)`, pass: null, note: null }];
+}
+
 function startupRow(t, results) {
   const s = results.startup[t.startup];
   return [{ goal: `< ${t.below / 1000} s`, measured: s ? `${(s.ms / 1000).toFixed(2)} s` : 'not measured', pass: s ? s.ms < t.below : false, note: disturbedNote(s?.otherCpu) }];
@@ -94,6 +117,7 @@ export function evaluateTargets(table, results, cfg) {
     store: cfg.databaseUrl ? 'PostgreSQL' : 'SQLite',
     largeTokens: large?.tokens.toLocaleString('en-US') ?? '?',
     largeSessions: large?.sessions.toLocaleString('en-US') ?? '?',
+    statusListEntries: (results.statusList?.size?.served?.entries ?? cfg.statusListEntries ?? 1_000_000).toLocaleString('en-US'),
   };
   const fill = (text) => text.replace(/\{(\w+)\}/g, (m, k) => values[k] ?? m);
   const rowsOf = {
@@ -103,6 +127,8 @@ export function evaluateTargets(table, results, cfg) {
     memory: memoryRow,
     startup: startupRow,
     signInCapacity: signInCapacityRow,
+    kit: kitRow,
+    statusListSize: statusListSizeRow,
   };
   const out = [];
   for (const t of table) {

@@ -13,9 +13,12 @@ const ourPids = () => [process.pid, ...liveChildren().map((c) => c.pid)];
  * One bounded load, with the share of the machine our processes and all others used meanwhile.
  * First one request of the same kind, alone: a run never starts on caches that went cold only
  * because the bench paused (its quiet waits, other targets' runs), and work left over from the
- * previous run has drained. The primer's own time is recorded, not counted.
+ * previous run has drained. The primer's own time is recorded, not counted. `spec.prepare`, when
+ * there is one, runs before anything else.
  */
 export async function runLoad(spec, opts) {
+  // A case whose requests depend on the server's current state (an ETag) refreshes them first.
+  await spec.prepare?.();
   const req = spec.dynamic ? spec.dynamic() : spec.requests[0];
   let primerMs = null;
   try {

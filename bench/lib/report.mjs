@@ -1,6 +1,7 @@
 // Writes BENCHMARKS.md (the table and the targets) and the raw numbers as JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
+import { ssfSection } from '../phases/ssf.mjs';
 
 const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const ms = (x) => (x === null || x === undefined ? '—' : fmt(x, x < 10 ? 2 : 1));
@@ -28,6 +29,38 @@ function throughputRows(cases, order) {
     rows.push(`| ${c.label} | ${fmt(c.median.rps)} | ${lat(c.median.p50)} | ${lat(c.median.p99)} | ${ratio(c.ratioBare)} | ${c.baseline ? ratio(c.ratioOidc) + baseline : '—'} | ${notes.join('; ')} |`);
   }
   return rows;
+}
+
+const KIT_LABELS = {
+  jose: "jose `jwtVerify` alone (the server's JWKS as a local key set, the kit's claim checks)",
+  kit: 'the kit: `createTokenVerifier(…).verify` (JWT, then its status list entry)',
+  middleware: 'the kit through `bearerMiddleware` (Express / node:http)',
+  guard: 'the kit through `BearerTokenGuard` (NestJS)',
+};
+
+function statusListSection(L, sl) {
+  L.push('## Token Status List', '');
+  L.push('`GET /statuslists/{id}` is in the throughput table. Here: the resource-server kit (libs/resource-server) checking a token in process, and the size of a list.', '');
+  L.push('### The resource-server kit, per check', '');
+  const k = sl?.kit;
+  if (!k?.available) L.push(`${k?.reason ?? 'not measured'}`);
+  else {
+    L.push(`${k.tokens} client_credentials JWT access tokens (ES256) issued by the server under test, each naming its status list, checked in turn in one process (Node.js ${k.node}, jose ${k.jose}), ${k.concurrency} checks in flight; the kit's caches warm (its JWKS and the status list fetched once; a token revoked through RFC 7009 was refused first, so the list is read). ${fmt(k.verifies)} checks per run, ${k.rounds} rounds, the order of the rows rotating from round to round; medians. CPU is the whole process's (jose's signature check runs on libuv's pool); "added" is the row's main-thread time minus jose's in the same round, over jose's CPU time: the signature work is jose's in every row, what the kit adds runs on the main thread. Other processes used ${fmt((k.otherCpu ?? 0) * 100)}% of the machine meanwhile.`, '');
+    L.push('| check | CPU µs | main thread µs | wall µs | CPU × jose | wall × jose | added |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const [name, v] of Object.entries(k.variants)) {
+      L.push(`| ${KIT_LABELS[name] ?? name} | ${fmt(v.cpuUs, 1)} | ${fmt(v.mainUs, 1)} | ${fmt(v.wallUs, 1)} | ${ratio(v.cpuRatio)} | ${ratio(v.wallRatio)} | ${name === 'jose' ? '—' : `${fmt(v.added * 100, 1)}%`} |`);
+    }
+  }
+  L.push('', '### Size of a list', '');
+  const s = sl?.size;
+  if (!s?.available) L.push(`${s?.reason ?? 'not measured'}`);
+  else {
+    L.push(`1% of the indexes INVALID, chosen at random (a fixed seed), encoded and signed by the server's own \`StatusListPublisher\` (issuer \`${s.issuer}\`, ES256, the claims it serves), no HTTP: "token" is the body of \`GET /statuslists/{id}\`, "gzipped" the body with \`Accept-Encoding: gzip\`. The server stores ${s.serverBits} bits per token (VALID, INVALID, SUSPENDED); the 1-bit row encodes the same statuses with the same encoder, for the draft's size table (about 14 KB for 1,000,000 tokens at 1%).`, '');
+    L.push('| list | tokens | revoked | bits | bytes before compression | `lst` compressed | `lst` base64url | token | gzipped | encode and sign ms |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const row = (label, x) => `| ${label} | ${fmt(x.entries)} | ${fmt(x.revoked ?? Math.round(x.entries * s.revokedShare))} | ${x.bits} | ${fmt(x.rawBytes)} | ${fmt(x.lstBytes)} | ${fmt(x.lstChars)} | ${x.jwtBytes ? fmt(x.jwtBytes) : '—'} | ${x.gzipBytes ? fmt(x.gzipBytes) : '—'} | ${x.publishMs !== undefined ? fmt(x.publishMs, 1) : '—'} |`;
+    L.push(row('as served', s.served), row('as served, one list at the default capacity (STATUS_LIST_CAPACITY)', s.servedDefaultCapacity), row('1 bit, the draft\'s table', s.oneBit));
+  }
+  L.push('');
 }
 
 export function writeReports(results, { mdPath, jsonPath, root }) {
@@ -67,6 +100,9 @@ export function writeReports(results, { mdPath, jsonPath, root }) {
   L.push('| target | goal | measured | result | note |', '| --- | --- | --- | --- | --- |');
   for (const t of results.targets) L.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${verdict(t.pass)} | ${t.note ?? ''} |`);
   L.push('');
+
+  statusListSection(L, results.statusList);
+  ssfSection(L, results.ssf);
 
   L.push('## Global token revocation, time per call', '');
   const g = results.globalRevocation;

@@ -33,7 +33,7 @@ export function clientsOf(ctx) {
   return [
     {
       client_id: rs.id, client_secret: rs.secret, token_endpoint_auth_method: 'client_secret_basic',
-      grant_types: ['password', 'refresh_token', 'client_credentials'], scopes: ['openid', 'profile', 'api'],
+      grant_types: ['password', 'refresh_token', 'client_credentials'], scopes: ['openid', 'profile', 'api', 'ssf.manage'],
       session_revocation_api: true, session_management_api: true, redirect_uris: [], backchannel_logout_uri: null,
     },
     {

@@ -1,10 +1,12 @@
 // Phase: the run's header (machine, versions, commit), its temp directory, the snapshot of the
-// build under test, the PostgreSQL schema, and the users the bench will provision.
+// build under test and the resource-server kit compiled beside it, the PostgreSQL schema, and the
+// users the bench will provision.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { log } from '../lib/context.mjs';
+import { compileKit } from '../lib/kit.mjs';
 import { planUsers } from '../lib/seed.mjs';
 import { snapshotBuild, sweepStaleTmp } from '../lib/server.mjs';
 import { round } from '../lib/stats.mjs';
@@ -52,6 +54,7 @@ export async function prepare(ctx) {
   ctx.tmp = mkdtempSync(join(tmpdir(), 'revocation-bench-'));
   writeFileSync(join(ctx.tmp, 'owner.pid'), String(process.pid));
   ctx.serverMain = snapshotBuild(ctx);
+  compileKit(ctx);
   if (cfg.databaseUrl) {
     ctx.schema = `bench_${Date.now().toString(36)}_${ctx.runId}`;
     results.meta.storeSchema = ctx.schema;

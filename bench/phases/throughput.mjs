@@ -5,14 +5,27 @@ import { tokenCall } from '../lib/api.mjs';
 import { buildCases, probeCase } from '../lib/cases.mjs';
 import { memoryOf } from '../lib/children.mjs';
 import { log, sleep } from '../lib/context.mjs';
-import { basic } from '../lib/http.mjs';
+import { basic, request } from '../lib/http.mjs';
 import { runLoad, runRounds, summarizeCases } from '../lib/measure.mjs';
+import { primary } from '../lib/server.mjs';
+
+/** The first Status List Token this server serves, from its aggregation (draft §9); null when it serves none. */
+async function servedList(ctx) {
+  const port = primary(ctx);
+  const aggregation = await request(port, 'GET', '/statuslists');
+  const uri = aggregation.status === 200 ? aggregation.json?.status_lists?.[0] : undefined;
+  if (typeof uri !== 'string') return null;
+  const path = new URL(uri).pathname;
+  const list = await request(port, 'GET', path);
+  return list.status === 200 ? { path, etag: list.headers.etag ?? null } : null;
+}
 
 export async function throughput(ctx) {
   const { cfg, results, data } = ctx;
   const { oidc } = ctx.clients;
   for (let i = 0; i < cfg.introTokensPerPool; i++) data.oidcTokens.push((await tokenCall(ctx, { grant_type: 'client_credentials', scope: 'api' }, { authorization: basic(oidc.id, oidc.secret) }, ctx.refs.oidc.port)).access_token);
 
+  data.statusList = await servedList(ctx);
   const cases = buildCases(ctx);
   for (const c of cases) {
     results.availability[c.key] = await probeCase(c);
