@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { invalidRequest, MaybeAsync } from '@app/common';
 import { ClientAuthenticationMethod, ClientAuthMethod, ClientAuthRequest } from '../client-auth-method';
 import { ClientAuthenticator } from '../client-authenticator.service';
+import { requestView } from '../passport/request-view';
 import { runPassportStrategy } from '../passport/run-passport-strategy';
 import type { RequestAuth } from '../../request-auth';
 import { BasicCredentials, formUrlDecode, parseBasicCredentials } from './basic-credentials';
@@ -53,7 +54,7 @@ export class ClientSecretBasic implements ClientAuthMethod {
     const known = credentials && this.recentlyVerified(credentials);
     if (known) return known;
     // RFC 7235 allows several spaces after the scheme; passport-http reads one.
-    const canonical = ONE_SPACE.test(header) ? req : Object.create(req, { headers: { value: { ...req.headers, authorization: `Basic ${header.trim().slice(5).trim()}` } } }) as ClientAuthRequest;
+    const canonical = ONE_SPACE.test(header) ? req : requestView(req, { headers: { ...req.headers, authorization: `Basic ${header.trim().slice(5).trim()}` } });
     return runPassportStrategy<RequestAuth>(this.strategy, canonical);
   }
 

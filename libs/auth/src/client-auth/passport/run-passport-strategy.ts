@@ -1,6 +1,7 @@
 import passport, { type Strategy } from 'passport';
 import { ApiError, invalidClient } from '@app/common';
 import type { ClientAuthRequest } from '../client-auth-method';
+import { requestView } from './request-view';
 
 function ignore(): void {}
 
@@ -14,9 +15,10 @@ function ignore(): void {}
  *
  * The strategy is given by instance, never looked up by name: two applications in one process
  * each run their own, whatever passport's registry holds. Each attempt is a new object over the
- * strategy, since passport sets the attempt's success, fail and error on it, and sees a new object
- * over the request, which takes what passport adds to a request (`logIn`, `isAuthenticated`…)
- * while reading everything else (headers, body, ip, socket) from the request itself.
+ * strategy, since passport sets the attempt's success, fail and error on it, and sees a view of
+ * the request (requestView), which takes what passport adds to a request (`logIn`,
+ * `isAuthenticated`…) while reading everything else (headers, body, ip, socket) from the request
+ * itself.
  */
 export function runPassportStrategy<TUser>(strategy: Strategy, req: ClientAuthRequest): Promise<TUser> {
   return new Promise<TUser>((resolve, reject) => {
@@ -27,7 +29,7 @@ export function runPassportStrategy<TUser>(strategy: Strategy, req: ClientAuthRe
       else if (user) resolve(user);
       else reject(refusal(challenge));
     }) as (req: object, res: object, next: (err?: unknown) => void) => void;
-    authenticate(Object.create(req) as object, res, (err?: unknown) => (err ? reject(err) : refuse()));
+    authenticate(requestView(req), res, (err?: unknown) => (err ? reject(err) : refuse()));
   });
 }
 
