@@ -35,8 +35,9 @@ describe('Admin CLI', () => {
 
   beforeAll(() => {
     store = testStoreConfig();
-    config = { store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema } };
     dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    // The CLI's audit lines go to this file's directory, never to ./logs.
+    config = { store: { databaseUrl: store.databaseUrl, databaseSchema: store.databaseSchema }, audit: { file: join(dir, 'runtime-api.log') } };
   });
   afterAll(() => {
     store.cleanup();
@@ -236,7 +237,7 @@ describe('Admin CLI', () => {
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
       const lines = run.stdout.split('\n');
-      expect(lines.slice(0, 17)).toEqual([
+      expect(lines.slice(0, 18)).toEqual([
         'client_id                     pf',
         'client_name                   -',
         'token_endpoint_auth_method    client_secret_post',
@@ -246,6 +247,7 @@ describe('Admin CLI', () => {
         'redirect_uris                 -',
         'post_logout_redirect_uris     -',
         'backchannel_logout_uri        -',
+        'caep_receiver_uri             -',
         'session_revocation_api        yes',
         'session_management_api        yes',
         'jwks                          -',
@@ -255,7 +257,7 @@ describe('Admin CLI', () => {
         'id_token_signed_response_alg  RS256',
         'resources                     -',
       ]);
-      expect(lines[17]).toMatch(/^created_at {20}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(lines[18]).toMatch(/^created_at {20}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       const shown = JSON.parse((await cli('clients', 'show', 'pf', '--json')).stdout);
       expect(shown).toMatchObject({ client_id: 'pf', has_secret: true, session_revocation_api: true, session_management_api: true });
       expect(JSON.stringify(shown)).not.toMatch(/scrypt|pf-secret-123/);

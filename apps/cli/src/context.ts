@@ -2,6 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ApiError, ConfigOverrides, ConfigValidationError } from '@app/common';
 import { DtoValidationError, ProvisioningError, validateDto } from '@app/admin/core';
+import type { AdminOperations } from './admin-operations';
+import type { CliAuditLog } from './audit';
 import { CliModule } from './cli.module';
 import { CliFailure } from './errors';
 
@@ -13,11 +15,18 @@ export interface CliIo {
   stdin?(): Promise<string>;
 }
 
-/** What each command gets: the streams and a way to reach the store's services. */
+/** What each command gets: the streams and a way to reach the store's services or a server's admin API. */
 export interface CommandEnv {
   io: CliIo;
-  /** Opens the store for one piece of work, and always closes it. */
+  /** Opens the store for one piece of work, and always closes it. Local mode only: in remote mode, a usage failure. */
   services<T>(work: (ctx: INestApplicationContext) => Promise<T>): Promise<T>;
+  /**
+   * The admin operations for one piece of work: on the store (each change with its audit line,
+   * `command` naming it there), or through the admin API of the server given with --server.
+   */
+  admin<T>(command: string, work: (ops: AdminOperations) => Promise<T>): Promise<T>;
+  /** Writes the audit lines of local changes the admin operations do not cover (import, keys, …). */
+  audit(ctx: INestApplicationContext, command: string): CliAuditLog;
 }
 
 /** Builds the Nest context (config, store, admin services) for one command, and always closes it. */

@@ -104,7 +104,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.enableShutdownHooks([], { useProcessExit: true });
   // No CORS unless configured: without the headers, browsers refuse cross-origin calls.
   if (http.corsOrigins.length > 0) {
-    app.enableCors({ origin: http.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-XSRF-HEADER'], maxAge: 600 });
+    app.enableCors({ origin: http.corsOrigins, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'X-XSRF-HEADER'], maxAge: 600 });
   }
   const config = app.get<ServerConfig>(SERVER_CONFIG);
   if (config.docs.enabled) setupSwagger(app, config);

@@ -3,6 +3,7 @@
 export * from './admin-core.module';
 export * from './admin/client-admin.service';
 export * from './admin/dto/client.dto';
+export * from './admin/dto/feature-flag.dto';
 export * from './admin/dto/notification.dto';
 export * from './admin/dto/session.dto';
 export * from './admin/dto/signing-key.dto';

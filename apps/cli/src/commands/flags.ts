@@ -1,12 +1,11 @@
 import { Command } from 'commander';
-import { FeatureFlagAdminService } from '@app/admin/core';
 import { CommandEnv } from '../context';
 import { json, table } from '../output';
 
 const onOff = (v: boolean) => (v ? 'on' : 'off');
 
 /** `flags list|enable|disable`. */
-export function registerFlagCommands(program: Command, { io, services }: CommandEnv): void {
+export function registerFlagCommands(program: Command, { io, admin }: CommandEnv): void {
   const flags = program.command('flags').description('Feature flags: list them, turn one on or off (running servers apply a change within a second)');
 
   flags
@@ -14,7 +13,7 @@ export function registerFlagCommands(program: Command, { io, services }: Command
     .description('List the feature flags with their values in effect and their defaults')
     .option('--json', 'print the flags as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const all = await services(async (ctx) => ctx.get(FeatureFlagAdminService).list());
+      const all = await admin('flags list', (ops) => ops.listFlags());
       if (opts.json) return io.stdout(json(all));
       io.stdout(table(['NAME', 'ENABLED', 'DEFAULT', 'GUARDS'], all.map((f) => [f.name, onOff(f.enabled), onOff(f.default), f.description])));
     });
@@ -26,7 +25,7 @@ export function registerFlagCommands(program: Command, { io, services }: Command
       .argument('<name>', 'flag name, e.g. GLOBAL_TOKEN_REVOCATION (case does not matter)')
       .option('--json', 'print the flag as JSON')
       .action(async (name: string, opts: { json?: boolean }) => {
-        const flag = await services((ctx) => ctx.get(FeatureFlagAdminService).set(name.toUpperCase(), enabled));
+        const flag = await admin(`flags ${verb}`, (ops) => ops.setFlag(name.toUpperCase(), enabled));
         if (opts.json) return io.stdout(json(flag));
         io.stdout(`${flag.name} is ${enabled ? 'enabled' : 'disabled'} (default: ${flag.default ? 'enabled' : 'disabled'}); running servers apply it within a second.\n`);
       });

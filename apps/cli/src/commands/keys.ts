@@ -8,7 +8,7 @@ const keyTable = (keys: SigningKeyViewDto[]) =>
   table(['KID', 'ALG', 'STATE', 'CREATED', 'RETIRED', 'PUBLISHED_UNTIL'], keys.map((k) => [k.kid, k.alg, k.state, time(k.created_at), time(k.retired_at), time(k.published_until)]));
 
 /** `keys list|rotate`: the token-signing keys in the store. */
-export function registerKeyCommands(program: Command, { io, services }: CommandEnv): void {
+export function registerKeyCommands(program: Command, { io, services, audit }: CommandEnv): void {
   const keys = program.command('keys').description('Token-signing keys: list them, rotate them (running servers sign with the new keys within SIGNING_KEY_RELOAD_INTERVAL)');
 
   keys
@@ -25,7 +25,7 @@ export function registerKeyCommands(program: Command, { io, services }: CommandE
     .description('Make a new active key per algorithm (ES256, RS256); the keys they replace stay in /jwks until every token they signed has expired')
     .option('--json', 'print the keys after the rotation as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const all = (await services((ctx) => ctx.get(SigningKeyRotation).rotate())).map(toSigningKeyView);
+      const all = (await services((ctx) => audit(ctx, 'keys rotate').record('POST', '/admin/keys/rotate', 200, () => ctx.get(SigningKeyRotation).rotate()))).map(toSigningKeyView);
       if (opts.json) return io.stdout(json(all));
       io.stdout(`Rotated the signing keys; running servers sign with the new ones within SIGNING_KEY_RELOAD_INTERVAL.\n${keyTable(all)}`);
     });

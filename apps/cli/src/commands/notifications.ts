@@ -11,7 +11,7 @@ const integer = (min: number, max: number) => (value: string) => {
 };
 
 /** `notifications list|retry`: the outbox of back-channel logout and CAEP notifications. */
-export function registerNotificationCommands(program: Command, { io, services }: CommandEnv): void {
+export function registerNotificationCommands(program: Command, { io, services, audit }: CommandEnv): void {
   const notifications = program.command('notifications')
     .description('Session-ended notifications (back-channel logout, CAEP session-revoked): list those pending or failed, send one again');
 
@@ -50,7 +50,7 @@ export function registerNotificationCommands(program: Command, { io, services }:
     .argument('<id>', 'the notification id (from list)')
     .option('--json', 'print the notification as JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const n = await services((ctx) => ctx.get(NotificationAdminService).retry(id));
+      const n = await services((ctx) => audit(ctx, 'notifications retry').record('POST', `/admin/notifications/${encodeURIComponent(id)}/retry`, 200, () => ctx.get(NotificationAdminService).retry(id)));
       if (opts.json) return io.stdout(json(n));
       io.stdout(`Queued ${n.kind} ${n.id} to client ${n.client_id} for an attempt now.\n`);
     });

@@ -1,16 +1,22 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiTags, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AuditInterceptor } from '@app/audit';
 import { BearerAuth } from '@app/auth';
 import { ADMIN_SCOPE } from '../provisioning/provisioning-startup.service';
+import { KnownQueryGuard } from '../validation/query-params';
 import { AdminErrorDto } from './dto/error.dto';
 
-/** Every admin controller: a bearer token with the admin scope (enforced by AuthPolicyGuard), the audit interceptor, and its OpenAPI description. */
+/**
+ * Every admin controller: a bearer token with the admin scope (enforced by AuthPolicyGuard),
+ * only the query parameters each route declares (QueryParams), the audit interceptor, and its
+ * OpenAPI description.
+ */
 export const AdminApi = () =>
   applyDecorators(
     BearerAuth(ADMIN_SCOPE),
+    UseGuards(KnownQueryGuard),
     UseInterceptors(AuditInterceptor),
     ApiTags('Admin'),
     ApiBearerAuth('bearer'),

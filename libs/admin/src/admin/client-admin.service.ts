@@ -6,7 +6,9 @@ import {
   ClientSettingsDto, ClientViewDto, ClientWithSecretDto, CreateClientDto, DEFAULT_AUTH_METHOD, DEFAULT_GRANT_TYPES,
   DEFAULT_ACCESS_TOKEN_FORMAT, RotateSecretDto, SECRET_METHODS, UpdateClientDto,
 } from './dto/client.dto';
+import { applyMergePatch } from '../validation/merge-patch';
 import { outboundUriProblems } from '../validation/outbound-uris';
+import { validateBody } from '../validation/validate-dto';
 
 /** The client columns that settings set; the id, secret hash and timestamps are handled apart. */
 export type ClientSettings = Omit<ClientEntity, 'clientId' | 'secretHash' | 'createdAt' | 'updatedAt'>;
@@ -80,6 +82,20 @@ export function toClientView(c: ClientEntity): ClientViewDto {
   };
 }
 
+/** What a client listing keeps: clients with this grant type, scope, authentication method and resource. */
+export interface ClientFilter {
+  grantType?: string;
+  scope?: string;
+  authMethod?: string;
+  resource?: string;
+}
+
+/** A client's settings as a document (its view less what no update sets): what a merge patch applies to. */
+export function clientSettingsDocument(view: ClientViewDto): Record<string, unknown> {
+  const { client_id: _id, has_secret: _secret, created_at: _created, updated_at: _updated, ...settings } = view;
+  return settings;
+}
+
 /** Client registrations for the admin API and the CLI. Secrets are stored hashed and shown once. */
 @Injectable()
 export class ClientAdminService {
@@ -87,8 +103,14 @@ export class ClientAdminService {
     private readonly clients: ClientRepository, private readonly tokens: TokenRepository, private readonly tx: Transactor, private readonly outbound: OutboundUrlPolicy,
   ) {}
 
-  async list(): Promise<ClientViewDto[]> {
-    return (await this.clients.list()).map(toClientView);
+  /** Every client, or those holding all that `filter` names. */
+  async list(filter: ClientFilter = {}): Promise<ClientViewDto[]> {
+    return (await this.clients.list())
+      .filter((c) => (filter.grantType === undefined || c.grantTypes.includes(filter.grantType))
+        && (filter.scope === undefined || c.scopes.includes(filter.scope))
+        && (filter.authMethod === undefined || c.tokenEndpointAuthMethod === filter.authMethod)
+        && (filter.resource === undefined || (c.resources ?? []).includes(filter.resource)))
+      .map(toClientView);
   }
 
   async get(clientId: string): Promise<ClientViewDto> {
@@ -129,6 +151,15 @@ export class ClientAdminService {
     });
     await this.clients.save(client);
     return toClientView(client);
+  }
+
+  /**
+   * Changes some of a client's settings: an RFC 7396 merge patch over its settings document, the
+   * result checked as a whole as PUT's body is. `null` removes a member, which takes its default.
+   */
+  async patch(clientId: string, patch: unknown): Promise<ClientViewDto> {
+    const merged = applyMergePatch(clientSettingsDocument(await this.get(clientId)), patch);
+    return this.update(clientId, validateBody(UpdateClientDto, merged));
   }
 
   /** Sets a new secret (the given one or a random one), returned this once. The old one stops working at once. */

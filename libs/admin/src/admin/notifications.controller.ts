@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { Audited } from '@app/audit';
+import { QueryParams } from '../validation/query-params';
 import { IntQuery } from '../validation/valid-body.pipe';
 import { AdminApi, ApiConflict, ApiInvalidRequest, ApiNotFound } from './admin-api.decorators';
 import { NotificationViewDto } from './dto/notification.dto';
@@ -18,6 +19,7 @@ export class NotificationsController {
     summary: 'List session-ended notifications',
     description: 'Back-channel logout tokens and CAEP session-revoked events in the outbox, newest first. By default those not delivered: pending (waiting for an attempt or a retry) and failed (gave up after NOTIFICATION_MAX_ATTEMPTS).',
   })
+  @QueryParams('status', 'limit', 'offset')
   @ApiQuery({ name: 'status', required: false, description: 'pending, delivered, failed (comma-separated), or all', example: 'pending,failed' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 100 } })
   @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })

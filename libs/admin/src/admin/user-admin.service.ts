@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { conflict, notFound } from '@app/common';
 import { hashSecret } from '@app/auth';
 import { SessionTerminator } from '@app/sessions';
-import { RevokedSriRepository, Transactor, UserEntity, UserRepository, UserSuspensionRepository, WatermarkRepository } from '@app/store';
-import { UserInputDto, UserViewDto } from './dto/user.dto';
+import { RevokedSriRepository, Transactor, UserEntity, UserFilter, UserRepository, UserSuspensionRepository, WatermarkRepository } from '@app/store';
+import { UserInputDto, UserPatchDto, UserViewDto } from './dto/user.dto';
 
 export const MAX_PAGE = 500;
 
@@ -13,6 +13,7 @@ export function toUserView(user: UserEntity, attributes: Record<string, string>)
     sub: user.id,
     attributes,
     has_password: user.passwordHash !== null,
+    disabled: user.disabled === true,
     created_at: new Date(user.createdAt).toISOString(),
     updated_at: new Date(user.updatedAt).toISOString(),
   };
@@ -30,8 +31,9 @@ export class UserAdminService {
     private readonly tx: Transactor,
   ) {}
 
-  async list(limit = 100, offset = 0): Promise<UserViewDto[]> {
-    const page = await this.users.list(Math.min(Math.max(limit, 1), MAX_PAGE), Math.max(offset, 0));
+  /** Users oldest first; `filter` keeps those holding every attribute value it names (and of its disabled state). */
+  async list(limit = 100, offset = 0, filter: UserFilter = {}): Promise<UserViewDto[]> {
+    const page = await this.users.list(Math.min(Math.max(limit, 1), MAX_PAGE), Math.max(offset, 0), filter);
     return page.map(({ user, attributes }) => toUserView(user, attributes));
   }
 
@@ -49,6 +51,20 @@ export class UserAdminService {
     const attributes = { ...(dto.attributes ?? {}), uid: dto.uid };
     const user = await this.users.upsert({ id, passwordHash }, attributes);
     return toUserView(user, await this.users.attributesOf(id));
+  }
+
+  /**
+   * Changes some of a user: attributes set or removed, the password set or removed, disabled or
+   * enabled; the rest stays. A new uid must be free.
+   */
+  async update(sub: string, dto: UserPatchDto): Promise<UserViewDto> {
+    await this.require(sub);
+    const uid = dto.attributes?.uid;
+    if (typeof uid === 'string' && (await this.users.findByAttribute('uid', uid, 2)).some((u) => u.id !== sub)) throw conflict(`A user with the uid "${uid}" exists.`);
+    const passwordHash = dto.password === undefined ? undefined : dto.password === null ? null : await hashSecret(dto.password);
+    const changed = await this.users.change(sub, { passwordHash, disabled: dto.disabled, attributes: dto.attributes });
+    if (!changed) throw notFound(`No user with the sub "${sub}".`);
+    return this.get(sub);
   }
 
   /**

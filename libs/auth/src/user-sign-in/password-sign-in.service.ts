@@ -68,7 +68,8 @@ export class PasswordSignIn {
       await reservation.cancel();
       throw err;
     }
-    if (!user || !ok) {
+    // A disabled user is answered as a wrong password: the answer tells a guesser nothing more.
+    if (!user || !ok || user.disabled) {
       this.report(attempt, 'failure', user, 'log');
       return { result: 'failure' };
     }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { InjectConfig, invalidGrant, TokenConfig } from '@app/common';
 import { requireParam } from '../form-params';
 import { newOpaqueToken, newTokenId, tokenDigest, TokenStatusService } from '@app/auth';
-import { AuthorizationCodeDetails, ClientEntity, SessionRepository, TokenRepository, Transactor, UserSessionEntity } from '@app/store';
+import { AuthorizationCodeDetails, ClientEntity, SessionRepository, TokenRepository, Transactor, UserRepository, UserSessionEntity } from '@app/store';
 import { TokenIssuer, TokenResponse } from '../token/token-issuer.service';
 import { resourcesUnderGrant } from '../resource-indicators';
 import { pkceMatches } from './pkce';
@@ -31,6 +31,7 @@ export class AuthorizationCodeService {
     private readonly status: TokenStatusService,
     private readonly issuer: TokenIssuer,
     private readonly tx: Transactor,
+    private readonly users: UserRepository,
   ) {}
 
   /** A new code, recorded in the caller's transaction. The tokens it yields share its family. */
@@ -65,6 +66,7 @@ export class AuthorizationCodeService {
     }
     const session = record.sessionId ? await this.sessions.findById(record.sessionId) : null;
     if (!session || !SessionRepository.isValid(session) || !record.userId) throw invalidGrant('The session this code was issued in has ended.');
+    if (await this.users.isDisabled(record.userId)) throw invalidGrant('The user is disabled.');
     // RFC 8707 §2.2: the token is for the resources asked for now, within those asked for at /authorize.
     const resources = resourcesUnderGrant(client, record.resources, params.resource ?? []);
     return this.tx.run(async (em) => {

@@ -4,7 +4,7 @@ import {
 } from '@app/common';
 import { newTokenId, PasswordSignIn, tokenDigest, TokenStatusService } from '@app/auth';
 import { SriCodec } from '@app/sessions';
-import { ClientEntity, SessionRepository, TokenRepository, Transactor } from '@app/store';
+import { ClientEntity, SessionRepository, TokenRepository, Transactor, UserRepository } from '@app/store';
 import { parseScope, requireParam } from '../form-params';
 import { requestedResources, resourcesUnderGrant } from '../resource-indicators';
 import { AuthorizationCodeService } from '../authorization-code/authorization-code.service';
@@ -34,6 +34,7 @@ export class TokenService {
     private readonly codes: AuthorizationCodeService,
     @Inject(OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
     private readonly sris: SriCodec,
+    private readonly users: UserRepository,
   ) {}
 
   async exchange(client: ClientEntity, params: TokenParams, meta: { ip?: string; userAgent?: string; signal?: AbortSignal } = {}): Promise<TokenResponse> {
@@ -121,6 +122,7 @@ export class TokenService {
     }
     const state = await this.status.checkRecord(record);
     if (!state.active) throw invalidGrant('The refresh token is expired or revoked.');
+    if (record.userId && (await this.users.isDisabled(record.userId))) throw invalidGrant('The user is disabled.');
     const requested = parseScope(params.scope);
     const granted = record.scope.split(' ').filter(Boolean);
     if (requested.some((s) => !granted.includes(s))) throw invalidScope('The requested scope exceeds the original grant.');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual, HttpConfig, InjectConfig } from '@app/common';
 import { newOpaqueToken, tokenDigest } from '@app/auth';
-import { SessionRepository, UserSessionEntity, WatermarkRepository } from '@app/store';
+import { SessionRepository, UserRepository, UserSessionEntity, WatermarkRepository } from '@app/store';
 import { parseCookies, serializeCookie } from './cookies';
 
 /** `<session id>.<secret>`: both base64url. */
@@ -25,6 +25,7 @@ export class BrowserSessionService {
     @InjectConfig('http') http: HttpConfig,
     private readonly sessions: SessionRepository,
     private readonly watermarks: WatermarkRepository,
+    private readonly users: UserRepository,
   ) {
     this.secure = http.issuer.startsWith('https:');
     const prefix = this.secure ? '__Host-' : '';
@@ -54,7 +55,9 @@ export class BrowserSessionService {
    */
   async isUsable(session: UserSessionEntity, now = Date.now()): Promise<boolean> {
     if (!SessionRepository.isValid(session, now)) return false;
-    return session.createdAt > (await this.watermarks.validAfter(session.userId));
+    if (session.createdAt <= (await this.watermarks.validAfter(session.userId))) return false;
+    // A disabled user signs in again, and is refused there.
+    return !(await this.users.isDisabled(session.userId));
   }
 
   /** Set-Cookie for a session: lives as long as the session may. */

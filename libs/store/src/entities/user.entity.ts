@@ -12,6 +12,10 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'varchar', length: 512, nullable: true })
   passwordHash: string | null;
 
+  /** A disabled user cannot sign in, get tokens with a password or refresh them; what they hold already lives on. */
+  @Column({ type: 'boolean', default: false })
+  disabled: boolean;
+
   @Column({ name: 'created_at', ...epochMsColumn() })
   createdAt: number;
 

@@ -9,6 +9,19 @@ export interface UserWithAttributes {
   attributes: Record<string, string>;
 }
 
+/** What a user listing keeps: users holding every one of these attributes with exactly this value, and of this state. */
+export interface UserFilter {
+  attributes?: Record<string, string>;
+  disabled?: boolean;
+}
+
+/** A partial change of a user: members left out stay; an attribute set to null is removed. */
+export interface UserChange {
+  passwordHash?: string | null;
+  disabled?: boolean;
+  attributes?: Record<string, string | null>;
+}
+
 @Injectable()
 export class UserRepository {
   constructor(
@@ -66,8 +79,19 @@ export class UserRepository {
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
-  async list(limit = 100, offset = 0): Promise<UserWithAttributes[]> {
-    const users = await this.users.find({ order: { createdAt: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+  /** Whether the user exists and is disabled: checked before a sign-in, a password grant or a refresh gives them tokens. */
+  async isDisabled(id: string): Promise<boolean> {
+    return (await this.users.findOne({ select: { id: true, disabled: true }, where: { id } }))?.disabled === true;
+  }
+
+  /** Users oldest first (then by id), with their attributes; `filter` keeps those matching all it names. */
+  async list(limit = 100, offset = 0, filter: UserFilter = {}): Promise<UserWithAttributes[]> {
+    const query = this.users.createQueryBuilder('u').orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(limit).offset(offset);
+    Object.entries(filter.attributes ?? {}).forEach(([name, value], i) => {
+      query.innerJoin(UserAttributeEntity, `a${i}`, `a${i}.user_id = u.id AND a${i}.name = :name${i} AND a${i}.value = :value${i}`, { [`name${i}`]: name, [`value${i}`]: value });
+    });
+    if (filter.disabled !== undefined) query.andWhere('u.disabled = :disabled', { disabled: filter.disabled });
+    const users = await query.getMany();
     if (users.length === 0) return [];
     const rows = await this.attributes.createQueryBuilder('a').where('a.user_id IN (:...ids)', { ids: users.map((u) => u.id) }).getMany();
     return users.map((user) => ({
@@ -95,6 +119,25 @@ export class UserRepository {
         }
       }
       return saved;
+    });
+  }
+
+  /** Applies a partial change in one transaction; false when there is no such user. */
+  async change(id: string, change: UserChange, txm?: EntityManager): Promise<boolean> {
+    return this.tx.with(txm, async (em) => {
+      const columns = {
+        ...(change.passwordHash !== undefined ? { passwordHash: change.passwordHash } : {}),
+        ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+      };
+      // `id` among the values too: the store's listeners (Shared Signals change events) learn whose record changed.
+      const updated = await em.update(UserEntity, { id }, { id, ...columns, updatedAt: Date.now() });
+      if ((updated.affected ?? 0) === 0) return false;
+      const attributes = Object.entries(change.attributes ?? {});
+      const removed = attributes.filter(([, value]) => value === null).map(([name]) => name);
+      if (removed.length > 0) await em.createQueryBuilder().delete().from(UserAttributeEntity).where('user_id = :id AND name IN (:...removed)', { id, removed }).execute();
+      const kept = attributes.filter((entry): entry is [string, string] => entry[1] !== null);
+      if (kept.length > 0) await this.upsert({ id }, Object.fromEntries(kept), em);
+      return true;
     });
   }
 

@@ -18,3 +18,9 @@ export class SessionViewDto {
   @ApiProperty({ nullable: true, type: String }) revoked_reason: string | null;
   @ApiProperty({ nullable: true, type: String }) revoked_by: string | null;
 }
+
+/** DELETE /admin/users/{id}/sessions. */
+export class UserSessionsRevokedDto {
+  @ApiProperty({ description: 'The user\'s subject id' }) sub: string;
+  @ApiProperty({ description: 'How many live sessions this call ended' }) sessions_revoked: number;
+}
