@@ -71,7 +71,7 @@ describe('Session-ended notifications: back-channel logout and CAEP, for every w
   }
 
   const logoutTokenOf = (r: Received) => new URLSearchParams(r.body).get('logout_token')!;
-  const forSession = (sid: string) => (rs: Received[]) => rs.filter((r) => (r.path.endsWith('/caep') ? decodeJwt(r.body).sid : decodeJwt(logoutTokenOf(r)).sid) === sid);
+  const forSession = (sid: string) => (rs: Received[]) => rs.filter((r) => (r.path.endsWith('/caep') ? (decodeJwt(r.body).sub_id as { session?: { id: string } }).session?.id : decodeJwt(logoutTokenOf(r)).sid) === sid);
 
   /** A logout token, checked against /jwks and Back-Channel Logout 1.0 §2.4 claim by claim; returns its jti. */
   async function verifyLogoutToken(r: Received, aud: string, s: SignedIn): Promise<string> {
@@ -93,13 +93,14 @@ describe('Session-ended notifications: back-channel logout and CAEP, for every w
     return payload.jti!;
   }
 
-  /** A CAEP session-revoked SET (RFC 8417) pushed per RFC 8935, checked against /jwks. */
+  /** A CAEP session-revoked SET (RFC 8417) pushed per RFC 8935 to the client's caep_receiver_uri stream, checked against /jwks. */
   async function verifySet(r: Received, aud: string, s: SignedIn, initiatingEntity: string): Promise<void> {
     expect(r.contentType).toBe('application/secevent+jwt');
     // RS256, as the Shared Signals interoperability profile asks.
     const { payload, protectedHeader } = await jwtVerify(r.body, jwks, { issuer: ISSUER, audience: aud, typ: 'secevent+jwt', algorithms: ['RS256'] });
     expect(protectedHeader).toMatchObject({ typ: 'secevent+jwt', alg: 'RS256' });
-    expect(payload).toMatchObject({ iss: ISSUER, aud, sid: s.sid, sub_id: { format: 'iss_sub', iss: ISSUER, sub: s.sub } });
+    expect(payload).toMatchObject({ iss: ISSUER, aud, sub_id: { format: 'complex', user: { format: 'iss_sub', iss: ISSUER, sub: s.sub }, session: { format: 'opaque', id: s.sid } } });
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'events', 'iat', 'iss', 'jti', 'sub_id', 'txn']);
     expect(Object.keys(payload.events as object)).toEqual([CAEP_EVENT]);
     const event = (payload.events as Record<string, Record<string, unknown>>)[CAEP_EVENT];
     expect(event).toEqual({ event_timestamp: expect.any(Number), initiating_entity: initiatingEntity, reason_admin: { en: expect.any(String) } });

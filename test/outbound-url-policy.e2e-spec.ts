@@ -130,7 +130,8 @@ describe('Outbound URL policy: what a client may make the server call (jwks_uri,
         status: 'failed', attempts: 1, deliveredAt: null,
         lastError: 'refused: localhost is refused: it resolves to a loopback address (127.0.0.1); list the host in OUTBOUND_ALLOWED_HOSTS to allow it',
       });
-      expect(byKind.caep_session_revoked).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/^refused: http:\/\/127\.0\.0\.1:\d+ is refused: it must not point at a loopback address/) });
+      // The caep_receiver_uri is the client's push stream: its SET is an ssf_push row.
+      expect(byKind.ssf_push).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/^refused: http:\/\/127\.0\.0\.1:\d+ is refused: it must not point at a loopback address/) });
       await new Promise((r) => setTimeout(r, 300));
       expect(receiver.received).toEqual([]);
     });

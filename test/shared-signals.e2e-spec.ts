@@ -10,6 +10,7 @@ import { startTestApp, TestApp } from './support/test-app';
  */
 const ISSUER = 'http://localhost:8080';
 const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+const EVENTS_SUPPORTED = [SESSION_REVOKED, 'https://schemas.openid.net/secevent/caep/event-type/credential-change', 'https://schemas.openid.net/secevent/caep/event-type/token-claims-change'];
 const PUSH = 'urn:ietf:rfc:8935';
 const POLL = 'urn:ietf:rfc:8936';
 
@@ -70,7 +71,7 @@ describe('Shared Signals transmitter: configuration and stream management', () =
       expect(created.body).toEqual({
         stream_id: id, iss: ISSUER, aud: 'happy',
         delivery: { method: PUSH, endpoint_url: receiverUrl, authorization_header: 'Bearer receiver-secret' },
-        events_supported: [SESSION_REVOKED], events_requested: [SESSION_REVOKED, 'urn:example:unknown'], events_delivered: [SESSION_REVOKED],
+        events_supported: EVENTS_SUPPORTED, events_requested: [SESSION_REVOKED, 'urn:example:unknown'], events_delivered: [SESSION_REVOKED],
         min_verification_interval: 30, description: 'Stream for the happy path',
       });
       const row = await t.dataSource.getRepository(SsfStreamEntity).findOneByOrFail({ id });
@@ -86,7 +87,7 @@ describe('Shared Signals transmitter: configuration and stream management', () =
       // Receiver-Supplied properties left out of a PUT are deleted: no description, and no delivery means poll.
       expect(replaced.body).toEqual({
         stream_id: id, iss: ISSUER, aud: 'happy', delivery: { method: POLL, endpoint_url: `${ISSUER}/ssf/poll/${id}` },
-        events_supported: [SESSION_REVOKED], events_requested: [SESSION_REVOKED], events_delivered: [SESSION_REVOKED], min_verification_interval: 30,
+        events_supported: EVENTS_SUPPORTED, events_requested: [SESSION_REVOKED], events_delivered: [SESSION_REVOKED], min_verification_interval: 30,
       });
 
       const deleted = await api.delete(id).expect(204);

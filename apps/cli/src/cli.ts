@@ -7,6 +7,7 @@ import { registerFlagCommands } from './commands/flags';
 import { registerKeyCommands } from './commands/keys';
 import { registerNotificationCommands } from './commands/notifications';
 import { registerSessionCommands } from './commands/sessions';
+import { registerStreamCommands } from './commands/streams';
 import { registerTransferCommands } from './commands/transfer';
 import { cliActor, registerUserCommands } from './commands/users';
 import { CliIo, CommandEnv, describeFailure, readSecret, withContext } from './context';
@@ -71,6 +72,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerFlagCommands(program, env);
   registerSessionCommands(program, env);
   registerNotificationCommands(program, env);
+  registerStreamCommands(program, env);
   registerKeyCommands(program, env);
   return program;
 }

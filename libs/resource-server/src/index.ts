@@ -13,3 +13,7 @@ export { bearerPreHandler } from './http/fastify-bearer.hook';
 export type { FastifyReplyLike, FastifyRequestLike } from './http/fastify-bearer.hook';
 export * from './status-list/status-list';
 export { STATUS_LIST_JWT_MEDIA_TYPE } from './status-list/status-list-token';
+export { createSsfReceiver, KIT_STREAM_DESCRIPTION, SESSION_REVOKED_EVENT } from './ssf/ssf-receiver';
+export type { SsfReceiver, SsfReceiverOptions } from './ssf/ssf-receiver';
+export { RevokedSessions } from './ssf/revoked-sessions';
+export type { RevocationSource } from './ssf/revoked-sessions';

@@ -1,3 +1,4 @@
+import type { RevocationSource } from './ssf/revoked-sessions';
 import { DEFAULT_MAX_STATUS_LIST_BYTES } from './status-list/status-list';
 
 /** Durations are in seconds, like the JWT claims they meet. */
@@ -39,6 +40,12 @@ export interface TokenVerifierOptions {
   withoutStatus?: 'reject' | 'introspect' | 'accept';
   /** RFC 7662 introspection, for reference (non-JWT) tokens and `withoutStatus: 'introspect'`. */
   introspection?: IntrospectionOptions;
+  /**
+   * Revocations heard by other means, consulted after the token passed: the RevokedSessions of
+   * an SSF receiver (createSsfReceiver), which hears of an ended session within a second rather
+   * than at the status list's next ttl. A token it names is refused as `token_revoked`.
+   */
+  revocations?: RevocationSource;
 }
 
 /**
@@ -94,6 +101,7 @@ export interface ResolvedOptions {
   jwksCacheMaxAgeMs: number;
   jwksCooldownMs: number;
   withoutStatus: 'reject' | 'introspect' | 'accept';
+  revocations?: RevocationSource;
   statusList: {
     defaultTtlMs: number;
     minTtlMs: number;
@@ -139,6 +147,7 @@ export function resolveOptions(o: TokenVerifierOptions): ResolvedOptions {
     jwksCacheMaxAgeMs: nonNegative('jwks.cacheMaxAge', o.jwks?.cacheMaxAge, 600) * 1000,
     jwksCooldownMs: nonNegative('jwks.cooldown', o.jwks?.cooldown, 30) * 1000,
     withoutStatus,
+    ...(o.revocations && { revocations: o.revocations }),
     statusList: {
       defaultTtlMs: nonNegative('statusList.defaultTtl', sl.defaultTtl, 60) * 1000,
       minTtlMs: minTtl * 1000,

@@ -65,6 +65,7 @@ class AccessTokenVerifier implements TokenVerifier {
     const payload = await this.verifyJwt(token);
     // draft-ietf-oauth-status-list §8.3: the status is looked up only once the token itself passed.
     await this.checkStatus(payload, token);
+    this.checkRevocations(payload);
     return { payload, scopes: scopesOf(payload.scope), token };
   }
 
@@ -119,7 +120,13 @@ class AccessTokenVerifier implements TokenVerifier {
   private async verifyReferenceToken(token: string): Promise<VerifiedToken> {
     if (!this.introspection) throw new InvalidTokenError('The access token is not a JWT, and this resource server has no introspection endpoint.');
     const { active: _active, ...claims } = await this.introspection.introspect(token);
+    this.checkRevocations(claims as AccessTokenClaims);
     return { payload: claims as AccessTokenClaims, scopes: scopesOf(claims.scope), token };
+  }
+
+  /** A session (`sid`) or user (`sub`) an SSF receiver heard was revoked (`revocations`). */
+  private checkRevocations(claims: AccessTokenClaims): void {
+    if (this.o.revocations?.isRevoked(claims)) throw new TokenRevokedError('The access token\'s session has been revoked.');
   }
 }
 

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { SessionEvents, SessionTerminator } from '@app/sessions';
+import { GlobalRevocationHooks, SessionEvents, SessionTerminator } from '@app/sessions';
 import { InitiatingEntity, RevokedSriRepository, SessionRepository, Transactor, WatermarkRepository } from '@app/store';
 import { GlobalRevocationEvents } from './global-revocation-events';
 import { GLOBAL_REVOCATION_REASON } from './revocation.constants';
@@ -57,6 +58,7 @@ export class GlobalRevocationService {
     @Optional() @Inject(GLOBAL_REVOCATION_INITIATOR) private readonly initiatingEntity?: InitiatingEntity,
     @Optional() private readonly events?: SessionEvents,
     @Optional() private readonly outcomes?: GlobalRevocationEvents,
+    @Optional() private readonly hooks?: GlobalRevocationHooks,
   ) {}
 
   /** `caller` (a client id) is recorded on the revoked sessions and the SRI list. */
@@ -68,7 +70,8 @@ export class GlobalRevocationService {
       this.outcomes?.emit('subject.unmatched', { format: subject.kind, caller });
       return { userId: null, matches, sessionsRevoked: 0 };
     }
-    const sessionsRevoked = await this.apply(user.id, caller, false);
+    // The request's txn: its completion receipt (a Shared Signals SET) repeats it.
+    const sessionsRevoked = await this.apply(user.id, caller, false, { txn: randomUUID(), subject });
     return { userId: user.id, matches, sessionsRevoked };
   }
 
@@ -80,7 +83,7 @@ export class GlobalRevocationService {
     return this.apply(userId, caller, true);
   }
 
-  private async apply(userId: string, caller: string, countSessions: boolean): Promise<number> {
+  private async apply(userId: string, caller: string, countSessions: boolean, request?: { txn: string; subject: SubjectIdentifier }): Promise<number> {
     const initiatingEntity = this.initiatingEntity ?? 'policy';
     const at = Date.now();
     const reason = `${GLOBAL_REVOCATION_REASON} by ${caller}`.slice(0, 255);
@@ -89,6 +92,7 @@ export class GlobalRevocationService {
       sessionsEnded = await this.tx.run(async (em) => {
         const live = countSessions ? await this.sessions.countLiveOfUser(userId, em) : 0;
         await this.watermarks.raise(userId, at, reason, em, { reason: GLOBAL_REVOCATION_REASON, by: caller, initiatingEntity });
+        if (request) await this.hooks?.accepted({ ...request, userId, caller, at, initiatingEntity }, em);
         const ended = await this.terminator.end({ userId, onlyUnsealed: true }, { reason: GLOBAL_REVOCATION_REASON, by: caller, at, initiatingEntity }, em);
         // The SRIs of exactly the sessions just ended (revoked at `at`), so this comes after.
         if (ended.length > 0) await this.revokedSris.listSessionsEndedAt(userId, at, caller, em);

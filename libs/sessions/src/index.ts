@@ -10,6 +10,7 @@ export * from './session-notifications.module';
 export * from './session-tracking.module';
 export * from './sessions-core.module';
 export * from './termination/after-commit';
+export * from './termination/global-revocation-hooks';
 export * from './termination/session-ending';
 export * from './termination/session-terminator.service';
 export * from './termination/session-watermark-worker.service';

@@ -3,9 +3,10 @@ import { SessionEvents } from './events/session-events';
 import { NotificationKinds } from './notifications/notification-kinds';
 import { NotificationPlanners } from './notifications/notification-planners';
 import { AfterCommit } from './termination/after-commit';
+import { GlobalRevocationHooks } from './termination/global-revocation-hooks';
 import { SessionTerminator } from './termination/session-terminator.service';
 
-const EXPORTED = [SessionTerminator, SessionEvents, AfterCommit, NotificationPlanners, NotificationKinds];
+const EXPORTED = [SessionTerminator, SessionEvents, AfterCommit, NotificationPlanners, NotificationKinds, GlobalRevocationHooks];
 
 /**
  * Ending user sessions, without HTTP: SessionTerminator (the one way a session ends, queueing

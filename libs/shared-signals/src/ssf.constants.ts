@@ -16,8 +16,13 @@ export const VERIFICATION_EVENT = 'https://schemas.openid.net/secevent/ssf/event
 /** SSF 1.0 §8.1.5: sent when the transmitter itself changes a stream's status, whatever the stream's events. */
 export const STREAM_UPDATED_EVENT = 'https://schemas.openid.net/secevent/ssf/event-type/stream-updated';
 
+/** CAEP 1.0 §3.3: a user's password was set, changed or removed, or a client's secret rotated. */
+export const CREDENTIAL_CHANGE_EVENT = 'https://schemas.openid.net/secevent/caep/event-type/credential-change';
+/** CAEP 1.0 §3.2: claims in the subject's tokens changed (a user's attributes, a client's scopes). */
+export const TOKEN_CLAIMS_CHANGE_EVENT = 'https://schemas.openid.net/secevent/caep/event-type/token-claims-change';
+
 /** `events_supported`: what this transmitter can put on a stream. */
-export const EVENTS_SUPPORTED = [SESSION_REVOKED_EVENT];
+export const EVENTS_SUPPORTED = [SESSION_REVOKED_EVENT, CREDENTIAL_CHANGE_EVENT, TOKEN_CLAIMS_CHANGE_EVENT];
 
 /** CAEP interoperability profile §2.7.2: writes need `ssf.manage`; reads take `ssf.read` (or `ssf.manage`). */
 export const SSF_MANAGE_SCOPE = 'ssf.manage';

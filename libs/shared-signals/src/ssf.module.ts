@@ -2,6 +2,7 @@ import { Module, OnModuleInit, Optional } from '@nestjs/common';
 import { OutboundUrlPolicy } from '@app/common';
 import { DiscoveryRegistry } from '@app/discovery';
 import { SessionNotificationsModule } from '@app/sessions';
+import { StreamsAdminController } from './admin/streams-admin.controller';
 import { SsfManageGuard, SsfPollGuard, SsfReadGuard } from './auth/ssf-auth';
 import { SsfConfigurationController } from './configuration/ssf-configuration.controller';
 import { SsfConfigurationService } from './configuration/ssf-configuration.service';
@@ -30,7 +31,7 @@ import { SubjectsController } from './streams/subjects.controller';
  */
 @Module({
   imports: [SsfCoreModule, SessionNotificationsModule],
-  controllers: [SsfConfigurationController, StreamsController, StatusController, SubjectsController, PollController],
+  controllers: [SsfConfigurationController, StreamsController, StatusController, SubjectsController, PollController, StreamsAdminController],
   providers: [
     OutboundUrlPolicy, SsfManageGuard, SsfReadGuard, SsfPollGuard, SsfConfigurationService, DeliverySignals, SetSigner, SsfPushHandler,
     SsfPollService, SsfStreamService, SsfStreamStatusService, SsfStreamSubjectsService, StreamMaintenanceWorker,

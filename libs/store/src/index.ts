@@ -8,6 +8,7 @@ export * from './repositories/client.repository';
 export * from './repositories/feature-flag.repository';
 export * from './repositories/notification-outbox.repository';
 export * from './repositories/revoked-sri-lifetime';
+export * from './repositories/revocation-receipt.repository';
 export * from './repositories/revoked-sri.repository';
 export * from './repositories/server-secret.repository';
 export * from './repositories/session.repository';

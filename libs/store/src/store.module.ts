@@ -9,6 +9,7 @@ import { ClientRepository } from './repositories/client.repository';
 import { FeatureFlagRepository } from './repositories/feature-flag.repository';
 import { NotificationOutboxRepository } from './repositories/notification-outbox.repository';
 import { RevokedSriLifetime } from './repositories/revoked-sri-lifetime';
+import { RevocationReceiptRepository } from './repositories/revocation-receipt.repository';
 import { RevokedSriRepository } from './repositories/revoked-sri.repository';
 import { ServerSecretRepository } from './repositories/server-secret.repository';
 import { SessionRepository } from './repositories/session.repository';
@@ -28,7 +29,7 @@ const REPOSITORIES = [
   Transactor,
   ClientRepository, UserRepository, SessionRepository, TokenRepository, RevokedSriLifetime, RevokedSriRepository, FeatureFlagRepository, SigningKeyRepository, WatermarkRepository,
   UserSuspensionRepository, UsedJtiRepository, NotificationOutboxRepository, ServerSecretRepository, RevocationFeedReader, KeySealer,
-  SsfStreamRepository, SsfOutboxRepository,
+  SsfStreamRepository, SsfOutboxRepository, RevocationReceiptRepository,
 ];
 
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<StoreModuleOptions>({ optionsInjectionToken: STORE_OPTIONS })

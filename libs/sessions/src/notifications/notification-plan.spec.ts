@@ -7,16 +7,16 @@ const ids = () => `n-${++n}`;
 describe('planNotifications', () => {
   beforeEach(() => { n = 0; });
 
-  it('queues one row per client of each session and per receiver that client registered', () => {
+  it('queues one logout token per client of each session with a back-channel logout URI, and nothing else', () => {
     const rows = planNotifications(
       [
         { id: 's1', sri: 'sri-1', userId: 'u1', clientIds: ['rp1', 'rp2', 'silent', 'gone'] },
         { id: 's2', sri: 'sri-2', userId: 'u1', clientIds: ['rp2'] },
       ],
       [
-        { clientId: 'rp1', backchannelLogoutUri: 'https://rp1.example/bcl', caepReceiverUri: null },
-        { clientId: 'rp2', backchannelLogoutUri: 'https://rp2.example/bcl', caepReceiverUri: 'https://rp2.example/ssf' },
-        { clientId: 'silent', backchannelLogoutUri: null, caepReceiverUri: null },
+        { clientId: 'rp1', backchannelLogoutUri: 'https://rp1.example/bcl' },
+        { clientId: 'rp2', backchannelLogoutUri: 'https://rp2.example/bcl' },
+        { clientId: 'silent', backchannelLogoutUri: null },
       ],
       ending,
       ids,
@@ -24,9 +24,7 @@ describe('planNotifications', () => {
     expect(rows.map((r) => [r.clientId, r.kind, r.targetUrl, r.payload.sid])).toEqual([
       ['rp1', 'backchannel_logout', 'https://rp1.example/bcl', 's1'],
       ['rp2', 'backchannel_logout', 'https://rp2.example/bcl', 's1'],
-      ['rp2', 'caep_session_revoked', 'https://rp2.example/ssf', 's1'],
       ['rp2', 'backchannel_logout', 'https://rp2.example/bcl', 's2'],
-      ['rp2', 'caep_session_revoked', 'https://rp2.example/ssf', 's2'],
     ]);
     expect(rows[0]).toEqual({
       id: 'n-1', kind: 'backchannel_logout', clientId: 'rp1', targetUrl: 'https://rp1.example/bcl',
@@ -37,7 +35,7 @@ describe('planNotifications', () => {
   });
 
   it('tells a client once per session even if the session lists it twice, and nobody without receivers', () => {
-    const rows = planNotifications([{ id: 's1', sri: 'x', userId: 'u1', clientIds: ['rp1', 'rp1'] }], [{ clientId: 'rp1', backchannelLogoutUri: 'https://rp1.example/bcl', caepReceiverUri: null }], ending, ids);
+    const rows = planNotifications([{ id: 's1', sri: 'x', userId: 'u1', clientIds: ['rp1', 'rp1'] }], [{ clientId: 'rp1', backchannelLogoutUri: 'https://rp1.example/bcl' }], ending, ids);
     expect(rows).toHaveLength(1);
     expect(planNotifications([{ id: 's1', sri: 'x', userId: 'u1', clientIds: ['rp1'] }], [], ending, ids)).toEqual([]);
   });

@@ -4,13 +4,13 @@ import type { EndedSession } from '../events/session-events';
 import type { SessionEnding } from '../termination/session-ending';
 
 /**
- * The outbox rows for ended sessions: one per client of each session and per receiver that
- * client registered (a back-channel logout URI, a CAEP receiver). Clients that registered
- * neither, or no longer exist, are told nothing.
+ * The back-channel logout tokens for ended sessions: one per client of each session that
+ * registered a back-channel logout URI. Clients without one, or that no longer exist, are told
+ * nothing here. (A client's `caep_receiver_uri` is a Shared Signals stream: NotificationPlanners.)
  */
 export function planNotifications(
   sessions: EndedSession[],
-  clients: Pick<ClientEntity, 'clientId' | 'backchannelLogoutUri' | 'caepReceiverUri'>[],
+  clients: Pick<ClientEntity, 'clientId' | 'backchannelLogoutUri'>[],
   ending: SessionEnding,
   newId: () => string = randomUUID,
 ): NotificationOutboxEntity[] {
@@ -29,7 +29,6 @@ export function planNotifications(
         leaseId: null, lastError: null, createdAt: ending.at, deliveredAt: null, streamId: null,
       });
       if (client.backchannelLogoutUri) rows.push(row('backchannel_logout', client.backchannelLogoutUri));
-      if (client.caepReceiverUri) rows.push(row('caep_session_revoked', client.caepReceiverUri));
     }
   }
   return rows;

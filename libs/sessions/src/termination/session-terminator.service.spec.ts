@@ -16,7 +16,7 @@ function setup(ended: UserSessionEntity[]) {
     revoke: jest.fn(async () => ended.length > 0),
     listEndedIn: jest.fn(async () => ended),
   };
-  const clients = { findByIds: jest.fn(async () => [{ clientId: 'rp1', backchannelLogoutUri: 'https://rp1.example/bcl', caepReceiverUri: 'https://rp1.example/ssf' }]) };
+  const clients = { findByIds: jest.fn(async () => [{ clientId: 'rp1', backchannelLogoutUri: 'https://rp1.example/bcl' }]) };
   const added: NotificationOutboxEntity[] = [];
   const outbox = { add: jest.fn(async (rows: NotificationOutboxEntity[]) => void added.push(...rows)) };
   const hooks: (() => void)[] = [];
@@ -41,7 +41,7 @@ describe('SessionTerminator', () => {
     expect(clients.findByIds).toHaveBeenCalledWith(['rp1', 'rp2'], EM);
     expect(outbox.add).toHaveBeenCalledWith(expect.any(Array), EM);
     expect(added.map((r) => [r.payload.sid, r.kind])).toEqual([
-      ['s1', 'backchannel_logout'], ['s1', 'caep_session_revoked'], ['s2', 'backchannel_logout'], ['s2', 'caep_session_revoked'],
+      ['s1', 'backchannel_logout'], ['s2', 'backchannel_logout'],
     ]);
   });
 
@@ -52,7 +52,7 @@ describe('SessionTerminator', () => {
     await terminator.end({ sri: 'sri-s1' }, ending, EM);
     expect(seen).toEqual([]);
     hooks.forEach((h) => h());
-    expect(seen).toEqual([{ sessions: [{ id: 's1', sri: 'sri-s1', userId: 'u1', clientIds: ['rp1'] }], ...ending, notifications: 2 }]);
+    expect(seen).toEqual([{ sessions: [{ id: 's1', sri: 'sri-s1', userId: 'u1', clientIds: ['rp1'] }], ...ending, notifications: 1 }]);
   });
 
   it('does nothing more when no live session matched (a repeat, or an unknown session)', async () => {

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { InjectConfig, SerialPasses, SessionConfig } from '@app/common';
 import { InitiatingEntity, PendingWatermark, RevokedSriRepository, SessionRepository, toPending, Transactor, WatermarkRepository } from '@app/store';
 import { SessionEvents } from '../events/session-events';
+import { GlobalRevocationHooks } from './global-revocation-hooks';
 import { SessionTerminator } from './session-terminator.service';
 
 /** How often pending watermarks are looked for, besides right after each global revocation here. */
@@ -52,6 +53,7 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
     private readonly terminator: SessionTerminator,
     private readonly tx: Transactor,
     private readonly events: SessionEvents,
+    private readonly hooks: GlobalRevocationHooks,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -118,7 +120,10 @@ export class SessionWatermarkWorker implements OnApplicationBootstrap, BeforeApp
       more = selected === BATCH;
     }
     if (w.validAfter > Date.now() - SESSION_WATERMARK_GRACE_MS) return false;
-    await this.tx.run((em) => this.watermarks.markSessionsEnded(w.userId, w.validAfter, em));
+    // What waits for the watermark (completion receipts) commits with its being recorded done.
+    await this.tx.run(async (em) => {
+      if (await this.watermarks.markSessionsEnded(w.userId, w.validAfter, em)) await this.hooks.sessionsEnded({ userId: w.userId, validAfter: w.validAfter }, em);
+    });
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConfig, notFound, SsfConfig } from '@app/common';
-import { NotificationOutboxEntity, SecurityEventPayload, SsfOutboxRepository, SsfStreamEntity } from '@app/store';
+import { NotificationOutboxEntity, SsfOutboxRepository, SsfStreamEntity } from '@app/store';
 import { passesStoppedStream } from '../events/security-events';
 import { SetSigner } from '../events/set-signer.service';
 import { SsfEventQueue } from '../events/ssf-event-queue.service';
@@ -64,7 +64,7 @@ export class SsfPollService {
     const rows = await this.outbox.claimForPoll(stream.id, now, this.oldestKept(), now + this.ssf.pollAckTimeout * 1000, limit);
     if (stream.status === 'enabled') return rows;
     // A stopped stream transmits only the event that says it stopped (SSF 1.0 §8.1.5); the rest wait.
-    const passing = rows.filter((r) => passesStoppedStream(r.payload as SecurityEventPayload));
+    const passing = rows.filter((r) => passesStoppedStream(r.payload));
     await this.outbox.holdClaimed(rows.filter((r) => !passing.includes(r)).map((r) => r.id), this.queue.retentionMs);
     return passing;
   }

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { NotificationKindHandler, NotificationKinds, NotificationPreparation } from '@app/sessions';
-import { KeySealer, NotificationOutboxEntity, SecurityEventPayload, SsfStreamRepository } from '@app/store';
+import { KeySealer, NotificationOutboxEntity, SsfStreamRepository } from '@app/store';
 import { passesStoppedStream } from '../events/security-events';
 import { SetSigner } from '../events/set-signer.service';
 import { SsfEventQueue } from '../events/ssf-event-queue.service';
@@ -30,8 +30,7 @@ export class SsfPushHandler implements NotificationKindHandler, OnModuleInit {
   async prepare(row: NotificationOutboxEntity, now: number): Promise<NotificationPreparation> {
     const stream = row.streamId ? await this.streams.findById(row.streamId) : null;
     if (!stream) return { drop: 'the stream was deleted' };
-    const payload = row.payload as SecurityEventPayload;
-    const passes = passesStoppedStream(payload);
+    const passes = passesStoppedStream(row.payload);
     if (stream.status === 'disabled' && !passes) return { drop: 'the stream is disabled' };
     const expires = row.createdAt + this.queue.retentionMs;
     if (now >= expires) return { drop: 'not delivered within SSF_EVENT_RETENTION' };

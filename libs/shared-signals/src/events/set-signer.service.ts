@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpConfig, InjectConfig } from '@app/common';
 import { SECURITY_EVENT_SIGNING_ALG, TokenSigner } from '@app/auth';
-import type { NotificationOutboxEntity, SecurityEventPayload } from '@app/store';
+import type { NotificationOutboxEntity } from '@app/store';
 import { setClaims } from './security-events';
 
 /**
@@ -13,7 +13,7 @@ import { setClaims } from './security-events';
 export class SetSigner {
   constructor(@InjectConfig('http') private readonly http: HttpConfig, private readonly signer: TokenSigner) {}
 
-  sign(row: Pick<NotificationOutboxEntity, 'id' | 'payload'>, now: number): Promise<string> {
-    return this.signer.sign(setClaims(this.http.issuer, row.id, row.payload as SecurityEventPayload, now), 'secevent+jwt', SECURITY_EVENT_SIGNING_ALG);
+  sign(row: Pick<NotificationOutboxEntity, 'id' | 'clientId' | 'payload'>, now: number): Promise<string> {
+    return this.signer.sign(setClaims(this.http.issuer, row, now), 'secevent+jwt', SECURITY_EVENT_SIGNING_ALG);
   }
 }

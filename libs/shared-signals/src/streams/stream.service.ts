@@ -29,7 +29,7 @@ export class SsfStreamService {
     const now = Date.now();
     const id = randomBytes(16).toString('hex');
     const stream: SsfStreamEntity = {
-      id, clientId, ...this.columns(id, supplied), status: 'enabled', statusReason: null,
+      id, clientId, ...this.columns(id, supplied), status: 'enabled', statusReason: null, caepShortcut: false,
       lastVerificationAt: null, lastActivityAt: now, createdAt: now, updatedAt: now,
     };
     await this.tx.run(async (em) => {

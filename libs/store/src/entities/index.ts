@@ -14,6 +14,7 @@ import { UsedJtiEntity } from './used-jti.entity';
 import { UserAttributeEntity } from './user-attribute.entity';
 import { UserSessionEntity } from './user-session.entity';
 import { UserTokenWatermarkEntity } from './user-token-watermark.entity';
+import { RevocationReceiptEntity } from './revocation-receipt.entity';
 import { UserEntity } from './user.entity';
 
 export * from './client.entity';
@@ -21,6 +22,7 @@ export * from './feature-flag.entity';
 export * from './issued-token.entity';
 export * from './notification-outbox.entity';
 export * from './revocation-event.entity';
+export * from './revocation-receipt.entity';
 export * from './revoked-sri.entity';
 export * from './server-secret.entity';
 export * from './status-list-entry.entity';
@@ -38,5 +40,5 @@ export const ENTITIES = [
   ClientEntity, UserEntity, UserAttributeEntity, UserSessionEntity, IssuedTokenEntity,
   RevokedSriEntity, FeatureFlagEntity, UserTokenWatermarkEntity, SigningKeyEntity, UsedJtiEntity, NotificationOutboxEntity,
   RevocationEventEntity, ServerSecretEntity, StatusListEntity, StatusListEntryEntity, UserSuspensionEntity,
-  SsfStreamEntity, SsfRemovedSubjectEntity,
+  SsfStreamEntity, SsfRemovedSubjectEntity, RevocationReceiptEntity,
 ];

@@ -43,6 +43,10 @@ export class SsfStreamEntity {
   @Column({ type: 'varchar', length: 16 })
   status: SsfStreamStatus;
 
+  /** The stream a client's `caep_receiver_uri` stands for: created, moved and deleted with that setting. */
+  @Column({ name: 'caep_shortcut', type: 'boolean', default: false })
+  caepShortcut: boolean;
+
   @Column({ name: 'status_reason', type: 'varchar', length: 255, nullable: true })
   statusReason: string | null;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, LessThanOrEqual, MoreThan, MoreThanOrEqual, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, LessThanOrEqual, MoreThan, MoreThanOrEqual, Not, Repository } from 'typeorm';
 import { NotificationKind, NotificationOutboxEntity } from '../entities';
 import { Transactor } from '../transactor';
 
@@ -120,6 +120,31 @@ export class SsfOutboxRepository {
         .andWhere('created_at < :before AND (lease_id IS NULL OR next_attempt_at <= :now)', { before, now })
         .execute(),
     );
+    return r.affected ?? 0;
+  }
+
+  /** Per stream: how many SETs wait, how many failed, and the newest failure's error (the admin view). */
+  async deliveryState(streamIds: string[]): Promise<Map<string, { pending: number; failed: number; lastError: string | null }>> {
+    const state = new Map(streamIds.map((id) => [id, { pending: 0, failed: 0, lastError: null as string | null }]));
+    if (streamIds.length === 0) return state;
+    const counts = await this.repo.createQueryBuilder('o').select('o.stream_id', 'stream_id').addSelect('o.status', 'status').addSelect('COUNT(*)', 'n')
+      .where({ streamId: In(streamIds), status: In(['pending', 'failed']) }).groupBy('o.stream_id').addGroupBy('o.status').getRawMany<{ stream_id: string; status: string; n: string | number }>();
+    for (const c of counts) {
+      const s = state.get(c.stream_id)!;
+      if (c.status === 'pending') s.pending = Number(c.n);
+      else s.failed = Number(c.n);
+    }
+    for (const [id, s] of state) {
+      if (s.failed === 0 && s.pending === 0) continue;
+      const last = await this.repo.findOne({ select: { lastError: true }, where: { streamId: id, lastError: Not(IsNull()) }, order: { createdAt: 'DESC', id: 'DESC' } });
+      s.lastError = last?.lastError ?? null;
+    }
+    return state;
+  }
+
+  /** The stream's failed SETs are due again with a fresh retry budget (a push stream's are sent, a poll stream's returned by the next poll); how many. */
+  async replayFailed(streamId: string, now: number, em: EntityManager): Promise<number> {
+    const r = await em.update(NotificationOutboxEntity, { streamId, status: 'failed' }, { status: 'pending', attempts: 0, nextAttemptAt: now, leaseId: null });
     return r.affected ?? 0;
   }
 }

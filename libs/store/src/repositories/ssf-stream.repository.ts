@@ -52,6 +52,11 @@ export class SsfStreamRepository {
     return em.find(SsfStreamEntity, { where: { clientId: In(clientIds), status: Not('disabled' as SsfStreamStatus) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /** Every stream, whoever owns it, oldest first (the admin view); `clientId` keeps one receiver's. */
+  listAll(limit: number, offset: number, clientId?: string): Promise<SsfStreamEntity[]> {
+    return this.streams.find({ where: clientId ? { clientId } : {}, order: { createdAt: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+  }
+
   /** Any stream by id, whoever owns it (the delivery side, which has no caller). */
   findById(id: string): Promise<SsfStreamEntity | null> {
     return this.streams.findOneBy({ id });
