@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -11,20 +10,12 @@ import { runCli } from '../apps/cli/src/cli';
 import { createTokenVerifier, ResourceServerError } from '../libs/resource-server/src';
 import { Browser, pkce, redirectParams } from './support/browser';
 import { introspect, seedClient, seedUser } from './support/fixtures';
+import { freePort } from './support/built-server';
 import { startTestApp, testStoreConfig, TestApp } from './support/test-app';
 
 const API_A = 'https://api-a.example.com';
 const API_B = 'https://api-b.example.com/v1?tenant=blue';
 const RP_CB = 'https://rp.example/cb';
-
-/** A port the system has just handed out and let go: the issuer must name it before the server listens. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A form body in which `resource` may repeat (supertest's object form would send it once). */
 function form(params: Record<string, string | string[] | undefined>): string {

@@ -1,18 +1,10 @@
-import { createServer } from 'node:net';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { createSsfReceiver, createTokenVerifier, ResourceServerError, RevokedSessions, SsfReceiver } from '../libs/resource-server/src';
 import { passwordLogin, seedClient, seedUser } from './support/fixtures';
 import { eventually } from './support/ssf';
+import { freePort } from './support/built-server';
 import { startTestApp, TestApp } from './support/test-app';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The resource-server kit as an SSF poll receiver of this server: an ended session's tokens are refused as soon as the SET arrives. */
 describe('resource-server kit: SSF receiver', () => {

@@ -1,19 +1,10 @@
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { createTokenVerifier, ResourceServerError } from '../libs/resource-server/src';
 import { StatusType } from '../libs/resource-server/src/status-list';
 import { ClientFixture, passwordLogin, seedClient, seedUser } from './support/fixtures';
 import { expectStatusSoon } from './support/status-list';
+import { freePort } from './support/built-server';
 import { startTestApp, TestApp } from './support/test-app';
-
-/** A port the system has just handed out and let go: the server's issuer must name it before it listens. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The resource-server kit, against this server over HTTP: it reads the token's status from the list this server serves. */
 describe('Token Status List with the resource-server kit', () => {
