@@ -7,6 +7,7 @@ import { NotificationOutboxEntity } from '@app/store';
 import { ClientFixture, passwordLogin, seedClient, seedUser, sessionWatermarksSettled } from './support/fixtures';
 import { Received, Receiver } from './support/receiver';
 import { startTestApp, TestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const GTR: ClientFixture = { client_id: 'gtr', client_secret: 'gtr-secret', scopes: ['global_token_revocation'], grant_types: ['client_credentials'] };
 
@@ -26,16 +27,6 @@ async function revokeUser(t: TestApp, uid: string): Promise<void> {
 const SLOW_MACHINE_MS = 90_000;
 
 const rows = (t: TestApp) => t.dataSource.getRepository(NotificationOutboxEntity).find({ order: { createdAt: 'ASC', id: 'ASC' } });
-
-async function eventually<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (accept(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('Notification receivers cannot hurt the server or each other', () => {
   it('reads at most 4 KiB of an answer: a 400 with a 50 MB body is cut off, not read', async () => {
