@@ -1,5 +1,5 @@
 import { CAEP_SESSION_REVOKED_EVENT } from '@app/sessions';
-import type { SsfDeliveryMethod } from '@app/store';
+import type { NotificationKind, SsfDeliveryMethod, SsfStreamEntity } from '@app/store';
 
 /** SSF 1.0 §7.1: the final 1.0 specification. */
 export const SSF_SPEC_VERSION = '1_0';
@@ -42,3 +42,8 @@ export const SSF_PATHS = {
 
 /** The poll endpoint of one stream (SSF 1.0 §6.1.2: unique per stream). */
 export const pollEndpoint = (issuer: string, streamId: string): string => `${issuer}${SSF_PATHS.poll}/${streamId}`;
+
+/** Where a stream's SETs go: its push endpoint, or its own poll endpoint. */
+export function deliveryTarget(issuer: string, stream: Pick<SsfStreamEntity, 'id' | 'deliveryMethod' | 'endpointUrl'>): { kind: NotificationKind; targetUrl: string } {
+  return stream.deliveryMethod === PUSH_DELIVERY ? { kind: 'ssf_push', targetUrl: stream.endpointUrl! } : { kind: 'ssf_poll', targetUrl: pollEndpoint(issuer, stream.id) };
+}

@@ -62,8 +62,7 @@ export class SsfStreamAdminService {
       const now = Date.now();
       await this.tx.run(async (em) => {
         if (!(await this.streams.update(stream.clientId, stream.id, { status, statusReason: reason, updatedAt: now }, em))) throw noSuchStream(stream.id);
-        if (status === 'enabled') await this.ssfOutbox.releaseHeld(stream.id, now, em);
-        else await this.ssfOutbox.holdAll(stream.id, this.queue.retentionMs, now, em);
+        await this.queue.statusChanged(stream.status, { ...stream, status }, now, em);
         const row = await this.queue.row({ ...stream, status }, streamUpdatedEvent(stream.id, status, reason), randomUUID(), now, em);
         if (row) await this.outbox.add([row], em);
       });

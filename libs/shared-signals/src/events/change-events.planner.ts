@@ -7,7 +7,7 @@ import { EMAIL_ATTRIBUTES } from '@app/users';
 import { ClientEntity, NotificationOutboxEntity, NotificationOutboxRepository, SsfStreamRepository, UserAttributeEntity, UserEntity, UserSessionEntity } from '@app/store';
 import { CREDENTIAL_CHANGE_EVENT, TOKEN_CLAIMS_CHANGE_EVENT } from '../ssf.constants';
 import { eventsDelivered } from '../streams/stream-config';
-import { SubjectIdentifier, subjectMatches } from '../subjects/subject-identifiers';
+import { removedFrom, SubjectIdentifier } from '../subjects/subject-identifiers';
 import { credentialChangeEvent, SecurityEvent, tokenClaimsChangeEvent } from './security-events';
 import { SsfEventQueue } from './ssf-event-queue.service';
 
@@ -83,8 +83,7 @@ export class ChangeEventPlanner {
     const rows: NotificationOutboxEntity[] = [];
     for (const stream of streams) {
       const event = eventFor(stream.clientId);
-      const list = (removed.get(stream.id) ?? []) as SubjectIdentifier[];
-      if (!event || list.some((r) => names.some((n) => subjectMatches(r, n)))) continue;
+      if (!event || removedFrom(stream.id, removed, names)) continue;
       const row = await this.queue.row(stream, event, txn, at, em);
       if (row) rows.push(row);
     }

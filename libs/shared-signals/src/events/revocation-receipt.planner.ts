@@ -6,7 +6,7 @@ import { NotificationOutboxEntity, NotificationOutboxRepository, RevocationRecei
 import type { SubjectIdentifier as RequestSubject } from '@app/users';
 import { SESSION_REVOKED_EVENT } from '../ssf.constants';
 import { eventsDelivered } from '../streams/stream-config';
-import { SubjectIdentifier, subjectMatches } from '../subjects/subject-identifiers';
+import { removedFrom } from '../subjects/subject-identifiers';
 import { SecurityEvent } from './security-events';
 import { SsfEventQueue } from './ssf-event-queue.service';
 
@@ -56,8 +56,7 @@ export class RevocationReceiptPlanner implements OnModuleInit {
       const event = receiptEvent(receipt, w.validAfter);
       const removed = await this.streams.removedSubjects(streams.map((s) => s.id), em);
       for (const stream of streams) {
-        const list = (removed.get(stream.id) ?? []) as SubjectIdentifier[];
-        if (list.some((s) => subjectMatches(s, event.sub_id))) continue;
+        if (removedFrom(stream.id, removed, [event.sub_id])) continue;
         const row = await this.queue.row(stream, event, receipt.txn, now, em);
         if (row) rows.push(row);
       }

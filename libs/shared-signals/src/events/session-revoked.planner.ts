@@ -3,10 +3,10 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { HttpConfig, InjectConfig } from '@app/common';
 import { EndedSession, NotificationPlanners, SessionEnding } from '@app/sessions';
-import { NotificationOutboxEntity, SsfStreamEntity, SsfStreamRepository, UserRepository } from '@app/store';
+import { NotificationOutboxEntity, SsfStreamRepository, UserRepository } from '@app/store';
 import { SESSION_REVOKED_EVENT } from '../ssf.constants';
 import { eventsDelivered } from '../streams/stream-config';
-import { SubjectIdentifier, subjectMatches } from '../subjects/subject-identifiers';
+import { removedFrom, SubjectIdentifier } from '../subjects/subject-identifiers';
 import { sessionRevokedEvent } from './security-events';
 import { SsfEventQueue } from './ssf-event-queue.service';
 
@@ -46,7 +46,7 @@ export class SessionRevokedPlanner implements OnModuleInit {
       // One txn per ending session, shared by the SETs that announce it on every stream (SSF 1.0 §4.1.8).
       const txn = randomUUID();
       for (const stream of streams) {
-        if (!session.clientIds.includes(stream.clientId) || removedFrom(stream, removed, names)) continue;
+        if (!session.clientIds.includes(stream.clientId) || removedFrom(stream.id, removed, names)) continue;
         const row = await this.queue.row(stream, event, txn, ending.at, em, details);
         if (row) rows.push(row);
       }
@@ -58,9 +58,4 @@ export class SessionRevokedPlanner implements OnModuleInit {
     const email = (await this.users.attributesOf(userId)).email;
     return email ? [{ ...subject, user: { format: 'email', email } }] : [];
   }
-}
-
-function removedFrom(stream: SsfStreamEntity, removed: Map<string, Record<string, unknown>[]>, names: SubjectIdentifier[]): boolean {
-  const list = (removed.get(stream.id) ?? []) as SubjectIdentifier[];
-  return list.some((r) => names.some((n) => subjectMatches(r, n)));
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { HttpConfig, InjectConfig, SsfConfig } from '@app/common';
-import { NotificationOutboxEntity, NotificationPayload, SecurityEventPayload, SsfOutboxRepository, SsfStreamEntity } from '@app/store';
-import { pollEndpoint, PUSH_DELIVERY } from '../ssf.constants';
+import { NotificationOutboxEntity, NotificationPayload, SecurityEventPayload, SsfOutboxRepository, SsfStreamEntity, SsfStreamStatus } from '@app/store';
+import { deliveryTarget } from '../ssf.constants';
 import { passesStoppedStream, SecurityEvent } from './security-events';
 
 /**
@@ -30,13 +30,19 @@ export class SsfEventQueue {
       if (this.ssf.pausedMaxEvents === 0) return null;
       await this.outbox.makeRoom(stream.id, this.ssf.pausedMaxEvents, em);
     }
-    const push = stream.deliveryMethod === PUSH_DELIVERY;
     return {
-      id: randomUUID(), kind: push ? 'ssf_push' : 'ssf_poll', clientId: stream.clientId, streamId: stream.id,
-      targetUrl: push ? stream.endpointUrl! : pollEndpoint(this.http.issuer, stream.id),
+      id: randomUUID(), ...deliveryTarget(this.http.issuer, stream), clientId: stream.clientId, streamId: stream.id,
       payload, status: 'pending', attempts: 0, nextAttemptAt: held ? now + this.retentionMs : now,
       leaseId: null, lastError: null, createdAt: now, deliveredAt: null,
     };
+  }
+
+  /** What a change of the stream's status (from `from`) does to the SETs it has waiting, in `em`. */
+  async statusChanged(from: SsfStreamStatus, stream: Pick<SsfStreamEntity, 'id' | 'status'>, now: number, em: EntityManager): Promise<void> {
+    if (stream.status === from) return;
+    if (stream.status === 'enabled') await this.outbox.releaseHeld(stream.id, now, em);
+    else if (stream.status === 'paused') await this.outbox.holdAll(stream.id, this.retentionMs, now, em);
+    else await this.outbox.dropAll(stream.id, 'the stream was disabled', em);
   }
 
   get retentionMs(): number {

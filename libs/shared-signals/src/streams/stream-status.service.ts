@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { invalidRequest } from '@app/common';
-import { NotificationOutboxRepository, SsfOutboxRepository, SsfStreamEntity, SsfStreamRepository, SsfStreamStatus, Transactor } from '@app/store';
+import { NotificationOutboxRepository, SsfStreamEntity, SsfStreamRepository, SsfStreamStatus, Transactor } from '@app/store';
 import { DeliverySignals } from '../delivery/delivery-signals.service';
 import { streamUpdatedEvent } from '../events/security-events';
 import { SsfEventQueue } from '../events/ssf-event-queue.service';
@@ -32,7 +31,6 @@ export class SsfStreamStatusService {
     private readonly streams: SsfStreamRepository,
     private readonly configs: SsfStreamService,
     private readonly outbox: NotificationOutboxRepository,
-    private readonly ssfOutbox: SsfOutboxRepository,
     private readonly queue: SsfEventQueue,
     private readonly signals: DeliverySignals,
     private readonly tx: Transactor,
@@ -56,7 +54,7 @@ export class SsfStreamStatusService {
     const now = Date.now();
     await this.tx.run(async (em) => {
       if (!(await this.streams.update(clientId, id, { status, statusReason: reason, lastActivityAt: now, updatedAt: now }, em))) throw noStream(id);
-      await this.apply(stream.status, { ...stream, status }, now, em);
+      await this.queue.statusChanged(stream.status, { ...stream, status }, now, em);
     });
     this.signals.queued();
     return statusView({ ...stream, status, statusReason: reason });
@@ -71,7 +69,7 @@ export class SsfStreamStatusService {
     const now = Date.now();
     const changed = await this.tx.run(async (em) => {
       if (!(await this.streams.setStatusIfInactive(stream.id, stream.status, quietSince, status, reason, now, em))) return false;
-      await this.apply(stream.status, { ...stream, status }, now, em);
+      await this.queue.statusChanged(stream.status, { ...stream, status }, now, em);
       const row = await this.queue.row({ ...stream, status }, streamUpdatedEvent(stream.id, status, reason), randomUUID(), now, em);
       if (row) await this.outbox.add([row], em);
       return true;
@@ -81,14 +79,6 @@ export class SsfStreamStatusService {
       this.signals.queued();
     }
     return changed;
-  }
-
-  /** What a change of status does to the SETs the stream has waiting. */
-  private async apply(from: SsfStreamStatus, stream: SsfStreamEntity, now: number, em: EntityManager): Promise<void> {
-    if (stream.status === from) return;
-    if (stream.status === 'enabled') await this.ssfOutbox.releaseHeld(stream.id, now, em);
-    else if (stream.status === 'paused') await this.ssfOutbox.holdAll(stream.id, this.queue.retentionMs, now, em);
-    else await this.ssfOutbox.dropAll(stream.id, 'the stream was disabled', em);
   }
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { conflict, HttpConfig, InjectConfig, notFound, OutboundUrlPolicy, SsfConfig } from '@app/common';
 import { KeySealer, SsfOutboxRepository, SsfStreamEntity, SsfStreamRepository, Transactor } from '@app/store';
-import { pollEndpoint, PUSH_DELIVERY } from '../ssf.constants';
+import { deliveryTarget } from '../ssf.constants';
 import { jsonObject, requiredStreamId } from './request-body';
 import { checkTransmitterSupplied, parsePatch, parseReceiverSupplied, ReceiverSupplied, StreamConfigView, streamView } from './stream-config';
 
@@ -97,8 +97,8 @@ export class SsfStreamService {
     const updated = await this.tx.run(async (em) => {
       if (!(await this.streams.update(clientId, id, values, em))) return false;
       // The SETs still waiting follow the stream's delivery (a push endpoint changed, push became poll…).
-      const push = values.deliveryMethod === PUSH_DELIVERY;
-      await this.outbox.retarget(id, push ? 'ssf_push' : 'ssf_poll', push ? values.endpointUrl! : pollEndpoint(this.http.issuer, id), em);
+      const { kind, targetUrl } = deliveryTarget(this.http.issuer, { id, deliveryMethod: values.deliveryMethod!, endpointUrl: values.endpointUrl! });
+      await this.outbox.retarget(id, kind, targetUrl, em);
       return true;
     });
     if (!updated) throw noStream(id);

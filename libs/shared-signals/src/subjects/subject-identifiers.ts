@@ -72,6 +72,12 @@ export function subjectMatches(named: SubjectIdentifier, event: SubjectIdentifie
   return COMPLEX_MEMBERS.every((m) => named[m] === undefined || event[m] === undefined || same(named[m], event[m]));
 }
 
+/** Whether the stream's receiver removed (§8.1.3.2) a subject matching any of `names`, the ways an event's subject may be named. */
+export function removedFrom(streamId: string, removed: Map<string, Record<string, unknown>[]>, names: SubjectIdentifier[]): boolean {
+  const list = (removed.get(streamId) ?? []) as SubjectIdentifier[];
+  return list.some((r) => names.some((n) => subjectMatches(r, n)));
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
