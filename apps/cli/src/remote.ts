@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import {
-  ClientViewDto, ClientWithSecretDto, FeatureFlagViewDto, SessionViewDto, UserSessionsRevokedDto, UserViewDto,
+  ClientFilter, ClientViewDto, ClientWithSecretDto, FeatureFlagViewDto, MERGE_PATCH_TYPE, SessionFilter, SessionViewDto, UserSessionsRevokedDto, UserViewDto,
 } from '@app/admin/core';
 import { ApiError } from '@app/common';
+import type { UserFilter } from '@app/store';
 import { AdminOperations, onlyUser } from './admin-operations';
 import { adminPath } from './audit';
 import { CliFailure, UsageFailure } from './errors';
@@ -57,7 +58,7 @@ export class RemoteAdmin implements AdminOperations {
 
   constructor(private readonly settings: RemoteSettings) {}
 
-  listClients(filter: { grantType?: string; scope?: string; authMethod?: string; resource?: string } = {}) {
+  listClients(filter: ClientFilter = {}) {
     const query = { grant_type: filter.grantType, scope: filter.scope, token_endpoint_auth_method: filter.authMethod, resource: filter.resource };
     return this.call<ClientViewDto[]>('GET', adminPath('clients'), { query });
   }
@@ -67,7 +68,7 @@ export class RemoteAdmin implements AdminOperations {
   rotateSecret = (id: string, dto: object) => this.call<ClientWithSecretDto>('POST', adminPath('clients', id, 'secret'), { body: dto });
   deleteClient = (id: string) => this.call<void>('DELETE', adminPath('clients', id));
 
-  listUsers(limit: number, offset: number, filter: { attributes?: Record<string, string>; disabled?: boolean } = {}) {
+  listUsers(limit: number, offset: number, filter: UserFilter = {}) {
     const attributes = Object.fromEntries(Object.entries(filter.attributes ?? {}).map(([name, value]) => [name === 'uid' ? 'uid' : `attr.${name}`, value]));
     const disabled = filter.disabled === undefined ? undefined : String(filter.disabled);
     return this.call<UserViewDto[]>('GET', adminPath('users'), { query: { limit: String(limit), offset: String(offset), ...attributes, disabled } });
@@ -80,7 +81,7 @@ export class RemoteAdmin implements AdminOperations {
   suspendUser = (sub: string) => this.call<void>('POST', adminPath('users', sub, 'suspend'));
   resumeUser = (sub: string) => this.call<void>('POST', adminPath('users', sub, 'resume'));
 
-  listSessions(sub: string, filter: { clientId?: string; active?: boolean } = {}) {
+  listSessions(sub: string, filter: SessionFilter = {}) {
     const query = { client_id: filter.clientId, active: filter.active === undefined ? undefined : String(filter.active) };
     return this.call<SessionViewDto[]>('GET', adminPath('users', sub, 'sessions'), { query });
   }
@@ -94,7 +95,7 @@ export class RemoteAdmin implements AdminOperations {
     const url = this.url(path);
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
     const headers: Record<string, string> = { Authorization: `Bearer ${await this.accessToken()}`, Accept: 'application/json' };
-    if (options.body !== undefined) headers['Content-Type'] = options.mergePatch ? 'application/merge-patch+json' : 'application/json';
+    if (options.body !== undefined) headers['Content-Type'] = options.mergePatch ? MERGE_PATCH_TYPE : 'application/json';
     const res = await this.send(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     if (!res.ok) throw await refusal(res);
     return (res.status === 204 ? undefined : await res.json()) as T;

@@ -14,4 +14,5 @@ export * from './admin/session-admin.service';
 export * from './admin/user-admin.service';
 export * from './provisioning/export.service';
 export * from './provisioning/provisioning.service';
+export { MERGE_PATCH_TYPE } from './validation/merge-patch';
 export * from './validation/validate-dto';

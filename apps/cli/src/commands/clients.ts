@@ -3,14 +3,12 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ACCESS_TOKEN_FORMATS, AUTH_METHODS, ClientViewDto, CreateClientDto, GRANT_TYPES, RotateSecretDto } from '@app/admin/core';
 import { DEFAULT_ID_TOKEN_SIGNING_ALG, SIGNING_ALGORITHMS } from '@app/auth';
 import { CommandEnv, readSecret, validated } from '../context';
+import { repeat } from '../option-values';
 import { CliFailure, UsageFailure } from '../errors';
 import { cell, fields, json, list, table, time } from '../output';
 
 /** Values of a repeatable option; each may also hold several, separated by spaces or commas. */
 export const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
-
-/** Values of a repeatable option taken whole: a URI may hold commas. */
-const repeat = (value: string, previous: string[] = []) => [...previous, value];
 
 const RESOURCE_HELP = 'an RFC 8707 resource indicator the client may ask for (absolute URI, no fragment); repeat for several';
 

@@ -1,14 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { MAX_PAGE, NotificationAdminService, NotificationViewDto, parseStatuses } from '@app/admin/core';
 import { ApiError } from '@app/common';
 import { CommandEnv } from '../context';
+import { integer } from '../option-values';
 import { UsageFailure } from '../errors';
 import { cell, json, table, time } from '../output';
-
-const integer = (min: number, max: number) => (value: string) => {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
-  return Number(value);
-};
 
 /** `notifications list|retry`: the outbox of back-channel logout and CAEP notifications. */
 export function registerNotificationCommands(program: Command, { io, services, audit }: CommandEnv): void {

@@ -1,14 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { SsfStreamAdminService, StreamAdminView } from '@app/shared-signals/core';
 import { CommandEnv } from '../context';
+import { integer } from '../option-values';
 import { cell, json, table } from '../output';
 
 const MAX_PAGE = 1000;
-
-const integer = (min: number, max: number) => (value: string) => {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
-  return Number(value);
-};
 
 /** `streams list|show|pause|resume|replay|delete`: the Shared Signals streams, as the admin API's /admin/ssf/streams. */
 export function registerStreamCommands(program: Command, { io, services, audit }: CommandEnv): void {

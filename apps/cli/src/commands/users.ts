@@ -6,6 +6,7 @@ import { SessionWatermarkWorker } from '@app/sessions';
 import { UserRepository } from '@app/store';
 import { AdminOperations, onlyUser } from '../admin-operations';
 import { CommandEnv, readSecret, validated } from '../context';
+import { integer, repeat } from '../option-values';
 import { UsageFailure } from '../errors';
 import { cell, fields, json, table, time } from '../output';
 
@@ -14,13 +15,6 @@ const attribute = (value: string, previous: Record<string, string> = {}) => {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError('expected NAME=VALUE.');
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
-};
-
-const repeat = (value: string, previous: string[] = []) => [...previous, value];
-
-export const integer = (min: number, max: number) => (value: string) => {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
-  return Number(value);
 };
 
 /** Who a CLI change is recorded as (on revoked sessions, the SRI list, the watermark, the audit line). */

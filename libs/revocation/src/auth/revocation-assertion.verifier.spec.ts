@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ApiError, GlobalRevocationConfig, HttpConfig } from '@app/common';
 import type { ClientEntity, ClientRepository, UsedJtiRepository } from '@app/store';
 import { ClientKeySets } from '@app/auth';
-import { isRevocationAssertion, RevocationAssertionVerifier } from './revocation-assertion.verifier';
+import { RevocationAssertionVerifier } from './revocation-assertion.verifier';
 
 const HTTP = { issuer: 'https://as.example.com' } as HttpConfig;
 const GLOBAL_REVOCATION = { pathPrefix: '/jans-auth/restv1', unknownUserStatus: 204, assertionMaxLifetime: 300 } satisfies GlobalRevocationConfig;
@@ -105,15 +105,13 @@ describe('RevocationAssertionVerifier', () => {
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     await refusal(`${enc({ alg: 'none', typ: 'global-token-revocation+jwt' })}.${enc(valid())}.`);
   });
-});
 
-describe('isRevocationAssertion', () => {
-  const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  it('looks only at the header typ', () => {
-    expect(isRevocationAssertion(`${enc({ alg: 'RS256', typ: 'global-token-revocation+jwt' })}.e30.sig`)).toBe(true);
-    expect(isRevocationAssertion(`${enc({ alg: 'RS256', typ: 'Global-Token-Revocation+JWT' })}.e30.sig`)).toBe(true);
-    expect(isRevocationAssertion(`${enc({ alg: 'ES256', typ: 'at+jwt' })}.e30.sig`)).toBe(false);
-    expect(isRevocationAssertion('opaque-token')).toBe(false);
-    expect(isRevocationAssertion('!!.!!.!!')).toBe(false);
+  it('tells an assertion by its header typ before any verification (isAssertion, what the guard asks)', () => {
+    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    expect(verifier.isAssertion(`${enc({ alg: 'RS256', typ: 'global-token-revocation+jwt' })}.e30.sig`)).toBe(true);
+    expect(verifier.isAssertion(`${enc({ alg: 'RS256', typ: 'Global-Token-Revocation+JWT' })}.e30.sig`)).toBe(true);
+    expect(verifier.isAssertion(`${enc({ alg: 'ES256', typ: 'at+jwt' })}.e30.sig`)).toBe(false);
+    expect(verifier.isAssertion('opaque-token')).toBe(false);
+    expect(verifier.isAssertion('!!.!!.!!')).toBe(false);
   });
 });

@@ -22,11 +22,6 @@ function typOf(token: string): string | null | undefined {
   }
 }
 
-/** Whether a bearer token declares itself a global-token-revocation+jwt (header `typ`), before any verification. */
-export function isRevocationAssertion(token: string): boolean {
-  return typOf(token) === REVOCATION_ASSERTION_TYP;
-}
-
 /**
  * Whether `aud` names exactly `audience`: the string, or an array of that one value. An
  * assertion meant for several recipients could be replayed at the others (each keeps its own jti list).
