@@ -60,6 +60,7 @@ class PollReceiver implements SsfReceiver {
   private keys?: JWTVerifyGetKey;
   private endpoint?: URL;
   private token?: { value: string; until: number };
+  private tokenEndpoint?: URL;
   private acks: string[] = [];
   private setErrs: Record<string, { err: string; description: string }> = {};
   private loop?: Promise<void>;
@@ -179,13 +180,13 @@ class PollReceiver implements SsfReceiver {
     }
   }
 
-  /** client_credentials (RFC 6749 §4.4) at the transmitter's token endpoint, scope `ssf.manage`, cached until shortly before it expires. */
+  /** client_credentials (RFC 6749 §4.4) at the transmitter's token endpoint (discovered once), scope `ssf.manage`, cached until shortly before it expires. */
   private async accessToken(refresh: boolean): Promise<string> {
     if (this.o.tokenProvider) return this.o.tokenProvider(refresh);
     if (!refresh && this.token && this.token.until > Date.now()) return this.token.value;
-    const discovery = await this.json('GET', new URL(`${this.base}/.well-known/openid-configuration`), 'OpenID configuration', false);
+    this.tokenEndpoint ??= new URL(String((await this.json('GET', new URL(`${this.base}/.well-known/openid-configuration`), 'OpenID configuration', false)).token_endpoint));
     const basic = Buffer.from(`${encodeURIComponent(this.o.clientId)}:${encodeURIComponent(this.o.clientSecret!)}`).toString('base64');
-    const res = await outboundFetch(this.policy, new URL(String(discovery.token_endpoint)), {
+    const res = await outboundFetch(this.policy, this.tokenEndpoint, {
       method: 'POST', timeoutMs: this.httpTimeoutMs, maxBodyBytes: 64 * 1024, maxRedirects: 0, purpose: 'token endpoint',
       headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'ssf.manage' }).toString(),

@@ -1,10 +1,10 @@
-import { DEFAULT_SESSION_VALIDATION, RevocationFacts, revocationState, sessionValidationPolicy, SUSPENDED } from '@app/auth';
+import { AccessTokenState, DEFAULT_SESSION_VALIDATION, RevocationFacts, revocationState, sessionValidationPolicy, SUSPENDED } from '@app/auth';
 import type { ClientEntity, SessionValidationPolicy } from '@app/store';
 import { StatusType } from '../../../resource-server/src/status-list';
 import type { TrackedEntry } from './entry-table';
 
 /** An ID token has no `jti`: no id of it is ever revoked on its own. */
-const NO_TOKEN_ID = '';
+export const NO_TOKEN_ID = '';
 
 /** The client's policy for this entry: a user's token follows its client's session validation settings. */
 export function policyOf(entry: TrackedEntry, client: Pick<ClientEntity, 'sessionValidation'>): Required<SessionValidationPolicy> {
@@ -23,16 +23,27 @@ export function policyOf(entry: TrackedEntry, client: Pick<ClientEntity, 'sessio
  */
 export function entryStatus(entry: TrackedEntry, facts: RevocationFacts, client: Pick<ClientEntity, 'sessionValidation'> | null, now: number): number | undefined {
   if (!client) return StatusType.INVALID;
-  const at = Math.min(now, entry.expiresAt - 1);
-  const state = revocationState(
-    facts, entry.tokenId ?? NO_TOKEN_ID, entry.userId ?? undefined, entry.issuedAt, entry.expiresAt, entry.sessionId ?? undefined, entry.sri ?? undefined,
-    policyOf(entry, client), at,
-  );
+  const state = entryState(entry, facts, policyOf(entry, client), now);
   if (state === undefined) return undefined;
   return statusOfState(state);
 }
 
-export function statusOfState(state: { active: true } | { active: false; reason: string }): number {
+/** The instant the rules are asked at: `now`, or the token's last instant once it has expired. */
+export function asOf(entry: TrackedEntry, now: number): number {
+  return Math.min(now, entry.expiresAt - 1);
+}
+
+/** The revocation rules over `facts` for an entry's token, as of asOf; `sri` when the store knows the session's own. */
+export function entryState(
+  entry: TrackedEntry, facts: RevocationFacts, policy: Required<SessionValidationPolicy>, now: number, sri = entry.sri,
+): AccessTokenState | undefined {
+  return revocationState(
+    facts, entry.tokenId ?? NO_TOKEN_ID, entry.userId ?? undefined, entry.issuedAt, entry.expiresAt, entry.sessionId ?? undefined, sri ?? undefined,
+    policy, asOf(entry, now),
+  );
+}
+
+export function statusOfState(state: AccessTokenState): number {
   if (state.active) return StatusType.VALID;
   return state.reason === SUSPENDED ? StatusType.SUSPENDED : StatusType.INVALID;
 }

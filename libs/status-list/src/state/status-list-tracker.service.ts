@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ClientCache, RevocationFactSources, RevocationFeedFollower, RevocationIndex, revocationState, StoreRevocationFacts } from '@app/auth';
+import { ClientCache, RevocationFactSources, RevocationFeedFollower, RevocationIndex, StoreRevocationFacts } from '@app/auth';
 import {
   ClientEntity, IssuedTokenEntity, RevocationChange, RevokedSriRepository, SessionRepository, UserSuspensionRepository, WatermarkRepository,
 } from '@app/store';
@@ -9,7 +9,7 @@ import { EXPIRY_MARGIN_MS } from '../status-list.constants';
 import { StatusListEntryRepository, StatusListEntryRow } from '../store/status-list-entry.repository';
 import { StatusListRepository } from '../store/status-list.repository';
 import { EntryTable, TrackedEntry } from './entry-table';
-import { entryStatus, policyOf, statusOfState } from './entry-status';
+import { asOf, entryState, entryStatus, NO_TOKEN_ID, policyOf, statusOfState } from './entry-status';
 import { ListState } from './list-state';
 
 /** How often the lists are brought up to date: new entries read, changed statuses recomputed, changed lists signed. */
@@ -210,7 +210,7 @@ export class StatusListTracker implements OnModuleInit, OnApplicationBootstrap, 
         const list = this.lists.get(entry.listId);
         if (!list) continue;
         let client = clients.get(entry.clientId);
-        if (client === undefined) clients.set(entry.clientId, (client = this.clients.cached(entry.clientId) ?? (await this.clients.get(entry.clientId))));
+        if (client === undefined) clients.set(entry.clientId, (client = await this.clients.get(entry.clientId)));
         list.set(entry.idx, entryStatus(entry, this.index, client, now) ?? (await this.statusFromStore(entry, client!, now)));
         if (++n % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -223,17 +223,14 @@ export class StatusListTracker implements OnModuleInit, OnApplicationBootstrap, 
 
   /** The same rules over facts read from the store, for a token whose session the index cannot place. */
   private async statusFromStore(entry: TrackedEntry, client: ClientEntity, now: number): Promise<number> {
-    const at = Math.min(now, entry.expiresAt - 1);
-    const id = entry.tokenId ?? '';
+    const at = asOf(entry, now);
     const record = {
-      id, clientId: entry.clientId, userId: entry.userId, sessionId: entry.sessionId, issuedAt: entry.issuedAt, expiresAt: entry.expiresAt,
+      id: entry.tokenId ?? NO_TOKEN_ID, clientId: entry.clientId, userId: entry.userId, sessionId: entry.sessionId, issuedAt: entry.issuedAt, expiresAt: entry.expiresAt,
       revokedAt: entry.tokenId !== null && this.index.isTokenRevoked(entry.tokenId) ? at : null,
     } as IssuedTokenEntity;
     const policy = policyOf(entry, client);
     const facts = await StoreRevocationFacts.load(this.sources, record, at, () => Promise.resolve(policy));
-    const state = revocationState(
-      facts, id, entry.userId ?? undefined, entry.issuedAt, entry.expiresAt, entry.sessionId ?? undefined, facts.session?.sri ?? entry.sri ?? undefined, facts.policy, at,
-    );
+    const state = entryState(entry, facts, facts.policy, now, facts.session?.sri ?? entry.sri);
     return state ? statusOfState(state) : StatusType.INVALID;
   }
 
