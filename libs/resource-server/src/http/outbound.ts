@@ -64,6 +64,8 @@ export interface OutboundRequest {
   /** Redirects followed, each checked against the policy; 0 for requests carrying credentials. */
   maxRedirects: number;
   purpose: string;
+  /** Aborts the exchange early (a receiver that stops); the timeout applies either way. */
+  signal?: AbortSignal;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -74,7 +76,8 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * A hop limit stops loops; credentials and cookies are never sent along.
  */
 export async function outboundFetch(policy: OutboundPolicy, start: URL, request: OutboundRequest): Promise<OutboundResponse> {
-  const signal = AbortSignal.timeout(request.timeoutMs);
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
   let url = start;
   for (let hop = 0; ; hop++) {
     policy.check(url, request.purpose);

@@ -161,21 +161,15 @@ class PollReceiver implements SsfReceiver {
   /** A request with the bearer token; after a 401 the token is fetched again, once. */
   private async bearerRequest(method: 'GET' | 'POST', url: URL, body: object | undefined, timeoutMs: number, purpose: string): Promise<any> {
     for (let attempt = 0; ; attempt++) {
-      this.policy.check(url, purpose);
       const token = await this.accessToken(attempt > 0);
-      const res = await fetch(url, {
-        method, redirect: 'error',
+      const res = await outboundFetch(this.policy, url, {
+        method, timeoutMs, maxBodyBytes: MAX_ANSWER_BYTES, maxRedirects: 0, purpose, signal: this.stopping.signal,
         headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stopping.signal]),
       });
-      if (res.status === 401 && attempt === 0) {
-        await res.body?.cancel();
-        continue;
-      }
-      const text = await res.text();
+      if (res.status === 401 && attempt === 0) continue;
+      const text = res.body.toString('utf8');
       if (res.status < 200 || res.status >= 300) throw new Error(`${purpose}: HTTP ${res.status} ${text.slice(0, 200)}`);
-      if (text.length > MAX_ANSWER_BYTES) throw new Error(`${purpose}: answer over ${MAX_ANSWER_BYTES} bytes`);
       return text ? JSON.parse(text) : {};
     }
   }
