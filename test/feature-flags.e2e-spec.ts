@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ConfigOverrides } from '@app/common';
 import { FLAG_REFRESH_MS } from '@app/feature-flag';
-import { runCli } from '../apps/cli/src/cli';
+import { runCliCaptured } from './support/cli';
 import { seedClient, seedUser } from './support/fixtures';
 import { NOT_REVOKED, REVOKED_SRIS, SEED_AUTHORIZATION, SEED_CLIENT } from './support/session-mgmt';
 import { startTestApp, testStoreConfig, TestApp } from './support/test-app';
@@ -56,12 +56,7 @@ describe('Feature flags at run time', () => {
   const isOff = (s: { status: number; body: unknown; listed: boolean }) => s.status === 403 && !s.listed;
   const isOn = (s: { status: number; listed: boolean }) => s.status === 204 && s.listed;
 
-  const cli = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } }, { config: shared });
-    return { code, stdout, stderr };
-  };
+  const cli = (...argv: string[]) => runCliCaptured(argv, { config: shared });
 
   beforeAll(async () => {
     store = testStoreConfig();

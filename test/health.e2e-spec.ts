@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('GET /health', () => {
@@ -26,12 +27,7 @@ describe('GET /health', () => {
     await t.dataSource.destroy();
     try {
       // The feed follower's next read fails and marks the index stale; readiness follows within a few reads.
-      const deadline = Date.now() + 5000;
-      let ready = await request(t.server).get('/health/ready');
-      while (ready.body.details?.revocation_index?.status !== 'down' && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        ready = await request(t.server).get('/health/ready');
-      }
+      const ready = await eventually(() => request(t.server).get('/health/ready'), (r) => r.body.details?.revocation_index?.status === 'down', 5000);
       expect(ready.status).toBe(503);
       expect(ready.body.status).toBe('error');
       expect(ready.body.details.store.status).toBe('down');
@@ -40,13 +36,7 @@ describe('GET /health', () => {
     } finally {
       await t.dataSource.initialize();
     }
-    const deadline = Date.now() + 5000;
-    let ready = await request(t.server).get('/health/ready');
-    while (ready.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      ready = await request(t.server).get('/health/ready');
-    }
-    expect(ready.status).toBe(200);
+    await eventually(() => request(t.server).get('/health/ready'), (r) => r.status === 200, 5000);
   });
 
   it('answers unknown paths with a JSON 404', async () => {

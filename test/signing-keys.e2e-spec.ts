@@ -9,7 +9,8 @@ import { ExportService } from '@app/admin/core';
 import { rsaModulusBits } from '@app/auth';
 import { ConfigOverrides } from '@app/common';
 import { SigningKeyEntity } from '@app/store';
-import { runCli } from '../apps/cli/src/cli';
+import { runCliCaptured } from './support/cli';
+import { eventually } from './support/eventually';
 import { introspect } from './support/fixtures';
 import { startTestApp, startupError, testStoreConfig, TestApp } from './support/test-app';
 
@@ -26,7 +27,6 @@ const RELOAD_INTERVAL = 1;
 
 interface KeyView { kid: string; alg: string; state: string; created_at: string; retired_at: string | null; published_until: string | null }
 
-/** Why an app on a store of its own does not start with `config` (it is closed either way). */
 /** Why an app on a fresh store does not start with `config`. */
 async function startError(config: ConfigOverrides): Promise<Error> {
   const store = testStoreConfig();
@@ -34,14 +34,6 @@ async function startError(config: ConfigOverrides): Promise<Error> {
     return await startupError(store, config);
   } finally {
     store.cleanup();
-  }
-}
-
-async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -64,12 +56,7 @@ describe('Signing keys', () => {
   /** Verifies a token as a relying party does: with the keys /jwks publishes now. */
   const verifyWithJwks = async (app: TestApp, token: string, audience: string, alg: string, typ?: string) =>
     jwtVerify(token, createLocalJWKSet(await jwksOf(app) as JSONWebKeySet), { issuer: ISSUER, audience, algorithms: [alg], ...(typ ? { typ } : {}) });
-  const cli = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } }, { config: shared });
-    return { code, stdout, stderr };
-  };
+  const cli = (...argv: string[]) => runCliCaptured(argv, { config: shared });
 
   beforeAll(async () => {
     store = testStoreConfig();
@@ -173,7 +160,7 @@ describe('Signing keys', () => {
     // Once the retention has passed (moved back here rather than waited for), the next reload drops the old keys: from /jwks and from the store.
     const repo = t.dataSource.getRepository(SigningKeyEntity);
     for (const kid of oldKids) await repo.update({ kid }, { retiredAt: Date.now() - (3600 + RELOAD_INTERVAL) * 1000 - 1 });
-    await eventually(async () => (await jwksOf(t)).keys.length === 2);
+    await eventually(async () => (await jwksOf(t)).keys.length, (n) => n === 2, 5000);
     expect((await jwksOf(t)).keys.map((k) => k.kid)).toEqual(newKids);
     expect((await repo.find()).map((k) => k.kid).sort()).toEqual([...newKids].sort());
     await expect(verifyWithJwks(t, before.body.id_token, RP.client_id, 'RS256')).rejects.toThrow();
@@ -195,7 +182,7 @@ describe('Signing keys', () => {
     const newKids = keys.filter((k) => k.state === 'active').map((k) => k.kid);
     expect(keys.filter((k) => k.state === 'retired').map((k) => k.kid).sort()).toEqual([...oldKids].sort());
 
-    await eventually(async () => newKids.includes(decodeProtectedHeader((await login(t, RP).expect(200)).body.id_token).kid!), (RELOAD_INTERVAL + 3) * 1000);
+    await eventually(async () => decodeProtectedHeader((await login(t, RP).expect(200)).body.id_token).kid, (kid) => newKids.includes(kid!), (RELOAD_INTERVAL + 3) * 1000);
     expect((await jwksOf(t)).keys.map((k) => k.kid).sort()).toEqual([...newKids, ...oldKids].sort());
     await verifyWithJwks(t, before.body.id_token, RP.client_id, 'RS256');
     expect((await introspect(t, RP, before.body.access_token)).active).toBe(true);

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
-import Redis from 'ioredis';
 import request from 'supertest';
 import { ClientCache, DEFAULT_MAX_WAIT_MS, hashAdmission } from '@app/auth';
 import { hashingConfig } from '@app/common';
@@ -10,39 +8,15 @@ import { ClientFixture, seedClient } from '../support/fixtures';
 import { describeWith, redisRequirement } from '../support/requirements';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
+import { dropRedisKeys, REDIS_PORT, redisKeyCount, redisPrefix } from './redis-keys';
 
 jest.setTimeout(60_000);
 
-const REDIS_PORT = 6379;
 /** The two Redis suites below: skipped without Redis on 127.0.0.1:6379, failed under CI=true. */
 const REDIS = redisRequirement(REDIS_PORT);
 const VICTIM: ClientFixture = { client_id: 'victim', client_secret: 'victim-secret-Q7', scopes: ['openid'] };
 const OTHER: ClientFixture = { client_id: 'bystander', client_secret: 'bystander-secret-Q7', scopes: ['openid'] };
 const PF: ClientFixture = { client_id: 'pf-client', client_secret: 'pf-secret-Q7', session_revocation_api: true };
-
-/** A per-test key prefix, so runs sharing the machine's Redis never see each other's counters. */
-const redisPrefix = () => `test:${randomBytes(6).toString('hex')}:`;
-
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis({ port: REDIS_PORT, lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function redisKeyCount(prefix: string): Promise<number> {
-  const redis = new Redis({ port: REDIS_PORT, lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    return (await redis.keys(`${prefix}*`)).length;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 const introspect = (t: TestApp, id: string, secret: string, ip?: string) => {
   const req = request(t.server).post('/introspect').auth(id, secret).type('form');

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
 import request, { Response } from 'supertest';
 import { ConfigOverrides } from '@app/common';
 import { UserSessionEntity } from '@app/store';
@@ -9,10 +7,10 @@ import { seedClient, seedUser } from '../support/fixtures';
 import { parsePrometheus, sampleValue } from '../support/prometheus';
 import { describeWith, redisRequirement } from '../support/requirements';
 import { startTestApp, TestApp } from '../support/test-app';
+import { dropRedisKeys, REDIS_PORT, redisKeyCount, redisPrefix } from './redis-keys';
 
 jest.setTimeout(120_000);
 
-const REDIS_PORT = 6379;
 const REDIS = redisRequirement(REDIS_PORT);
 const RP = { client_id: 'rp-guess', client_secret: 'rp-guess-secret-4f1', redirect_uri: 'https://rp.example/cb' };
 const ADMIN = { client_id: 'ops-guess', client_secret: 'ops-guess-secret-4f1' };
@@ -283,7 +281,7 @@ describe('Password guessing: the progressive delay', () => {
 });
 
 describeWith(REDIS, 'Password guessing: counts shared through Redis', () => {
-  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  const prefix = redisPrefix();
   let a: TestApp;
   let b: TestApp;
   const tally = new Tally();
@@ -297,14 +295,7 @@ describeWith(REDIS, 'Password guessing: counts shared through Redis', () => {
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
-    const redis = new Redis({ port: REDIS_PORT, lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await dropRedisKeys(prefix);
   });
 
   it('failures on one instance count on the other: two and two, then both refuse even the right password', async () => {
@@ -313,12 +304,6 @@ describeWith(REDIS, 'Password guessing: counts shared through Redis', () => {
     expectGrantThrottled(await passwordGrant(a, tally, 'jack', 'jack-password-9x'));
     expectGrantThrottled(await passwordGrant(b, tally, 'jack', 'jack-password-9x'));
     expect((await passwordGrant(b, tally, 'kim', 'kim-password-9x')).status).toBe(200);
-    const redis = new Redis({ port: REDIS_PORT, lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      expect(await redis.keys(`${prefix}signin:user*`)).toHaveLength(1);
-    } finally {
-      redis.disconnect();
-    }
+    expect(await redisKeyCount(`${prefix}signin:user`)).toBe(1);
   });
 });
